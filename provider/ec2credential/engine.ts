@@ -1,0 +1,250 @@
+/**
+ * The Ec2Credential provider's implementation. It runs in the Pulumi provider host, loaded
+ * by name from the installed package (see provider.ts), so that what is stored in state
+ * stays a few lines long and every refresh and destroy runs the installed, current code.
+ */
+import { AuthConfigError } from "../auth/errors";
+import { ResolvedAuth, resolveAuth, ResourceAuthInputs } from "../auth/resolve";
+import { SettingsSource } from "../auth/settings";
+import { fromStackConfig } from "../auth/stackConfig";
+import { catalogRegions } from "../keystone/catalog";
+import { isDelegatedTokenRefusal, KeystoneError } from "../keystone/errors";
+import { createEc2Credential, deleteEc2Credential, Ec2Credential, getEc2Credential, newKeyPair } from "../keystone/ec2credentials";
+import { domainName, projectsNamed, projectsWithRole, userHasRoleOn } from "../keystone/projects";
+import { KeystoneSession } from "../keystone/session";
+import { Token } from "../keystone/tokens";
+import { HttpClient } from "../transport/httpClient";
+import { debug } from "../transport/log";
+import { redact } from "../transport/redact";
+import { CheckFailure, Ec2CredentialInputs, Ec2CredentialOutputs, validateInputs } from "./inputs";
+
+let stackConfig: SettingsSource | undefined;
+
+/** Called by the host once per process with the whole stack config (secrets unwrapped). */
+export function configure(get: (key: string) => string | undefined): void {
+    stackConfig = fromStackConfig(get);
+}
+
+/** One HTTP client per TLS setting, shared by every resource of the process. */
+const clients = new Map<string, HttpClient>();
+function sessionFor(auth: ResolvedAuth): KeystoneSession {
+    const key = JSON.stringify(auth.tls);
+    let http = clients.get(key);
+    if (!http) {
+        if (auth.tls.insecure) {
+            process.stderr.write(`warning: TLS certificate verification is disabled for ${auth.authUrl} (openstack:insecure); anyone on the network path can read the credentials\n`);
+        }
+        http = new HttpClient(auth.tls);
+        clients.set(key, http);
+    }
+    return new KeystoneSession(http, auth.authUrl, auth.identity, auth.scope);
+}
+
+function authFor(inputs: ResourceAuthInputs): ResolvedAuth {
+    return resolveAuth(inputs, stackConfig, process.env);
+}
+
+/** An error for the user: what failed, for which key, and Keystone's words, never a secret. */
+class Ec2CredentialError extends Error {
+    constructor(message: string) {
+        super(redact(message));
+        this.name = "Ec2CredentialError";
+    }
+}
+
+function explain(err: unknown, doing: string, auth: ResolvedAuth): never {
+    if (isDelegatedTokenRefusal(err)) {
+        throw new Ec2CredentialError(
+            `${doing}: Keystone at ${auth.authUrl} refuses application-credential tokens on the EC2 credential APIs ("Delegated tokens cannot access credentials directly"). ` +
+                `Authenticate with a password instead (openstack:userName + openstack:userDomainName + openstack:password, or OS_USERNAME/OS_PASSWORD), ` +
+                `or ask the operator to allow it ([auth] additional_primary_auth_methods = application_credential). Identity used: ${auth.identitySource}`,
+        );
+    }
+    if (err instanceof Error) throw new Ec2CredentialError(`${doing}: ${err.message}`);
+    throw new Ec2CredentialError(`${doing}: ${String(err)}`);
+}
+
+export async function check(news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+    const { __provider, ...rest } = news;
+    const { inputs, failures } = validateInputs(rest);
+    if (!inputs || failures.length > 0) return { inputs: news, failures };
+    let auth: ResolvedAuth;
+    try {
+        auth = authFor(inputs);
+    } catch (err) {
+        if (!(err instanceof AuthConfigError)) throw err;
+        return { inputs: news, failures: [{ property: inputs.cloud ? "cloud" : "authUrl", reason: err.message }] };
+    }
+    if (!auth.region) {
+        return { inputs: news, failures: [{ property: "region", reason: 'no region: set the region input (e.g. "Kna1"), openstack:region, OS_REGION_NAME or region_name in clouds.yaml' }] };
+    }
+    // Resolved here so that state records which Keystone and region the key belongs to,
+    // and a change of either in config shows up as a replacement in the preview.
+    return { inputs: { ...inputs, region: auth.region, authUrl: auth.authUrl, __provider }, failures: [] };
+}
+
+const sameMap = (a?: Record<string, string>, b?: Record<string, string>) => JSON.stringify(Object.entries(a ?? {}).sort()) === JSON.stringify(Object.entries(b ?? {}).sort());
+
+export async function diff(olds: Ec2CredentialOutputs, news: Ec2CredentialInputs): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+    const replaces: string[] = [];
+    if (news.region !== olds.region) replaces.push("region");
+    if (news.authUrl !== olds.authUrl) replaces.push("authUrl");
+    if ((news.projectId && news.projectId !== olds.projectId) || (news.projectName ?? undefined) !== (olds.projectName ?? undefined) || (news.projectDomainName ?? undefined) !== (olds.projectDomainName ?? undefined)) {
+        replaces.push(news.projectName !== undefined || olds.projectName !== undefined ? "projectName" : "projectId");
+    }
+    if (news.userId && news.userId !== olds.userId) replaces.push("userId");
+    if (!sameMap(news.rotationTriggers, olds.rotationTriggers)) replaces.push("rotationTriggers");
+    if (news.adoptAccessKey !== olds.adoptAccessKey && news.adoptAccessKey !== olds.accessKeyId) replaces.push("adoptAccessKey");
+    if (olds.driftReason && replaces.length === 0) replaces.push(olds.driftReason.startsWith("user") ? "userId" : "projectId");
+    const changes = replaces.length > 0 || (news.cloud ?? undefined) !== (olds.cloud ?? undefined);
+    // Create the new key before deleting the old one: access never lapses during a rotation.
+    return { changes, replaces, deleteBeforeReplace: false };
+}
+
+async function resolveProject(session: KeystoneSession, token: Token, inputs: Ec2CredentialInputs, userId: string): Promise<string> {
+    const forSelf = userId === token.userId;
+    if (!inputs.projectId && !inputs.projectName) {
+        if (!token.project) {
+            throw new Ec2CredentialError("no project: the token is not scoped to a project; set projectId or projectName on the resource, or openstack:tenantName / OS_PROJECT_NAME");
+        }
+        return token.project.id; // a scoped token proves the role already
+    }
+    if (inputs.projectId && forSelf && token.project?.id === inputs.projectId) return inputs.projectId;
+    if (forSelf) {
+        const mine = await projectsWithRole(session);
+        if (inputs.projectId) {
+            if (mine.some((p) => p.id === inputs.projectId)) return inputs.projectId;
+            throw noRole(`project ${inputs.projectId}`, userId, mine.map((p) => p.name));
+        }
+        let named = mine.filter((p) => p.name === inputs.projectName);
+        if (inputs.projectDomainName && named.length > 0) {
+            const names = await Promise.all(named.map((p) => (p.domain_id === token.project?.domainId ? token.project?.domainName : domainName(session, p.domain_id))));
+            named = named.filter((_, i) => names[i] === inputs.projectDomainName || named[i].domain_id === inputs.projectDomainName);
+        }
+        if (named.length === 1) return named[0].id;
+        if (named.length > 1) throw new Ec2CredentialError(`projectName "${inputs.projectName}" exists in ${named.length} domains: set projectDomainName or use projectId`);
+        throw noRole(`project "${inputs.projectName}"${inputs.projectDomainName ? ` in domain ${inputs.projectDomainName}` : ""}`, userId, mine.map((p) => p.name));
+    }
+    // Another user's key: needs admin rights (Keystone's role_assignments and project lists).
+    let projectId = inputs.projectId;
+    if (!projectId) {
+        const named = (await projectsNamed(session, inputs.projectName!)).filter((p) => !inputs.projectDomainName || p.domain_id === inputs.projectDomainName);
+        if (named.length !== 1) throw new Ec2CredentialError(`projectName "${inputs.projectName}" matches ${named.length} projects: use projectId`);
+        projectId = named[0].id;
+    }
+    if (!(await userHasRoleOn(session, userId, projectId))) throw noRole(`project ${projectId}`, userId, []);
+    return projectId;
+}
+
+function noRole(project: string, userId: string, have: string[]): Ec2CredentialError {
+    return new Ec2CredentialError(
+        `user ${userId} has no role on ${project}, so S3 would refuse any key for it; nothing was created. ` +
+            `Ask a project admin for a role there (openstack role add --user ... --project ... member)` +
+            (have.length ? `, or use one of the user's projects: ${have.sort().join(", ")}` : ""),
+    );
+}
+
+function outputs(inputs: Ec2CredentialInputs, auth: ResolvedAuth, cred: Ec2Credential): Ec2CredentialOutputs {
+    return {
+        ...inputs,
+        region: auth.region!,
+        authUrl: auth.authUrl,
+        accessKeyId: cred.accessKeyId,
+        secretAccessKey: cred.secretAccessKey,
+        userId: cred.userId,
+        projectId: cred.projectId,
+        trustId: cred.trustId,
+    };
+}
+
+export async function create(raw: Record<string, unknown>): Promise<{ id: string; outs: Ec2CredentialOutputs }> {
+    const { __provider, ...rest } = raw;
+    void __provider;
+    const inputs = rest as Ec2CredentialInputs;
+    const auth = authFor(inputs);
+    const session = sessionFor(auth);
+    try {
+        const token = await session.token();
+        const regions = catalogRegions(token.catalog);
+        if (regions.length > 0 && !regions.includes(auth.region!)) {
+            throw new Ec2CredentialError(`region "${auth.region}" is not in the service catalog of ${auth.authUrl}; its regions are: ${regions.join(", ")}. Set region to one of them, or authUrl to that region's Keystone`);
+        }
+        const userId = inputs.userId ?? token.userId;
+        const projectId = await resolveProject(session, token, inputs, userId);
+        if (inputs.adoptAccessKey) {
+            const existing = await getEc2Credential(session, userId, inputs.adoptAccessKey);
+            if (!existing) throw new Ec2CredentialError(`adoptAccessKey ${inputs.adoptAccessKey}: user ${userId} has no such EC2 credential (openstack ec2 credentials list shows the user's keys)`);
+            if (existing.projectId !== projectId) {
+                throw new Ec2CredentialError(`adoptAccessKey ${inputs.adoptAccessKey} belongs to project ${existing.projectId}, not ${projectId}: set projectId to ${existing.projectId} or adopt another key`);
+            }
+            debug(`adopted EC2 credential ${existing.accessKeyId} (user ${userId}, project ${projectId})`);
+            return { id: existing.accessKeyId, outs: outputs(inputs, auth, existing) };
+        }
+        const cred = await createEc2Credential(session, { userId, projectId, ...newKeyPair() });
+        debug(`created EC2 credential ${cred.accessKeyId} (user ${userId}, project ${projectId}, region ${auth.region})`);
+        return { id: cred.accessKeyId, outs: outputs(inputs, auth, cred) };
+    } catch (err) {
+        if (err instanceof Ec2CredentialError) throw err;
+        explain(err, `creating an EC2 credential in ${auth.region} (${auth.authUrl})`, auth);
+    }
+}
+
+export async function read(id: string, props: Partial<Ec2CredentialOutputs>): Promise<{ id?: string; props?: Ec2CredentialOutputs }> {
+    const auth = authFor(props);
+    const session = sessionFor(auth);
+    try {
+        const userId = props.userId ?? (await session.token()).userId;
+        let live: Ec2Credential | undefined;
+        try {
+            live = await getEc2Credential(session, userId, id);
+        } catch (err) {
+            if (!(err instanceof KeystoneError && err.status === 403) || isDelegatedTokenRefusal(err)) throw err;
+            // The key exists (a missing one is a 404 for anybody) but is no longer this user's.
+            const driftReason = props.driftReason ?? `user: access key ${id} now belongs to another user (Keystone refuses to show it to user ${userId}); the next update replaces it`;
+            return { id, props: { ...(props as Ec2CredentialOutputs), driftReason } };
+        }
+        if (!live) return {}; // deleted out of band: refresh drops it from state
+        const moved =
+            props.projectId && live.projectId !== props.projectId
+                ? `project: access key ${id} is bound to project ${live.projectId}, not ${props.projectId}; the next update replaces it`
+                : props.userId && live.userId !== props.userId
+                  ? `user: access key ${id} belongs to user ${live.userId}, not ${props.userId}; the next update replaces it`
+                  : undefined;
+        const driftReason = props.driftReason ?? moved;
+        return {
+            id,
+            props: {
+                ...(props as Ec2CredentialOutputs),
+                region: auth.region!,
+                authUrl: auth.authUrl,
+                accessKeyId: id,
+                secretAccessKey: live.secretAccessKey,
+                userId: live.userId,
+                projectId: live.projectId,
+                trustId: live.trustId,
+                ...(driftReason ? { driftReason } : {}),
+            },
+        };
+    } catch (err) {
+        explain(err, `reading EC2 credential ${id} in ${auth.region} (${auth.authUrl})`, auth);
+    }
+}
+
+export async function update(olds: Ec2CredentialOutputs, news: Ec2CredentialInputs): Promise<{ outs: Ec2CredentialOutputs }> {
+    // diff() replaces on every change but `cloud`, which only says how to authenticate.
+    return { outs: { ...olds, cloud: news.cloud } };
+}
+
+export async function remove(id: string, props: Ec2CredentialOutputs): Promise<void> {
+    if (props.driftReason?.startsWith("user:")) {
+        debug(`not deleting ${id}: it belongs to another user now`);
+        return;
+    }
+    const auth = authFor(props);
+    try {
+        const gone = !(await deleteEc2Credential(sessionFor(auth), props.userId, id));
+        debug(gone ? `EC2 credential ${id} was already gone` : `deleted EC2 credential ${id}`);
+    } catch (err) {
+        explain(err, `deleting EC2 credential ${id} in ${auth.region} (${auth.authUrl})`, auth);
+    }
+}

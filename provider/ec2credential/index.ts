@@ -1,0 +1,3 @@
+export { Ec2Credential, Ec2CredentialArgs } from "./resource";
+export { Ec2CredentialProvider } from "./provider";
+export { Ec2CredentialInputs, Ec2CredentialOutputs } from "./inputs";

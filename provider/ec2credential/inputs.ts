@@ -1,0 +1,94 @@
+import { z } from "zod";
+
+/** What a user writes in a program: every field is optional, defaults come from the auth settings. */
+export interface Ec2CredentialInputs {
+    /** Region whose Keystone mints (and whose S3 accepts) the key, e.g. "Kna1". Default: openstack:region / OS_REGION_NAME. */
+    region?: string;
+    /** Project the key is for. Default: the authenticating token's project. */
+    projectId?: string;
+    /** Project by name, resolved among the projects the user has a role on. */
+    projectName?: string;
+    /** Disambiguates projectName when several domains have a project of that name. */
+    projectDomainName?: string;
+    /** Owner of the key. Default: the authenticating user. Another user needs admin rights. */
+    userId?: string;
+    /** This region's Keystone, when regions have separate ones (Cleura: https://<region>.citycloud.com:5000/v3). */
+    authUrl?: string;
+    /** A clouds.yaml cloud to authenticate with, instead of the stack's settings. */
+    cloud?: string;
+    /** Any change to this map rotates the key (a new key is created, then the old one deleted). */
+    rotationTriggers?: Record<string, string>;
+    /** Take over this existing access key instead of minting one (the import path: `pulumi import` cannot import dynamic resources). */
+    adoptAccessKey?: string;
+}
+
+/** What the provider stores in state (secretAccessKey is marked secret by the engine). */
+export interface Ec2CredentialOutputs extends Ec2CredentialInputs {
+    accessKeyId: string;
+    secretAccessKey: string;
+    userId: string;
+    projectId: string;
+    region: string;
+    authUrl: string;
+    trustId: string | null;
+    /** Set by refresh when Keystone no longer binds the key as created; the next update replaces the key. */
+    driftReason?: string;
+}
+
+const fix = {
+    id: "an OpenStack id such as 1b4f7e... (openstack project show -f value -c id <name>)",
+    name: "a non-empty name without control characters",
+};
+const printable = /^[^\x00-\x1f\x7f]+$/;
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, `must be ${fix.id}`);
+const name = z.string().min(1).max(255).regex(printable, `must be ${fix.name}`);
+
+export const inputsSchema = z
+    .object({
+        region: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a region name such as "Kna1" (letters, digits, ".", "_", "-")').optional(),
+        projectId: id.optional(),
+        projectName: name.optional(),
+        projectDomainName: name.optional(),
+        userId: id.optional(),
+        authUrl: z.string().min(1).optional(),
+        cloud: name.optional(),
+        rotationTriggers: z
+            .record(z.string(), z.string({ error: "must be a string (use String(value) or JSON.stringify for other types)" }), {
+                error: "must be a map of strings, e.g. { schedule: \"2026-Q4\" }",
+            })
+            .optional(),
+        adoptAccessKey: z.string().regex(/^[A-Za-z0-9]{8,128}$/, "must be an EC2 access key as printed by `openstack ec2 credentials list`").optional(),
+    })
+    .strict();
+
+export interface CheckFailure {
+    property: string;
+    reason: string;
+}
+
+/** zod issues as Pulumi check failures: the property path and a reason that says the fix. */
+export function validateInputs(news: Record<string, unknown>): { inputs?: Ec2CredentialInputs; failures: CheckFailure[] } {
+    const parsed = inputsSchema.safeParse(news);
+    const failures: CheckFailure[] = [];
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+            if (issue.code === "unrecognized_keys") {
+                for (const key of issue.keys) {
+                    failures.push({ property: key, reason: `unknown input "${key}"; Ec2Credential takes ${Object.keys(inputsSchema.shape).join(", ")}` });
+                }
+                continue;
+            }
+            const property = issue.path.join(".");
+            failures.push({ property, reason: `${property} ${issue.message}` });
+        }
+        return { failures };
+    }
+    const inputs = parsed.data;
+    if (inputs.projectId && inputs.projectName) {
+        failures.push({ property: "projectName", reason: "give either projectId or projectName, not both" });
+    }
+    if (inputs.projectDomainName && !inputs.projectName) {
+        failures.push({ property: "projectDomainName", reason: "projectDomainName only qualifies projectName: set projectName too, or drop it" });
+    }
+    return { inputs, failures };
+}

@@ -1,0 +1,54 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Ec2CredentialProvider } from "./provider";
+
+/** Inputs of Ec2Credential; see Ec2CredentialInputs (inputs.ts) for what each one means. */
+export interface Ec2CredentialArgs {
+    region?: pulumi.Input<string>;
+    projectId?: pulumi.Input<string>;
+    projectName?: pulumi.Input<string>;
+    projectDomainName?: pulumi.Input<string>;
+    userId?: pulumi.Input<string>;
+    authUrl?: pulumi.Input<string>;
+    cloud?: pulumi.Input<string>;
+    rotationTriggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    adoptAccessKey?: pulumi.Input<string>;
+}
+
+/** One provider object for every resource: Pulumi serializes it once per process. */
+const provider = new Ec2CredentialProvider();
+
+/**
+ * A Keystone EC2 credential: the S3 key pair of one user in one project, valid only in the
+ * region whose Keystone minted it. The id is the access key; the secret is a Pulumi secret.
+ */
+export class Ec2Credential extends pulumi.dynamic.Resource {
+    declare public readonly accessKeyId: pulumi.Output<string>;
+    declare public readonly secretAccessKey: pulumi.Output<string>;
+    declare public readonly userId: pulumi.Output<string>;
+    declare public readonly projectId: pulumi.Output<string>;
+    declare public readonly region: pulumi.Output<string>;
+    declare public readonly authUrl: pulumi.Output<string>;
+    declare public readonly trustId: pulumi.Output<string | null>;
+    declare public readonly driftReason: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: Ec2CredentialArgs = {}, opts?: pulumi.CustomResourceOptions) {
+        super(
+            provider,
+            name,
+            {
+                ...args,
+                accessKeyId: undefined,
+                secretAccessKey: undefined,
+                userId: args.userId,
+                projectId: args.projectId,
+                region: args.region,
+                authUrl: args.authUrl,
+                trustId: undefined,
+                driftReason: undefined,
+            },
+            pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretAccessKey"] }),
+            "openstack-s3-access",
+            "Ec2Credential",
+        );
+    }
+}

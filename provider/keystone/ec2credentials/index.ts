@@ -1,0 +1,3 @@
+export * from "./requests";
+export * from "./results";
+export { credentialIdOf } from "./urls";

@@ -1,0 +1,71 @@
+import { randomBytes } from "crypto";
+import { registerSecret } from "../../transport/redact";
+import { KeystoneError } from "../errors";
+import { KeystoneSession } from "../session";
+import { credentialCreatedBody, ec2GetBody, ec2ListBody, Ec2Credential, fromEc2, noBody } from "./results";
+import { credentialsPath, ec2ItemPath, ec2Path } from "./urls";
+
+/** Same shape as the keys Keystone mints itself (uuid4 hex), from the OS CSPRNG. */
+export function newKeyPair(): { access: string; secret: string } {
+    return { access: randomBytes(16).toString("hex"), secret: randomBytes(16).toString("hex") };
+}
+
+/**
+ * Mints a key with a client-chosen access key through the generic credentials API. Because
+ * Keystone derives the credential id from the access key, repeating the request after a
+ * lost response cannot create a second key: the repeat answers 409, and the key is then
+ * read back and accepted only if it carries the secret we chose (so it is ours).
+ */
+export async function createEc2Credential(
+    session: KeystoneSession,
+    opts: { userId: string; projectId: string; access: string; secret: string },
+): Promise<Ec2Credential> {
+    registerSecret(opts.secret);
+    const blob = JSON.stringify({ access: opts.access, secret: opts.secret, trust_id: null });
+    try {
+        const res = await session.request(
+            { method: "POST", path: credentialsPath(), json: { credential: { type: "ec2", user_id: opts.userId, project_id: opts.projectId, blob } } },
+            [201],
+            credentialCreatedBody,
+        );
+        return { accessKeyId: opts.access, secretAccessKey: opts.secret, userId: res.body.credential.user_id, projectId: opts.projectId, trustId: null };
+    } catch (err) {
+        if (!(err instanceof KeystoneError && err.status === 409)) throw err;
+    }
+    // 409: an earlier attempt whose answer was lost did create it, or someone else owns it.
+    const stored = await getEc2Credential(session, opts.userId, opts.access);
+    if (!stored || stored.secretAccessKey !== opts.secret || stored.projectId !== opts.projectId) {
+        throw new Error(`EC2 credential ${opts.access} exists but is not the one this provider created; it was left untouched`);
+    }
+    return stored;
+}
+
+/** undefined when Keystone says the key does not exist (404). */
+export async function getEc2Credential(session: KeystoneSession, userId: string, access: string): Promise<Ec2Credential | undefined> {
+    try {
+        const res = await session.request({ method: "GET", path: ec2ItemPath(userId, access) }, [200], ec2GetBody);
+        registerSecret(res.body.credential.secret);
+        return fromEc2(res.body.credential);
+    } catch (err) {
+        if (err instanceof KeystoneError && err.status === 404) return undefined;
+        throw err;
+    }
+}
+
+/** All of the user's EC2 credentials, every project. */
+export async function listEc2Credentials(session: KeystoneSession, userId: string): Promise<Ec2Credential[]> {
+    const res = await session.request({ method: "GET", path: ec2Path(userId) }, [200], ec2ListBody);
+    res.body.credentials.forEach((c) => registerSecret(c.secret));
+    return res.body.credentials.map(fromEc2);
+}
+
+/** true if deleted now, false if it was already gone (404): both mean the key no longer exists. */
+export async function deleteEc2Credential(session: KeystoneSession, userId: string, access: string): Promise<boolean> {
+    try {
+        await session.request({ method: "DELETE", path: ec2ItemPath(userId, access) }, [204], noBody);
+        return true;
+    } catch (err) {
+        if (err instanceof KeystoneError && err.status === 404) return false;
+        throw err;
+    }
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { KeystoneError } from "../errors";
+import { KeystoneSession } from "../session";
+
+const projectSchema = z.object({ id: z.string(), name: z.string(), domain_id: z.string(), enabled: z.boolean().optional() });
+export type Project = z.infer<typeof projectSchema>;
+
+/**
+ * GET /v3/auth/projects: the projects on which the token's user holds a role (directly, by
+ * group or by inheritance). Unlike GET /v3/projects it needs no admin rights, and it is
+ * exactly the set of projects for which S3 will accept this user's keys.
+ */
+export async function projectsWithRole(session: KeystoneSession): Promise<Project[]> {
+    const res = await session.request({ method: "GET", path: "/auth/projects" }, [200], z.object({ projects: z.array(projectSchema) }));
+    return res.body.projects;
+}
+
+/** Domain name of a domain id, or undefined when the token may not read it. */
+export async function domainName(session: KeystoneSession, domainId: string): Promise<string | undefined> {
+    try {
+        const res = await session.request({ method: "GET", path: `/domains/${encodeURIComponent(domainId)}` }, [200], z.object({ domain: z.object({ name: z.string() }) }));
+        return res.body.domain.name;
+    } catch (err) {
+        if (err instanceof KeystoneError && (err.status === 403 || err.status === 404)) return undefined;
+        throw err;
+    }
+}
+
+/** GET /v3/projects?name=: every domain's projects of that name (needs rights to list projects). */
+export async function projectsNamed(session: KeystoneSession, name: string): Promise<Project[]> {
+    const res = await session.request({ method: "GET", path: `/projects?name=${encodeURIComponent(name)}` }, [200], z.object({ projects: z.array(projectSchema) }));
+    return res.body.projects;
+}
+
+/**
+ * Whether another user holds an effective role on a project (GET /v3/role_assignments,
+ * which needs admin rights: a 403 is passed on with an explanation by the caller).
+ */
+export async function userHasRoleOn(session: KeystoneSession, userId: string, projectId: string): Promise<boolean> {
+    const q = `user.id=${encodeURIComponent(userId)}&scope.project.id=${encodeURIComponent(projectId)}&effective`;
+    const res = await session.request({ method: "GET", path: `/role_assignments?${q}` }, [200], z.object({ role_assignments: z.array(z.unknown()) }));
+    return res.body.role_assignments.length > 0;
+}

@@ -1,0 +1,84 @@
+import { createHash } from "crypto";
+import { z } from "zod";
+import { HttpClient, HttpRequest } from "../transport/httpClient";
+import { KeystoneError } from "./errors";
+import { call } from "./http";
+import { Identity, issueToken, Scope, Token } from "./tokens";
+
+/** Renew this long before Keystone's expiry, so a token never dies mid-operation. */
+const RENEW_BEFORE_MS = 5 * 60_000;
+
+/**
+ * Project-scoped tokens, one per (Keystone, identity, scope) per process. Pulumi runs many
+ * steps in parallel through one provider host: the in-flight promise is shared, so N
+ * concurrent operations cost one token request.
+ */
+const tokens = new Map<string, Promise<Token>>();
+
+function fingerprint(authUrl: string, identity: Identity, scope?: Scope): string {
+    // The secret is hashed into the key (a changed password must not reuse the old token)
+    // and never kept in clear in the key itself.
+    const { secretPart, rest } =
+        identity.kind === "password"
+            ? { secretPart: identity.password, rest: { ...identity, password: undefined } }
+            : identity.kind === "applicationCredential"
+              ? { secretPart: identity.secret, rest: { ...identity, secret: undefined } }
+              : { secretPart: identity.token, rest: { kind: "token" } };
+    const digest = createHash("sha256").update(secretPart).digest("hex");
+    return JSON.stringify([authUrl, rest, digest, scope ?? null]);
+}
+
+export class KeystoneSession {
+    private readonly key: string;
+
+    constructor(
+        readonly http: HttpClient,
+        readonly authUrl: string,
+        private readonly identity: Identity,
+        private readonly scope?: Scope,
+    ) {
+        this.key = fingerprint(authUrl, identity, scope);
+    }
+
+    async token(): Promise<Token> {
+        const cached = tokens.get(this.key);
+        if (cached) {
+            const t = await cached.catch(() => undefined);
+            if (t && t.expiresAt.getTime() - Date.now() > RENEW_BEFORE_MS) return t;
+            if (tokens.get(this.key) !== cached) return this.token(); // someone else renewed
+            this.invalidate(cached);
+        }
+        const fresh = issueToken(this.http, this.authUrl, this.identity, this.scope);
+        tokens.set(this.key, fresh);
+        fresh.catch(() => this.invalidate(fresh)); // a failed attempt must not be cached
+        return fresh;
+    }
+
+    private invalidate(p: Promise<Token>): void {
+        if (tokens.get(this.key) === p) tokens.delete(this.key);
+    }
+
+    /** An authenticated call. A 401 means the token expired or was revoked: renew once. */
+    async request<T>(req: Omit<HttpRequest, "url"> & { path: string }, expect: number[], schema: z.ZodType<T>) {
+        for (let renewed = false; ; renewed = true) {
+            const pending = this.token();
+            const token = await pending;
+            try {
+                return await call(
+                    this.http,
+                    { method: req.method, url: `${this.authUrl}${req.path}`, json: req.json, headers: { ...req.headers, "x-auth-token": token.value } },
+                    expect,
+                    schema,
+                );
+            } catch (err) {
+                if (renewed || !(err instanceof KeystoneError) || err.status !== 401) throw err;
+                this.invalidate(pending);
+            }
+        }
+    }
+}
+
+/** For tests: forget every cached token. */
+export function clearTokenCache(): void {
+    tokens.clear();
+}

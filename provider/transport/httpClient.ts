@@ -1,0 +1,168 @@
+import { Agent, errors as undiciErrors, request } from "undici";
+import { debug } from "./log";
+import { describeTarget, TransportError, TransportFailure } from "./errors";
+
+export interface TlsOptions {
+    /** PEM bundle of the CAs to trust instead of the system ones (openstack:cacertFile / OS_CACERT). */
+    ca?: string;
+    /** Skip certificate verification. Only ever from an explicit opt-in. */
+    insecure?: boolean;
+}
+
+export interface RetryPolicy {
+    /** Time allowed for one attempt, until the response body is read. */
+    attemptTimeoutMs: number;
+    /** Time allowed for all attempts of one call, back-off included. */
+    deadlineMs: number;
+    /** First back-off; doubles each attempt, with full jitter. */
+    baseDelayMs: number;
+    maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attemptTimeoutMs: 30_000, deadlineMs: 120_000, baseDelayMs: 250, maxDelayMs: 8_000 };
+
+/** Environment overrides, mainly for tests and slow clouds. */
+export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
+    const num = (name: string, fallback: number) => {
+        const v = env[name];
+        return v !== undefined && /^\d+$/.test(v) ? Number(v) : fallback;
+    };
+    return {
+        attemptTimeoutMs: num("S3_ACCESS_TIMEOUT_MS", DEFAULT_RETRY.attemptTimeoutMs),
+        deadlineMs: num("S3_ACCESS_DEADLINE_MS", DEFAULT_RETRY.deadlineMs),
+        baseDelayMs: num("S3_ACCESS_RETRY_BASE_MS", DEFAULT_RETRY.baseDelayMs),
+        maxDelayMs: DEFAULT_RETRY.maxDelayMs,
+    };
+}
+
+export interface HttpRequest {
+    method: "GET" | "POST" | "DELETE" | "PATCH";
+    url: string;
+    headers?: Record<string, string>;
+    json?: unknown;
+}
+
+export interface HttpResponse {
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    text: string;
+}
+
+/** Statuses that say "try again later" rather than "your request is wrong". */
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL|EPROTO/;
+
+function classify(err: unknown): { failure: TransportFailure; detail: string } {
+    const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+    const code = e.cause?.code ?? e.code ?? "";
+    const message = e.cause?.message ?? e.message ?? String(err);
+    if (TLS_CODES.test(code) || TLS_CODES.test(message)) {
+        return {
+            failure: "tls",
+            detail: `TLS verification failed (${message}). Trust the server's CA with openstack:cacertFile (or OS_CACERT / cacert in clouds.yaml); openstack:insecure=true disables verification and is for tests only`,
+        };
+    }
+    if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError || code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT" || e.message === "attempt timed out") {
+        return { failure: "timeout", detail: `no response in time (${message})` };
+    }
+    return { failure: "connection", detail: `${code || "connection failed"}: ${message}` };
+}
+
+/** Seconds or an HTTP date, as RFC 9110 allows; undefined when absent or unparsable. */
+function retryAfterMs(value: string | string[] | undefined): number | undefined {
+    const v = Array.isArray(value) ? value[0] : value;
+    if (!v) return undefined;
+    if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+    const at = Date.parse(v);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The one HTTP client of the provider: connection reuse through one undici Agent, explicit
+ * TLS trust, per-attempt timeouts, and retries with bounded exponential back-off and full
+ * jitter under an overall deadline. Every call it makes is safe to repeat (the credential
+ * create is made idempotent by a client-chosen access key), so every call is retried.
+ */
+export class HttpClient {
+    private readonly agent: Agent;
+
+    constructor(
+        tls: TlsOptions = {},
+        readonly retry: RetryPolicy = retryPolicyFromEnv(),
+    ) {
+        this.agent = new Agent({
+            connect: { ca: tls.ca, rejectUnauthorized: !tls.insecure },
+            // Keystone behind uwsgi closes connections without saying so; short keep-alive
+            // avoids writing into a socket the server already dropped.
+            keepAliveTimeout: 2_000,
+            connections: 16,
+        });
+    }
+
+    async send(req: HttpRequest): Promise<HttpResponse> {
+        const target = describeTarget(req.method, req.url);
+        const started = Date.now();
+        for (let attempt = 1; ; attempt++) {
+            const left = this.retry.deadlineMs - (Date.now() - started);
+            let outcome: { response: HttpResponse } | { error: unknown };
+            try {
+                outcome = { response: await this.attempt(req, Math.min(this.retry.attemptTimeoutMs, Math.max(left, 1))) };
+            } catch (error) {
+                outcome = { error };
+            }
+            const elapsed = Date.now() - started;
+            if ("response" in outcome) {
+                const { response } = outcome;
+                debug(`${target} -> ${response.status} (attempt ${attempt}, ${elapsed} ms)`);
+                if (!RETRYABLE_STATUS.has(response.status)) return response;
+                const wait = this.backoff(attempt, retryAfterMs(response.headers["retry-after"]));
+                if (elapsed + wait >= this.retry.deadlineMs) return response;
+                await sleep(wait);
+                continue;
+            }
+            const { failure, detail } = classify(outcome.error);
+            debug(`${target} -> ${failure}: ${detail} (attempt ${attempt}, ${elapsed} ms)`);
+            const wait = this.backoff(attempt);
+            if (failure === "tls" || elapsed + wait >= this.retry.deadlineMs) {
+                throw new TransportError(failure, target, detail, attempt, elapsed);
+            }
+            await sleep(wait);
+        }
+    }
+
+    private backoff(attempt: number, serverSays?: number): number {
+        if (serverSays !== undefined) return Math.min(serverSays, this.retry.deadlineMs);
+        const cap = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+        return Math.round(cap / 2 + Math.random() * (cap / 2));
+    }
+
+    private async attempt(req: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
+        const headers: Record<string, string> = { accept: "application/json", ...req.headers };
+        let body: string | undefined;
+        if (req.json !== undefined) {
+            body = JSON.stringify(req.json);
+            headers["content-type"] = "application/json";
+        }
+        const res = await request(req.url, {
+            method: req.method,
+            headers,
+            body,
+            dispatcher: this.agent,
+            headersTimeout: timeoutMs,
+            bodyTimeout: timeoutMs,
+            signal: AbortSignal.timeout(timeoutMs),
+        }).catch((err) => {
+            if ((err as Error).name === "TimeoutError" || (err as Error).name === "AbortError") throw new Error("attempt timed out");
+            throw err;
+        });
+        const text = await res.body.text();
+        return { status: res.statusCode, headers: res.headers, text };
+    }
+
+    close(): Promise<void> {
+        return this.agent.close();
+    }
+}

@@ -1,0 +1,22 @@
+/**
+ * Every string that leaves the provider (error messages, log lines) passes through here.
+ * Secrets are registered as soon as they are known (password, application-credential
+ * secret, token, EC2 secret) so that even a server that echoes a request body back in an
+ * error message cannot leak them.
+ */
+const secrets = new Set<string>();
+
+/** Shorter values are never registered: replacing them would mangle ordinary words. */
+const MIN_SECRET_LENGTH = 4;
+
+export function registerSecret(value: string | undefined): void {
+    if (value && value.length >= MIN_SECRET_LENGTH) secrets.add(value);
+}
+
+export function redact(text: string): string {
+    let out = text;
+    for (const s of secrets) {
+        if (out.includes(s)) out = out.split(s).join("***");
+    }
+    return out;
+}
