@@ -1,0 +1,158 @@
+// `pulumi up`, `refresh` and `destroy` of Ec2Credential, replayed step by step against the
+// real dynamic-provider host (gRPC) and the real Keystone; the key list is the referee.
+import { Ec2CredentialProvider } from "../../index";
+import { stackConfigFor } from "../support/ec2";
+import { EngineDriver, ProviderHost, secret, serializeProvider } from "../support/engine";
+import { deleteKey, getKey, listKeys, mintKeyOutOfBand, rebindKey, s3Status } from "../support/referee";
+import { stackInfo } from "../support/stack";
+
+let host: ProviderHost;
+let engine: EngineDriver;
+const s = stackInfo();
+
+beforeAll(async () => {
+    host = await ProviderHost.start();
+    const cfg = stackConfigFor("alice");
+    // The engine hands the host the whole stack config, the password unwrapped from its secret.
+    await host.configure({ ...cfg, "openstack:password": secret(cfg["openstack:password"]), "other:setting": "x" });
+    engine = new EngineDriver(host, await serializeProvider(new Ec2CredentialProvider()));
+});
+afterAll(() => host?.stop());
+
+test("up: check resolves region and Keystone, create mints a key S3 accepts, outputs describe it", async () => {
+    const checked = await engine.checked("up", { region: "Kna1" });
+    expect(checked).toMatchObject({ region: "Kna1", authUrl: s.auth_url });
+
+    const before = await listKeys("alice");
+    const r = await engine.up("up", { region: "Kna1" });
+    const live = await getKey("alice", r.id);
+    expect(live).toBeDefined();
+    expect((await listKeys("alice")).length).toBe(before.length + 1);
+    expect(r.outputs).toMatchObject({
+        accessKeyId: r.id,
+        secretAccessKey: live!.secret,
+        userId: s.users.alice.id,
+        projectId: s.projects["proj-a"],
+        region: "Kna1",
+        authUrl: s.auth_url,
+        trustId: null,
+    });
+    expect(await s3Status("Kna1", r.id, r.outputs.secretAccessKey)).toBe(200);
+
+    // A second `up` with the same program: no diff at all.
+    const again = await engine.upExisting("up", r, { region: "Kna1" });
+    expect(again.diff.replaces).toEqual([]);
+    expect(again.diff.changes).toBe(1); // DIFF_NONE
+
+    await engine.destroy("up", r);
+    expect(await getKey("alice", r.id)).toBeUndefined();
+    expect(await s3Status("Kna1", r.id, r.outputs.secretAccessKey)).toBe(403);
+});
+
+test("no spurious diff when only the provider code changed", async () => {
+    const r = await engine.up("code", { region: "Kna1" });
+    const d = await host.diff(engine.urn("code"), r.id, r.outputs, { ...r.inputs, __provider: `${engine.provider}\n// a newer version` });
+    expect(d.replaces).toEqual([]);
+    expect(d.changes).toBe(1);
+    await engine.destroy("code", r);
+});
+
+test("refresh: unchanged, then deleted out of band (dropped from state), then destroy of the gone key succeeds", async () => {
+    const r = await engine.up("refresh", { projectName: "proj-a" });
+    const same = await engine.refresh("refresh", r);
+    expect(same.id).toBe(r.id);
+    expect(same.properties).toEqual(r.outputs);
+
+    await deleteKey("alice", r.id); // openstack ec2 credentials delete <access>
+    const gone = await engine.refresh("refresh", r);
+    expect(gone.id).toBe("");
+    expect(Object.keys(gone.properties)).toEqual(["__provider"]);
+
+    await expect(engine.destroy("refresh", r)).resolves.toBeUndefined();
+});
+
+test("refresh after the key was re-bound to another project reports drift; the next up replaces it", async () => {
+    const r = await engine.up("drift", { projectName: "proj-a" });
+    await rebindKey(r.id, "alice", { user: "alice", project: "proj-b" });
+
+    const refreshed = await engine.refresh("drift", r);
+    expect(refreshed.id).toBe(r.id);
+    expect(refreshed.properties.projectId).toBe(s.projects["proj-b"]);
+    expect(refreshed.properties.driftReason).toMatch(/bound to project .* not .*replaces it/);
+
+    const next = await engine.upExisting("drift", { ...r, outputs: refreshed.properties }, { projectName: "proj-a" });
+    expect(next.diff.replaces).toEqual(["projectId"]);
+    await engine.destroy("drift", { id: r.id, outputs: refreshed.properties });
+    expect(await getKey("alice", r.id)).toBeUndefined();
+});
+
+test("refresh after the key was re-bound to another user reports drift, and destroy leaves that user's key alone", async () => {
+    const r = await engine.up("user-drift", {});
+    await rebindKey(r.id, "alice", { user: "bob", project: "proj-a" });
+    const refreshed = await engine.refresh("user-drift", r);
+    expect(refreshed.properties.driftReason).toMatch(/another user/);
+    const next = await engine.upExisting("user-drift", { ...r, outputs: refreshed.properties }, {});
+    expect(next.diff.replaces).toEqual(["userId"]);
+    await engine.destroy("user-drift", { id: r.id, outputs: refreshed.properties });
+    expect(await getKey("bob", r.id)).toBeDefined();
+    await deleteKey("bob", r.id);
+});
+
+test("project change: replacement creates the new key first; the old one works until it is deleted", async () => {
+    const old = await engine.up("move", { projectName: "proj-a" });
+    const { diff, checked } = await engine.upExisting("move", old, { projectName: "proj-b" });
+    expect(diff.replaces).toEqual(["projectName"]);
+    expect(diff.deleteBeforeReplace).toBe(false);
+
+    // create-before-delete, as the engine sequences a replacement
+    const fresh = await host.create(engine.urn("move"), checked);
+    expect(fresh.properties.projectId).toBe(s.projects["proj-b"]);
+    expect(await s3Status("Kna1", old.id, old.outputs.secretAccessKey)).toBe(200);
+    expect(await s3Status("Kna1", fresh.id, fresh.properties.secretAccessKey)).toBe(200);
+    await engine.destroy("move", old);
+    expect(await s3Status("Kna1", old.id, old.outputs.secretAccessKey)).toBe(403);
+    expect(await getKey("alice", fresh.id)).toBeDefined();
+    await engine.destroy("move", { id: fresh.id, outputs: fresh.properties });
+});
+
+test("rotationTriggers: a changed value rotates the key, an unchanged map does not", async () => {
+    const r = await engine.up("rotate", { rotationTriggers: { quarter: "2026-Q4" } });
+    expect((await engine.upExisting("rotate", r, { rotationTriggers: { quarter: "2026-Q4" } })).diff.replaces).toEqual([]);
+    const { diff } = await engine.upExisting("rotate", r, { rotationTriggers: { quarter: "2027-Q1" } });
+    expect(diff.replaces).toEqual(["rotationTriggers"]);
+    await engine.destroy("rotate", r);
+});
+
+test("a region or Keystone change forces replacement", async () => {
+    const r = await engine.up("where", { region: "Kna1" });
+    expect((await engine.upExisting("where", r, { region: "Sto2" })).diff.replaces).toEqual(["region"]);
+    const moved = await engine.upExisting("where", r, { region: "Kna1", authUrl: "http://localhost:5000/v3" });
+    expect(moved.diff.replaces).toEqual(["authUrl"]);
+    await engine.destroy("where", r);
+});
+
+test("adoptAccessKey takes over an existing key, and destroy then deletes it", async () => {
+    const existing = await mintKeyOutOfBand("alice", "proj-a");
+    const r = await engine.up("adopt", { adoptAccessKey: existing.access });
+    expect(r.id).toBe(existing.access);
+    expect(r.outputs.secretAccessKey).toBe(existing.secret);
+    expect(r.outputs.projectId).toBe(s.projects["proj-a"]);
+    // Adopting the key it already manages is no change.
+    expect((await engine.upExisting("adopt", r, { adoptAccessKey: existing.access })).diff.replaces).toEqual([]);
+    await engine.destroy("adopt", r);
+    expect(await getKey("alice", existing.access)).toBeUndefined();
+});
+
+test("a project without a role is refused before anything is created", async () => {
+    const before = (await listKeys("alice")).map((k) => k.access).sort();
+    const checked = await engine.checked("norole", { projectId: s.projects["proj-c"] });
+    await expect(host.create(engine.urn("norole"), checked)).rejects.toThrow(/has no role on project .*nothing was created.*proj-a, proj-b/);
+    expect((await listKeys("alice")).map((k) => k.access).sort()).toEqual(before);
+});
+
+test("get (new Ec2Credential(name, {}, { id })) reads a key from its id and inputs alone", async () => {
+    const r = await engine.up("get", {});
+    const got = await host.read(engine.urn("get"), r.id, undefined, r.inputs);
+    expect(got.properties).toMatchObject({ accessKeyId: r.id, secretAccessKey: r.outputs.secretAccessKey, projectId: s.projects["proj-a"] });
+    await engine.destroy("get", r);
+});
