@@ -1,0 +1,115 @@
+// Every place auth can come from mints a key that the real S3 (validating through Keystone)
+// then accepts. Each host gets a clean environment: no OS_* leaks in from the test runner.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Ec2CredentialProvider } from "../../index";
+import { stackConfigFor } from "../support/ec2";
+import { EngineDriver, Props, ProviderHost, secret, serializeProvider } from "../support/engine";
+import { getKey, s3Status } from "../support/referee";
+import { stackInfo } from "../support/stack";
+
+const s = stackInfo();
+let provider: string;
+let home: string;
+
+/**
+ * Overrides for the host's environment (it is spawned with the runner's, plus these): every
+ * OS_* of the runner removed (undefined is dropped by spawn), a HOME of its own, and `extra`.
+ */
+function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    const none = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith("OS_")).map((k) => [k, undefined]));
+    return { ...none, HOME: home, ...extra };
+}
+
+async function withHost(env: NodeJS.ProcessEnv, config: Props, fn: (e: EngineDriver) => Promise<void>) {
+    const host = await ProviderHost.start(env);
+    try {
+        await host.configure(config);
+        await fn(new EngineDriver(host, provider));
+    } finally {
+        await host.stop();
+    }
+}
+
+async function mintAndProve(e: EngineDriver, inputs: Props, region: "Kna1" | "Sto2" = "Kna1") {
+    const r = await e.up("k", inputs);
+    expect(await s3Status(region, r.id, r.outputs.secretAccessKey)).toBe(200);
+    await e.destroy("k", r);
+    expect(await getKey("alice", r.id)).toBeUndefined();
+    return r;
+}
+
+const osVarsOf = (user: "alice" | "bob") => ({
+    OS_AUTH_URL: s.auth_url,
+    OS_USERNAME: user,
+    OS_PASSWORD: s.users[user].password,
+    OS_USER_DOMAIN_NAME: "testdom",
+    OS_PROJECT_NAME: "proj-a",
+    OS_PROJECT_DOMAIN_NAME: "testdom",
+    OS_REGION_NAME: "Sto2",
+});
+
+beforeAll(async () => {
+    provider = await serializeProvider(new Ec2CredentialProvider());
+    home = fs.mkdtempSync(path.join(os.tmpdir(), "s3access-home-"));
+});
+
+test("stack config (openstack:* keys, password as a secret)", async () => {
+    const cfg = stackConfigFor("alice");
+    await withHost(cleanEnv(), { ...cfg, "openstack:password": secret(cfg["openstack:password"]) }, async (e) => {
+        const r = await mintAndProve(e, {});
+        expect(r.outputs.region).toBe("Kna1"); // openstack:region
+    });
+});
+
+test("OS_* environment variables, region from OS_REGION_NAME", async () => {
+    await withHost(cleanEnv(osVarsOf("alice")), {}, async (e) => {
+        const r = await mintAndProve(e, {}, "Sto2");
+        expect(r.outputs.region).toBe("Sto2");
+    });
+});
+
+test("stack config outranks OS_*: the identity comes whole from the stack config", async () => {
+    // OS_* names bob with a wrong password; the stack config's alice must win, unmixed.
+    const env = cleanEnv({ ...osVarsOf("bob"), OS_PASSWORD: "not-bobs-password" });
+    await withHost(env, stackConfigFor("alice"), async (e) => {
+        const r = await mintAndProve(e, {});
+        expect(r.outputs.userId).toBe(s.users.alice.id);
+        expect(r.outputs.region).toBe("Kna1");
+    });
+});
+
+test("clouds.yaml selected by OS_CLOUD, with the password in secure.yaml", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3access-clouds-"));
+    fs.writeFileSync(
+        path.join(dir, "clouds.yaml"),
+        `clouds:\n  mine:\n    auth:\n      auth_url: ${s.auth_url}\n      username: alice\n      user_domain_name: testdom\n      project_name: proj-a\n      project_domain_name: testdom\n    region_name: Kna1\n`,
+    );
+    fs.writeFileSync(path.join(dir, "secure.yaml"), `clouds:\n  mine:\n    auth:\n      password: ${s.users.alice.password}\n`);
+    const env = cleanEnv({ OS_CLIENT_CONFIG_FILE: path.join(dir, "clouds.yaml"), OS_CLIENT_SECURE_FILE: path.join(dir, "secure.yaml"), OS_CLOUD: "mine" });
+    await withHost(env, {}, async (e) => {
+        await mintAndProve(e, {});
+    });
+});
+
+test("per-resource cloud outranks the stack config, and a cloud change updates in place", async () => {
+    const cloud = (name: string) =>
+        `  ${name}:\n    auth: {auth_url: "${s.auth_url}", username: alice, password: "${s.users.alice.password}", user_domain_name: testdom, project_name: proj-a, project_domain_name: testdom}\n`;
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "s3access-clouds-")), "clouds.yaml");
+    fs.writeFileSync(file, `clouds:\n${cloud("alice")}${cloud("alice-copy")}`);
+    const env = cleanEnv({ OS_CLIENT_CONFIG_FILE: file });
+    await withHost(env, stackConfigFor("bob"), async (e) => {
+        const r = await e.up("k", { cloud: "alice", region: "Sto2" });
+        expect(r.outputs.userId).toBe(s.users.alice.id);
+        expect(await s3Status("Sto2", r.id, r.outputs.secretAccessKey)).toBe(200);
+
+        const { diff, checked } = await e.upExisting("k", r, { cloud: "alice-copy", region: "Sto2" });
+        expect(diff).toMatchObject({ changes: 2, replaces: [] }); // DIFF_SOME, no replacement
+        const updated = await e.host.update(e.urn("k"), r.id, r.outputs, checked);
+        expect(updated.properties).toMatchObject({ accessKeyId: r.id, cloud: "alice-copy", secretAccessKey: r.outputs.secretAccessKey });
+
+        await e.destroy("k", { id: r.id, outputs: updated.properties });
+        expect(await getKey("alice", r.id)).toBeUndefined();
+    });
+});
