@@ -50,5 +50,8 @@ export class Ec2Credential extends pulumi.dynamic.Resource {
             "openstack-s3-access",
             "Ec2Credential",
         );
+        // additionalSecretOutputs makes the engine encrypt it in state; wrapping it here too
+        // keeps it secret in every program that reads it, whatever the engine (mocks included).
+        (this as { secretAccessKey: pulumi.Output<string> }).secretAccessKey = pulumi.secret(this.secretAccessKey);
     }
 }
