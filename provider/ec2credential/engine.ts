@@ -7,7 +7,7 @@ import { AuthConfigError } from "../auth/errors";
 import { ResolvedAuth, resolveAuth, ResourceAuthInputs } from "../auth/resolve";
 import { SettingsSource } from "../auth/settings";
 import { fromStackConfig } from "../auth/stackConfig";
-import { catalogRegions } from "../keystone/catalog";
+import { catalogRegions, findEndpoint } from "../keystone/catalog";
 import { isDelegatedTokenRefusal, KeystoneError } from "../keystone/errors";
 import { createEc2Credential, deleteEc2Credential, Ec2Credential, getEc2Credential, newKeyPair } from "../keystone/ec2credentials";
 import { domainName, projectsNamed, projectsWithRole, userHasRoleOn } from "../keystone/projects";
@@ -73,7 +73,7 @@ export async function check(news: Record<string, unknown>): Promise<{ inputs: Re
         auth = authFor(inputs);
     } catch (err) {
         if (!(err instanceof AuthConfigError)) throw err;
-        return { inputs: news, failures: [{ property: inputs.cloud ? "cloud" : "authUrl", reason: err.message }] };
+        return { inputs: news, failures: [{ property: err.property ?? "", reason: err.message }] };
     }
     if (!auth.region) {
         return { inputs: news, failures: [{ property: "region", reason: 'no region: set the region input (e.g. "Kna1"), openstack:region, OS_REGION_NAME or region_name in clouds.yaml' }] };
@@ -144,11 +144,13 @@ function noRole(project: string, userId: string, have: string[]): Ec2CredentialE
     );
 }
 
-function outputs(inputs: Ec2CredentialInputs, auth: ResolvedAuth, cred: Ec2Credential): Ec2CredentialOutputs {
+function outputs(inputs: Ec2CredentialInputs, auth: ResolvedAuth, cred: Ec2Credential, token: Token): Ec2CredentialOutputs {
+    const s3Endpoint = findEndpoint(token.catalog, "s3", auth.region!);
     return {
         ...inputs,
         region: auth.region!,
         authUrl: auth.authUrl,
+        ...(s3Endpoint ? { s3Endpoint } : {}),
         accessKeyId: cred.accessKeyId,
         secretAccessKey: cred.secretAccessKey,
         userId: cred.userId,
@@ -178,11 +180,11 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
                 throw new Ec2CredentialError(`adoptAccessKey ${inputs.adoptAccessKey} belongs to project ${existing.projectId}, not ${projectId}: set projectId to ${existing.projectId} or adopt another key`);
             }
             debug(`adopted EC2 credential ${existing.accessKeyId} (user ${userId}, project ${projectId})`);
-            return { id: existing.accessKeyId, outs: outputs(inputs, auth, existing) };
+            return { id: existing.accessKeyId, outs: outputs(inputs, auth, existing, token) };
         }
         const cred = await createEc2Credential(session, { userId, projectId, ...newKeyPair() });
         debug(`created EC2 credential ${cred.accessKeyId} (user ${userId}, project ${projectId}, region ${auth.region})`);
-        return { id: cred.accessKeyId, outs: outputs(inputs, auth, cred) };
+        return { id: cred.accessKeyId, outs: outputs(inputs, auth, cred, token) };
     } catch (err) {
         if (err instanceof Ec2CredentialError) throw err;
         explain(err, `creating an EC2 credential in ${auth.region} (${auth.authUrl})`, auth);
@@ -193,7 +195,8 @@ export async function read(id: string, props: Partial<Ec2CredentialOutputs>): Pr
     const auth = authFor(props);
     const session = sessionFor(auth);
     try {
-        const userId = props.userId ?? (await session.token()).userId;
+        const token = await session.token();
+        const userId = props.userId ?? token.userId;
         let live: Ec2Credential | undefined;
         try {
             live = await getEc2Credential(session, userId, id);
@@ -211,20 +214,7 @@ export async function read(id: string, props: Partial<Ec2CredentialOutputs>): Pr
                   ? `user: access key ${id} belongs to user ${live.userId}, not ${props.userId}; the next update replaces it`
                   : undefined;
         const driftReason = props.driftReason ?? moved;
-        return {
-            id,
-            props: {
-                ...(props as Ec2CredentialOutputs),
-                region: auth.region!,
-                authUrl: auth.authUrl,
-                accessKeyId: id,
-                secretAccessKey: live.secretAccessKey,
-                userId: live.userId,
-                projectId: live.projectId,
-                trustId: live.trustId,
-                ...(driftReason ? { driftReason } : {}),
-            },
-        };
+        return { id, props: { ...(props as Ec2CredentialOutputs), ...outputs(props, auth, live, token), ...(driftReason ? { driftReason } : {}) } };
     } catch (err) {
         explain(err, `reading EC2 credential ${id} in ${auth.region} (${auth.authUrl})`, auth);
     }

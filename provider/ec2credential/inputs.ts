@@ -31,6 +31,8 @@ export interface Ec2CredentialOutputs extends Ec2CredentialInputs {
     region: string;
     authUrl: string;
     trustId: string | null;
+    /** The region's S3 endpoint from Keystone's service catalog (type "s3"), when the cloud publishes one. */
+    s3Endpoint?: string;
     /** Set by refresh when Keystone no longer binds the key as created; the next update replaces the key. */
     driftReason?: string;
 }
@@ -39,9 +41,10 @@ const fix = {
     id: "an OpenStack id such as 1b4f7e... (openstack project show -f value -c id <name>)",
     name: "a non-empty name without control characters",
 };
-const printable = /^[^\x00-\x1f\x7f]+$/;
+const printable = /^[^\x00-\x1f\x7f]{1,255}$/;
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, `must be ${fix.id}`);
-const name = z.string().min(1).max(255).regex(printable, `must be ${fix.name}`);
+// One rule, so that one mistake gives one failure.
+const name = z.string().regex(printable, `must be ${fix.name} (at most 255 characters)`);
 
 export const inputsSchema = z
     .object({

@@ -29,6 +29,7 @@ export class Ec2Credential extends pulumi.dynamic.Resource {
     declare public readonly region: pulumi.Output<string>;
     declare public readonly authUrl: pulumi.Output<string>;
     declare public readonly trustId: pulumi.Output<string | null>;
+    declare public readonly s3Endpoint: pulumi.Output<string | undefined>;
     declare public readonly driftReason: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: Ec2CredentialArgs = {}, opts?: pulumi.CustomResourceOptions) {
@@ -44,6 +45,7 @@ export class Ec2Credential extends pulumi.dynamic.Resource {
                 region: args.region,
                 authUrl: args.authUrl,
                 trustId: undefined,
+                s3Endpoint: undefined,
                 driftReason: undefined,
             },
             pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretAccessKey"] }),

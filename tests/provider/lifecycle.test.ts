@@ -36,6 +36,7 @@ test("up: check resolves region and Keystone, create mints a key S3 accepts, out
         region: "Kna1",
         authUrl: s.auth_url,
         trustId: null,
+        s3Endpoint: s.regions.Kna1.s3_endpoint, // from the service catalog
     });
     expect(await s3Status("Kna1", r.id, r.outputs.secretAccessKey)).toBe(200);
 
