@@ -1,0 +1,25 @@
+import { RegionAccess } from "../model";
+import { HEADER } from "./ini";
+
+/**
+ * A dotenv file for AWS SDKs and tools. Only variables real clients read: there is no
+ * environment variable for path-style addressing (botocore and the SDKs take it from the
+ * config file or code only), so none is invented here.
+ */
+export function renderDotenv(r: RegionAccess): string {
+    const vars: Array<[string, string]> = [
+        ["AWS_ACCESS_KEY_ID", r.accessKeyId],
+        ["AWS_SECRET_ACCESS_KEY", r.secretAccessKey],
+        ["AWS_REGION", r.region],
+        // botocore and older SDKs read only AWS_DEFAULT_REGION.
+        ["AWS_DEFAULT_REGION", r.region],
+        ["AWS_ENDPOINT_URL_S3", r.endpoint],
+        // Readers that know only the global endpoint variable.
+        ["AWS_ENDPOINT_URL", r.endpoint],
+        // Ceph RGW rejects the flexible checksums newer SDKs send by default.
+        ["AWS_REQUEST_CHECKSUM_CALCULATION", "when_required"],
+        ["AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required"],
+    ];
+    // Unquoted on purpose: docker --env-file keeps quotes as part of the value.
+    return [HEADER, ...vars.map(([k, v]) => `${k}=${v}`)].join("\n") + "\n";
+}
