@@ -1,0 +1,150 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Ec2Credential } from "../provider/ec2credential/resource";
+import { ClientConfigs, RegionAccess, RegionSummary } from "./model";
+import { CloudPreset, presets } from "./presets";
+import { renderClientConfigs } from "./renderers";
+import { InvalidClientConfigInput, validateEndpoint, validateName, validateRegion } from "./validate";
+
+/** Per-region settings; every field is optional. */
+export interface S3AccessRegionOptions {
+    /** Profile / alias / remote name and s3cmd file suffix. Default: the region in lower case. */
+    name?: string;
+    /** This region's Keystone (on Cleura every region has its own). Default: the preset's, else the stack's auth URL. */
+    authUrl?: pulumi.Input<string>;
+    /** A clouds.yaml cloud to authenticate with in this region. */
+    cloud?: pulumi.Input<string>;
+    /** S3 endpoint override. Default: Keystone's catalog (type "s3"), then the preset. */
+    s3Endpoint?: pulumi.Input<string>;
+    /** Use this existing credential instead of creating one. */
+    credential?: Ec2Credential;
+}
+
+export interface S3AccessArgs {
+    /** One or many regions, spelled as the cloud does (e.g. "Kna1"). */
+    regions: string | string[];
+    projectId?: pulumi.Input<string>;
+    projectName?: pulumi.Input<string>;
+    projectDomainName?: pulumi.Input<string>;
+    /** Built-in preset name ("cleura") or your own function region -> { authUrl, s3Endpoint }. */
+    cloud?: string | CloudPreset;
+    /** Per-region overrides, keyed by region. */
+    regionOptions?: Record<string, S3AccessRegionOptions>;
+    /** Any change rotates every region's key. */
+    rotationTriggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+function presetOf(cloud: S3AccessArgs["cloud"]): CloudPreset | undefined {
+    if (cloud === undefined || typeof cloud === "function") return cloud;
+    const preset = presets[cloud];
+    if (!preset) {
+        throw new InvalidClientConfigInput("regions", `S3Access: unknown cloud preset "${cloud}": use one of ${Object.keys(presets).join(", ")}, or give authUrl and s3Endpoint per region in regionOptions`);
+    }
+    return preset;
+}
+
+/** Checks what is known at construction, so bad input fails before any key is created. */
+function plainChecks(args: S3AccessArgs): string[] {
+    const regions = typeof args.regions === "string" ? [args.regions] : args.regions;
+    if (!Array.isArray(regions) || regions.length === 0) {
+        throw new InvalidClientConfigInput("regions", 'S3Access: regions is empty: give one or more regions, e.g. ["Kna1", "Sto2"]');
+    }
+    regions.forEach(validateRegion);
+    if (new Set(regions).size !== regions.length) throw new InvalidClientConfigInput("regions", "S3Access: a region is listed twice in regions");
+    for (const key of Object.keys(args.regionOptions ?? {})) {
+        if (!regions.includes(key)) {
+            throw new InvalidClientConfigInput("regions", `S3Access: regionOptions has "${key}", which is not in regions (${regions.join(", ")}): add it to regions or fix the spelling`);
+        }
+    }
+    const names = regions.map((r) => validateName(args.regionOptions?.[r]?.name ?? r.toLowerCase(), r));
+    const dup = names.find((n, i) => names.findIndex((m) => m.toLowerCase() === n.toLowerCase()) !== i);
+    if (dup) throw new InvalidClientConfigInput("name", `S3Access: two regions would both be named "${dup}": set distinct names in regionOptions`);
+    for (const r of regions) {
+        const ep = args.regionOptions?.[r]?.s3Endpoint;
+        if (typeof ep === "string") validateEndpoint(ep, r);
+    }
+    return regions;
+}
+
+/**
+ * S3 access for one project in one or more regions: an EC2 credential per region and
+ * ready-to-use configs for the aws CLI/SDKs, s3cmd, mc, rclone and dotenv consumers.
+ * Every output that contains a secret is a Pulumi secret.
+ */
+export class S3Access extends pulumi.ComponentResource {
+    /** The credential of each region, by name. */
+    public readonly credentials: Record<string, Ec2Credential>;
+    /** Everything below in one object: the stack output the s3-access-write tool consumes. */
+    public readonly clientConfigs: pulumi.Output<ClientConfigs>;
+    public readonly awsConfig: pulumi.Output<string>;
+    public readonly awsCredentials: pulumi.Output<string>;
+    public readonly awsCliArgs: pulumi.Output<Record<string, string[]>>;
+    public readonly s3cmdConfigs: pulumi.Output<Record<string, string>>;
+    public readonly mcConfig: pulumi.Output<string>;
+    public readonly mcAliasCommands: pulumi.Output<string[]>;
+    public readonly rcloneConfig: pulumi.Output<string>;
+    public readonly dotenv: pulumi.Output<Record<string, string>>;
+    /** Not secret: endpoint, access key id and name per region. */
+    public readonly regions: pulumi.Output<Record<string, RegionSummary>>;
+
+    constructor(name: string, args: S3AccessArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("openstack-s3-access:index:S3Access", name, {}, opts);
+        const regionList = plainChecks(args);
+        const preset = presetOf(args.cloud);
+
+        const accesses = regionList.map((region) => {
+            const o = args.regionOptions?.[region] ?? {};
+            const alias = o.name ?? region.toLowerCase();
+            const fromPreset = preset?.(region) ?? {};
+            const credential =
+                o.credential ??
+                new Ec2Credential(
+                    `${name}-${alias}`,
+                    {
+                        region,
+                        projectId: args.projectId,
+                        projectName: args.projectName,
+                        projectDomainName: args.projectDomainName,
+                        authUrl: o.authUrl ?? fromPreset.authUrl,
+                        cloud: o.cloud,
+                        rotationTriggers: args.rotationTriggers,
+                    },
+                    { parent: this },
+                );
+            const endpoint = pulumi
+                .all([o.s3Endpoint, credential.s3Endpoint])
+                .apply(([override, catalog]) => {
+                    const chosen = override ?? catalog ?? fromPreset.s3Endpoint;
+                    if (!chosen) {
+                        throw new InvalidClientConfigInput("endpoint", `S3Access: no S3 endpoint for region "${region}": Keystone's catalog has no "s3" service there and no preset applies; set regionOptions.${region}.s3Endpoint`);
+                    }
+                    return validateEndpoint(chosen, region);
+                });
+            const access: pulumi.Output<RegionAccess> = pulumi
+                .all([endpoint, credential.accessKeyId, credential.secretAccessKey])
+                .apply(([ep, accessKeyId, secretAccessKey]) => ({ region, name: alias, endpoint: ep, accessKeyId, secretAccessKey }));
+            const summary: pulumi.Output<RegionSummary> = pulumi
+                .all([endpoint, credential.accessKeyId])
+                .apply(([ep, accessKeyId]) => ({ region, name: alias, endpoint: ep, accessKeyId }));
+            return { alias, credential, access, summary };
+        });
+
+        this.credentials = Object.fromEntries(accesses.map((a) => [a.alias, a.credential]));
+        // Rendered from one resolved model; secret because every file carries a secret key.
+        this.clientConfigs = pulumi.secret(pulumi.all(accesses.map((a) => a.access)).apply((all) => renderClientConfigs(all)));
+        this.awsConfig = this.clientConfigs.awsConfig;
+        this.awsCredentials = this.clientConfigs.awsCredentials;
+        this.awsCliArgs = this.clientConfigs.awsCliArgs;
+        this.s3cmdConfigs = this.clientConfigs.s3cmdConfigs;
+        this.mcConfig = this.clientConfigs.mcConfig;
+        this.mcAliasCommands = this.clientConfigs.mcAliasCommands;
+        this.rcloneConfig = this.clientConfigs.rcloneConfig;
+        this.dotenv = this.clientConfigs.dotenv;
+        // Built from the non-secret parts only, so it stays readable in `pulumi stack output`.
+        this.regions = pulumi.all(accesses.map((a) => a.summary)).apply((list) => Object.fromEntries(list.map((r) => [r.name, r])));
+
+        this.registerOutputs({
+            clientConfigs: this.clientConfigs,
+            regions: this.regions,
+        });
+    }
+}

@@ -1,0 +1,98 @@
+// The S3Access component run as a program: the SDK with mocks that execute the real
+// Ec2Credential provider against the real Keystone, then a real client using its output.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { stackConfigFor } from "../support/ec2";
+import { destroyAll, realProviderMocks, valueOf } from "../support/mocks";
+import { getKey, listKeys } from "../support/referee";
+import { s3cmdRoundTrip } from "../support/s3clients";
+import { stackInfo } from "../support/stack";
+
+const s = stackInfo();
+let mocks: ReturnType<typeof realProviderMocks>;
+
+beforeEach(async () => {
+    mocks = realProviderMocks(stackConfigFor("alice"));
+    await pulumi.runtime.setMocks(mocks, "s3-access-test", "dev");
+});
+afterEach(() => destroyAll(mocks.created));
+
+const lib = () => import("../../index");
+
+test("two regions: a key per region as children, every config output secret, summaries plain", async () => {
+    const { S3Access } = await lib();
+    const access = new S3Access("team", { regions: ["Kna1", "Sto2"], projectName: "proj-a" });
+    const regions = await valueOf(access.regions);
+
+    expect(mocks.created.map((r) => r.name).sort()).toEqual(["team-kna1", "team-sto2"]);
+    expect(Object.keys(access.credentials).sort()).toEqual(["kna1", "sto2"]);
+    for (const out of [access.clientConfigs, access.awsConfig, access.awsCredentials, access.s3cmdConfigs, access.mcConfig, access.mcAliasCommands, access.rcloneConfig, access.dotenv]) {
+        expect(await pulumi.isSecret(out as pulumi.Output<unknown>)).toBe(true);
+    }
+    expect(await pulumi.isSecret(access.regions)).toBe(false);
+
+    // Endpoints came from Keystone's catalog (no preset, no override).
+    const idOf = (name: string) => mocks.created.find((r) => r.name === name)!.id;
+    expect(regions).toEqual({
+        kna1: { region: "Kna1", name: "kna1", endpoint: s.regions.Kna1.s3_endpoint, accessKeyId: idOf("team-kna1") },
+        sto2: { region: "Sto2", name: "sto2", endpoint: s.regions.Sto2.s3_endpoint, accessKeyId: idOf("team-sto2") },
+    });
+    const configs = await valueOf(access.clientConfigs);
+    for (const r of mocks.created) {
+        expect(configs.awsCredentials).toContain(`aws_secret_access_key = ${r.outs.secretAccessKey}`);
+        expect((await getKey("alice", r.id))?.tenant_id).toBe(s.projects["proj-a"]);
+    }
+    // Secrets only where they belong: the config file (not credentials) holds none.
+    for (const r of mocks.created) expect(configs.awsConfig).not.toContain(r.outs.secretAccessKey);
+    expect(Object.keys(configs.s3cmdConfigs).sort()).toEqual(["kna1", "sto2"]);
+
+    // The rendered s3cmd file, used as is by the real client, in both regions.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3access-comp-"));
+    for (const name of ["kna1", "sto2"]) {
+        const file = path.join(dir, `.s3cfg-${name}`);
+        fs.writeFileSync(file, configs.s3cmdConfigs[name], { mode: 0o600 });
+        await s3cmdRoundTrip(file, `comp-${name}-${Date.now()}`);
+    }
+});
+
+test("endpoint precedence: override, then Keystone's catalog, then the preset", async () => {
+    const { S3Access } = await lib();
+    const preset = () => ({ s3Endpoint: "https://preset.invalid" });
+    const access = new S3Access("prec", {
+        regions: ["Kna1", "Sto2"],
+        cloud: preset,
+        regionOptions: { Kna1: { s3Endpoint: "http://localhost:8080/", name: "here" } },
+    });
+    const regions = await valueOf(access.regions);
+    expect(regions.here.endpoint).toBe("http://localhost:8080"); // override, normalized
+    expect(regions.sto2.endpoint).toBe(s.regions.Sto2.s3_endpoint); // catalog beats preset
+});
+
+test("an existing Ec2Credential is used instead of a new one", async () => {
+    const { S3Access, Ec2Credential } = await lib();
+    const mine = new Ec2Credential("mine", { region: "Kna1" });
+    const access = new S3Access("reuse", { regions: "Kna1", regionOptions: { Kna1: { credential: mine } } });
+    const regions = await valueOf(access.regions);
+    expect(mocks.created.map((r) => r.name)).toEqual(["mine"]);
+    expect(regions.kna1.accessKeyId).toBe(await valueOf(mine.accessKeyId));
+});
+
+test.each([
+    [{ regions: [] }, /regions is empty/],
+    [{ regions: ["Kna 1"] }, /region "Kna 1" is not usable/],
+    [{ regions: ["Kna1", "Kna1"] }, /listed twice/],
+    [{ regions: ["Kna1"], regionOptions: { Kna1: { name: "bad]name" } } }, /name "bad\]name" for region "Kna1" is not usable/],
+    [{ regions: ["Kna1"], regionOptions: { Kna1: { name: "x\n[evil]" } } }, /is not usable as a profile/],
+    [{ regions: ["Kna1"], regionOptions: { Kna1: { s3Endpoint: "s3.example.com" } } }, /endpoint "s3.example.com" for region "Kna1" is not a URL/],
+    [{ regions: ["Kna1"], regionOptions: { Sto2: {} } }, /regionOptions has "Sto2", which is not in regions/],
+    [{ regions: ["Kna1", "Sto2"], regionOptions: { Kna1: { name: "same" }, Sto2: { name: "SAME" } } }, /both be named/],
+    [{ regions: ["Kna1"], cloud: "nimbus" }, /unknown cloud preset "nimbus"/],
+])("bad input %j is refused before any key is created", async (args, message) => {
+    const { S3Access } = await lib();
+    const before = (await listKeys("alice")).length;
+    expect(() => new S3Access("bad", args as any)).toThrow(message);
+    expect(mocks.created).toEqual([]);
+    expect((await listKeys("alice")).length).toBe(before);
+});
