@@ -1,0 +1,27 @@
+// The StackReference example, fed the exact stack outputs the multi-region example exports.
+import * as pulumi from "@pulumi/pulumi";
+import { renderClientConfigs } from "../../index";
+import { valueOf } from "../support/mocks";
+
+test("the consumer example reads the producing stack's outputs and keeps the secret secret", async () => {
+    const s3 = renderClientConfigs([{ region: "Kna1", name: "kna1", endpoint: "https://s3-kna1.citycloud.com", accessKeyId: "AKEXAMPLE1", secretAccessKey: "SECRETEXAMPLE1" }]);
+    const endpoints = { kna1: { region: "Kna1", name: "kna1", endpoint: "https://s3-kna1.citycloud.com", accessKeyId: "AKEXAMPLE1" } };
+    process.env.PULUMI_CONFIG = JSON.stringify({ "consumer:accessStack": "org/openstack-s3-access-example/prod" });
+    await pulumi.runtime.setMocks(
+        {
+            call: (args) => args.inputs,
+            newResource: (args) => {
+                expect(args.type).toBe("pulumi:pulumi:StackReference");
+                expect(args.name).toBe("org/openstack-s3-access-example/prod");
+                return { id: args.name, state: { outputs: { s3, endpoints }, secretOutputNames: ["s3"] } };
+            },
+        },
+        "consumer",
+        "dev",
+    );
+    const program = await import("../../examples/consumer");
+    expect(await valueOf(program.appEnv)).toBe(s3.dotenv.kna1);
+    expect(await pulumi.isSecret(program.appEnv)).toBe(true);
+    expect(await valueOf(program.appEndpoint)).toBe("https://s3-kna1.citycloud.com");
+    expect(await pulumi.isSecret(program.appEndpoint)).toBe(false);
+});
