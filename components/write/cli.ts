@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+/**
+ * s3-access-write: installs the client configs an S3Access component rendered into the
+ * user's own config files. `pulumi stack output --json --show-secrets | s3-access-write`
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseArgs } from "util";
+import { unifiedDiff } from "./diff";
+import { WriteInputError } from "./errors";
+import { applyChange, backupStamp } from "./files";
+import { locations } from "./locations";
+import { maskSecrets, secretValues } from "./mask";
+import { FileChange, isChanged, planChanges } from "./plan";
+import { parseStackOutputs, readInput, selectClientConfigs } from "./stackOutputs";
+import { CLIENTS, Client, fileTargets } from "./targets";
+
+const USAGE = `Usage: pulumi stack output --json --show-secrets | s3-access-write [options]
+
+Writes the S3 client configs of a pulumi-openstack-s3-access S3Access component into the
+clients' own config files, replacing only its own profiles, aliases and remotes.
+
+Options:
+  --file <path>     read the stack outputs from this file instead of stdin
+  --output <name>   the stack output holding access.clientConfigs
+                    (default: the only output of that shape)
+  --only <list>     comma-separated clients to write: ${CLIENTS.join(",")} (default: all)
+  --home <dir>      home directory to write into (default: $HOME)
+  --dry-run         print what would change as a diff, secrets masked; write nothing
+  -h, --help        print this help
+`;
+
+interface Options {
+    file?: string;
+    output?: string;
+    only: ReadonlySet<Client>;
+    home: string;
+    dryRun: boolean;
+    help: boolean;
+}
+
+function parseClients(list: string | undefined): Set<Client> {
+    if (list === undefined) return new Set(CLIENTS);
+    const names = list.split(",").map((s) => s.trim()).filter(Boolean);
+    const unknown = names.filter((n) => !(CLIENTS as readonly string[]).includes(n));
+    if (names.length === 0 || unknown.length > 0) {
+        throw new WriteInputError(`--only ${JSON.stringify(list)}: give a comma-separated list of ${CLIENTS.join(", ")}`);
+    }
+    return new Set(names as Client[]);
+}
+
+function parseHome(dir: string): string {
+    const home = path.resolve(dir);
+    if (!fs.statSync(home, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new WriteInputError(`home directory ${home} does not exist: create it or pass another --home <dir>`);
+    }
+    return home;
+}
+
+function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
+    let values;
+    try {
+        ({ values } = parseArgs({
+            args: argv,
+            options: {
+                file: { type: "string" },
+                output: { type: "string" },
+                only: { type: "string" },
+                home: { type: "string" },
+                "dry-run": { type: "boolean", default: false },
+                help: { type: "boolean", short: "h", default: false },
+            },
+            strict: true,
+            allowPositionals: false,
+        }));
+    } catch (e) {
+        throw new WriteInputError(`${(e as Error).message}; see s3-access-write --help`);
+    }
+    if (values.help) return { only: new Set(), home: "", dryRun: false, help: true };
+    return {
+        file: values.file,
+        output: values.output,
+        only: parseClients(values.only),
+        home: parseHome(values.home ?? (env.HOME || os.homedir())),
+        dryRun: values["dry-run"],
+        help: false,
+    };
+}
+
+function verb(change: FileChange, dryRun: boolean): string {
+    if (!isChanged(change)) return "unchanged";
+    const action = change.current === null ? "create" : "update";
+    return dryRun ? `would ${action}` : `${action}d`;
+}
+
+/** A file we leave alone but that others can read: worth a word, since it holds keys. */
+function permissionWarning(change: FileChange): string | undefined {
+    if (isChanged(change) || change.mode === null || (change.mode & 0o077) === 0) return undefined;
+    return `  warning: readable by others (mode 0${change.mode.toString(8)}): chmod 600 ${change.path}`;
+}
+
+async function run(argv: string[], env: NodeJS.ProcessEnv, knownSecrets: string[]): Promise<void> {
+    const options = parseOptions(argv, env);
+    if (options.help) {
+        process.stdout.write(USAGE);
+        return;
+    }
+    const { text, source } = await readInput(options.file);
+    const { output, configs } = selectClientConfigs(parseStackOutputs(text, source), options.output);
+    const changes = await planChanges(fileTargets(configs, locations(options.home, env), options.only));
+    knownSecrets.push(...secretValues(changes.flatMap((c) => [c.current, c.next])));
+
+    const say = (line: string) => process.stdout.write(maskSecrets(line, knownSecrets) + "\n");
+    say(`clientConfigs from ${output === undefined ? source : `stack output ${JSON.stringify(output)}`}`);
+    const stamp = backupStamp();
+    for (const change of changes) {
+        // Written before it is reported, so a failed write is never announced as done.
+        const backup = isChanged(change) && !options.dryRun ? await applyChange(change, stamp) : undefined;
+        say(`${verb(change, options.dryRun)} ${change.path}: ${change.target.what}`);
+        if (backup) say(`  backup: ${backup}`);
+        const warning = permissionWarning(change);
+        if (warning) say(warning);
+        if (isChanged(change) && options.dryRun) {
+            const diff = unifiedDiff(change.current ?? "", change.next, change.current === null ? "/dev/null" : change.path, change.path);
+            process.stdout.write(maskSecrets(diff, knownSecrets));
+        }
+    }
+    if (options.dryRun) say("dry run: nothing was written");
+}
+
+const knownSecrets: string[] = [];
+run(process.argv.slice(2), process.env, knownSecrets).then(
+    () => {
+        process.exitCode = 0;
+    },
+    (e: unknown) => {
+        const message = e instanceof Error ? e.message : String(e);
+        process.stderr.write(`s3-access-write: ${maskSecrets(message, knownSecrets)}\n`);
+        process.exitCode = e instanceof WriteInputError ? 2 : 1;
+    },
+);

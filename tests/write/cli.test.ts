@@ -1,0 +1,161 @@
+/**
+ * The command line: dry runs, choosing targets and outputs, and the errors for bad input
+ * (exit 2, a message naming the fix, no secret in any output, nothing written).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { FAKE_SECRETS, fakeConfigs, runCli, seed, snapshot, stackOutputJson, tempHome } from "./harness";
+
+const configs = fakeConfigs();
+const input = stackOutputJson(configs);
+const homes: string[] = [];
+
+function newHome(): string {
+    const home = tempHome();
+    homes.push(home);
+    return home;
+}
+
+afterAll(() => homes.forEach((h) => fs.rmSync(h, { recursive: true, force: true })));
+
+const expectNoSecrets = (text: string, more: string[] = []) => {
+    for (const s of [...FAKE_SECRETS, ...more]) expect(text).not.toContain(s);
+};
+
+describe("--dry-run", () => {
+    const USER_SECRET = "UserWorkSecret999";
+    let home: string;
+    let before: Record<string, string>;
+    let result: Awaited<ReturnType<typeof runCli>>;
+
+    beforeAll(async () => {
+        home = newHome();
+        // The user's own secret sits right where our sections get appended, so it is diff context.
+        seed(path.join(home, ".aws", "credentials"), `[work]\naws_access_key_id = AKIAWORK\naws_secret_access_key = ${USER_SECRET}\n`);
+        before = snapshot(home);
+        result = await runCli(["--dry-run"], { home, stdin: input });
+    });
+
+    test("writes nothing", () => {
+        expect(result.code).toBe(0);
+        expect(snapshot(home)).toEqual(before);
+        expect(fs.readdirSync(home)).toEqual([".aws"]);
+        expect(result.stdout).toContain("dry run: nothing was written");
+    });
+
+    test("shows each change as a diff with the secrets masked", () => {
+        const creds = path.join(home, ".aws", "credentials");
+        expect(result.stdout).toContain(`would update ${creds}: sections [kna1], [sto2]`);
+        expect(result.stdout).toContain(`--- ${creds}\n+++ ${creds}\n@@ -1,3 +1,11 @@\n [work]\n aws_access_key_id = AKIAWORK\n aws_secret_access_key = ********\n+\n+[kna1]\n+aws_access_key_id = AKIAWRITEKNA1\n+aws_secret_access_key = ********\n`);
+        expect(result.stdout).toContain(`would create ${path.join(home, ".s3cfg-kna1")}: s3cmd config for kna1\n--- /dev/null\n`);
+        expect(result.stdout).toMatch(/^\+ {6}"secretKey": "\*{8}",$/m);
+        expect(result.stdout).toContain("+AWS_SECRET_ACCESS_KEY=********\n");
+        expectNoSecrets(result.stdout + result.stderr, [USER_SECRET]);
+    });
+});
+
+describe("choosing what to write", () => {
+    test("--only limits the clients; the input may also be a file", async () => {
+        const home = newHome();
+        const file = path.join(home, "outputs.json");
+        fs.writeFileSync(file, input);
+        const result = await runCli(["--only", "rclone,dotenv", "--file", file], { home });
+        expect(result.code).toBe(0);
+        expect(Object.keys(snapshot(home)).sort()).toEqual([".config/rclone/rclone.conf", ".config/s3-access/kna1.env", ".config/s3-access/sto2.env", "outputs.json"]);
+    });
+
+    test("AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE and RCLONE_CONFIG move those files, as they do for the clients", async () => {
+        const home = newHome();
+        const elsewhere = path.join(home, "elsewhere");
+        const env = {
+            AWS_CONFIG_FILE: path.join(elsewhere, "aws-config"),
+            AWS_SHARED_CREDENTIALS_FILE: path.join(elsewhere, "aws-creds"),
+            RCLONE_CONFIG: path.join(elsewhere, "rclone.conf"),
+        };
+        const result = await runCli(["--only", "aws,rclone"], { home, stdin: input, env });
+        expect(result.code).toBe(0);
+        expect(snapshot(home)).toEqual({
+            "elsewhere/aws-config": configs.awsConfig,
+            "elsewhere/aws-creds": configs.awsCredentials,
+            "elsewhere/rclone.conf": configs.rcloneConfig,
+        });
+    });
+
+    test("--home targets another home than $HOME", async () => {
+        const [home, other] = [newHome(), newHome()];
+        const result = await runCli(["--home", other, "--only", "s3cmd"], { home, stdin: input });
+        expect(result.code).toBe(0);
+        expect(snapshot(home)).toEqual({});
+        expect(Object.keys(snapshot(other)).sort()).toEqual([".s3cfg-kna1", ".s3cfg-sto2"]);
+    });
+
+    test("a symlinked dotfile stays a link; its destination is updated", async () => {
+        const home = newHome();
+        const real = path.join(home, "dotfiles", "aws-credentials");
+        seed(real, "[mine]\naws_access_key_id = M\n");
+        fs.mkdirSync(path.join(home, ".aws"));
+        fs.symlinkSync(real, path.join(home, ".aws", "credentials"));
+        const result = await runCli(["--only", "aws"], { home, stdin: input });
+        expect(result.code).toBe(0);
+        expect(fs.lstatSync(path.join(home, ".aws", "credentials")).isSymbolicLink()).toBe(true);
+        expect(fs.readFileSync(real, "utf8")).toMatch(/^\[mine\]\naws_access_key_id = M\n\n\[kna1\]\n/);
+        expect(fs.readdirSync(path.dirname(real)).filter((n) => n.includes(".bak-"))).toHaveLength(1);
+    });
+
+    test("`pulumi stack output s3 --json` (the configs object itself) works too", async () => {
+        const home = newHome();
+        const result = await runCli(["--only", "dotenv"], { home, stdin: JSON.stringify(configs) });
+        expect(result.code).toBe(0);
+        expect(result.stdout).toContain("clientConfigs from stdin");
+    });
+
+    test("--output picks one of several matching outputs", async () => {
+        const home = newHome();
+        const result = await runCli(["--output", "b", "--only", "dotenv"], { home, stdin: JSON.stringify({ a: configs, b: configs }) });
+        expect(result.code).toBe(0);
+        expect(result.stdout).toContain('clientConfigs from stack output "b"');
+    });
+});
+
+describe("bad input exits 2 with a message naming the fix, and writes nothing", () => {
+    const cases: Array<[string, string[], string, RegExp]> = [
+        ["not JSON", [], `{"s3": {"awsConfig": ${FAKE_SECRETS[0]}`, /^s3-access-write: stdin is not valid JSON.*pulumi stack output --json --show-secrets/],
+        ["empty input", [], "", /stdin is empty.*--file <path>/],
+        ["a JSON array", [], "[1, 2]", /not a JSON object of stack outputs/],
+        ["no matching output", [], JSON.stringify({ bucket: "b", s3: { awsConfig: "x" } }), /no stack output is S3Access clientConfigs \(outputs: "bucket", "s3"; "s3" comes closest, but awsCredentials: Invalid input: expected string, received undefined; .*\): export them/],
+        ["ambiguous outputs", [], JSON.stringify({ prod: configs, dev: configs }), /several stack outputs are S3Access clientConfigs: "prod", "dev"; choose one with --output <name>/],
+        ["--output naming a missing key", ["--output", "s4"], input, /--output "s4": the stack has no such output; its outputs are "bucketName", "count", "s3"/],
+        ["--output naming an output of another shape", ["--output", "count"], input, /stack output "count" is not S3Access clientConfigs \(\(value\): .*\)/],
+        ["a secret output hidden by pulumi", [], JSON.stringify({ s3: "[secret]" }), /stack outputs "s3" are hidden as "\[secret\]": add --show-secrets/],
+        ["secret values hidden by pulumi", [], stackOutputJson({ ...configs, dotenv: { kna1: "[secret]" } }), /stack output "s3" has values hidden as "\[secret\]": add --show-secrets/],
+        ["a name that would escape the home", [], stackOutputJson({ ...configs, s3cmdConfigs: { "../../evil": "[default]\n" } }), /"s3" comes closest, but s3cmdConfigs\["\.\.\/\.\.\/evil"\]: not a usable name/],
+        ["an unknown client in --only", ["--only", "aws,s4cmd"], input, /--only "aws,s4cmd": give a comma-separated list of aws, s3cmd, mc, rclone, dotenv/],
+        ["an unknown flag", ["--force"], input, /Unknown option '--force'.*--help/],
+        ["a --file that does not exist", ["--file", "/nonexistent/outputs.json"], "", /--file \/nonexistent\/outputs.json: cannot read it \(ENOENT\)/],
+        ["a --home that does not exist", ["--home", "/nonexistent/home"], input, /home directory \/nonexistent\/home does not exist/],
+    ];
+
+    test.each(cases)("%s", async (_, args, stdin, message) => {
+        const home = newHome();
+        const result = await runCli(args, { home, stdin });
+        expect(result.stderr).toMatch(message);
+        expect(result.code).toBe(2);
+        expect(result.stdout).toBe("");
+        expectNoSecrets(result.stderr);
+        expect(snapshot(home)).toEqual({});
+    });
+
+    test.each([
+        ["an encrypted rclone.conf", ".config/rclone/rclone.conf", "# Encrypted rclone configuration File\n\nRCLONE_ENCRYPT_V0:\nabc\n", /is an encrypted rclone config/],
+        ["an mc config.json that is not JSON", ".mc/config.json", "{ not json", /config.json is not valid JSON: fix or move it, or leave mc out with --only/],
+        ["an old mc config version", ".mc/config.json", '{"version": "9", "hosts": {}}', /is mc config version "9", not "10": run mc once to migrate it/],
+    ])("%s is refused before any file is written", async (_, rel, content, message) => {
+        const home = newHome();
+        seed(path.join(home, rel), content);
+        const before = snapshot(home);
+        const result = await runCli([], { home, stdin: input });
+        expect(result.stderr).toMatch(message);
+        expect(result.code).toBe(2);
+        expect(snapshot(home)).toEqual(before);
+    });
+});
