@@ -1,13 +1,21 @@
 /** @type {import('jest').Config} */
-module.exports = {
+const base = {
     testEnvironment: "node",
     roots: ["<rootDir>/tests"],
-    testMatch: ["**/*.test.ts"],
     transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+    testTimeout: 60000,
+};
+
+module.exports = {
     // Starts the local Keystone + S3 (scripts/stack/start.sh) unless it already answers.
     globalSetup: "<rootDir>/tests/support/globalSetup.js",
-    testTimeout: 60000,
-    // Suites share one Keystone (uwsgi, 1 process x 1 thread); two workers keep it busy
+    // Suites share one Keystone (uwsgi, 1 process x 1 thread): two workers keep it busy
     // without starving it.
     maxWorkers: 2,
+    projects: [
+        { ...base, displayName: "parallel", testMatch: ["**/*.test.ts"], testPathIgnorePatterns: ["\\.serial\\.test\\.ts$"] },
+        // Suites that stop Keystone or count its requests exactly: run alone, after the rest
+        // (npm test runs this project with --runInBand).
+        { ...base, displayName: "serial", testMatch: ["**/*.serial.test.ts"] },
+    ],
 };

@@ -15,7 +15,7 @@ export async function call<T>(
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: T }> {
     const res = await http.send(req);
     const target = describeTarget(req.method, req.url);
-    if (!expect.includes(res.status)) throw new KeystoneError(res.status, target, res.text);
+    if (!expect.includes(res.status)) throw new KeystoneError(res.status, target, res.text, res.gaveUp);
     let json: unknown = null;
     if (res.text.length > 0) {
         try {

@@ -58,11 +58,20 @@ export class KeystoneSession {
         if (tokens.get(this.key) === p) tokens.delete(this.key);
     }
 
+    /**
+     * Drop the cached token if it is still `stale`. By value, not by promise: token() is
+     * async, so the promise a caller holds is never the one in the cache. A token someone
+     * else already renewed is left alone.
+     */
+    private async forget(stale: Token): Promise<void> {
+        const cached = tokens.get(this.key);
+        if (cached && (await cached.catch(() => undefined)) === stale) this.invalidate(cached);
+    }
+
     /** An authenticated call. A 401 means the token expired or was revoked: renew once. */
     async request<T>(req: Omit<HttpRequest, "url"> & { path: string }, expect: number[], schema: z.ZodType<T>) {
         for (let renewed = false; ; renewed = true) {
-            const pending = this.token();
-            const token = await pending;
+            const token = await this.token();
             try {
                 return await call(
                     this.http,
@@ -72,7 +81,7 @@ export class KeystoneSession {
                 );
             } catch (err) {
                 if (renewed || !(err instanceof KeystoneError) || err.status !== 401) throw err;
-                this.invalidate(pending);
+                await this.forget(token);
             }
         }
     }

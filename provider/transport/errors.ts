@@ -6,6 +6,11 @@ export function describeTarget(method: string, url: string): string {
     return `${method} ${u.origin}${u.pathname}`;
 }
 
+/** "(3 attempts in 2.4 s)": how hard the client tried, for the final error of a call. */
+export function describeAttempts(attempts: number, elapsedMs: number): string {
+    return `(${attempts} attempt${attempts === 1 ? "" : "s"} in ${(elapsedMs / 1000).toFixed(1)} s)`;
+}
+
 export type TransportFailure = "timeout" | "connection" | "tls";
 
 /** The request did not produce an HTTP response (refused, reset, timed out, TLS refused). */
@@ -17,7 +22,7 @@ export class TransportError extends Error {
         readonly attempts: number,
         readonly elapsedMs: number,
     ) {
-        super(redact(`${target}: ${detail} (${attempts} attempt${attempts === 1 ? "" : "s"} in ${(elapsedMs / 1000).toFixed(1)} s)`));
+        super(redact(`${target}: ${detail} ${describeAttempts(attempts, elapsedMs)}`));
         this.name = "TransportError";
     }
 }

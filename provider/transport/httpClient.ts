@@ -1,6 +1,6 @@
 import { Agent, errors as undiciErrors, request } from "undici";
 import { debug } from "./log";
-import { describeTarget, TransportError, TransportFailure } from "./errors";
+import { describeAttempts, describeTarget, TransportError, TransportFailure } from "./errors";
 
 export interface TlsOptions {
     /** PEM bundle of the CAs to trust instead of the system ones (openstack:cacertFile / OS_CACERT). */
@@ -46,6 +46,11 @@ export interface HttpResponse {
     status: number;
     headers: Record<string, string | string[] | undefined>;
     text: string;
+    /**
+     * Set when the status asked for a retry (429, 5xx) but the deadline left no room for
+     * one more: says how hard the client tried, for the error the caller raises.
+     */
+    gaveUp?: string;
 }
 
 /** Statuses that say "try again later" rather than "your request is wrong". */
@@ -118,8 +123,12 @@ export class HttpClient {
                 const { response } = outcome;
                 debug(`${target} -> ${response.status} (attempt ${attempt}, ${elapsed} ms)`);
                 if (!RETRYABLE_STATUS.has(response.status)) return response;
-                const wait = this.backoff(attempt, retryAfterMs(response.headers["retry-after"]));
-                if (elapsed + wait >= this.retry.deadlineMs) return response;
+                const serverSays = retryAfterMs(response.headers["retry-after"]);
+                const wait = this.backoff(attempt, serverSays);
+                if (elapsed + wait >= this.retry.deadlineMs) {
+                    const asked = serverSays !== undefined ? `; the server asked to wait ${Math.ceil(serverSays / 1000)} s more, past the deadline` : "";
+                    return { ...response, gaveUp: `Gave up ${describeAttempts(attempt, elapsed)}${asked}` };
+                }
                 await sleep(wait);
                 continue;
             }
