@@ -45,25 +45,36 @@ function readCloudsFile(file: string, what: string): Record<string, Cloud> {
 
 const str = (v: unknown) => (typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined);
 
+/** openstacksdk's spelling of each setting under a cloud's `auth:` (first = preferred, for messages). */
+const AUTH_NAMES: Partial<Record<keyof AuthSettings, string[]>> = {
+    authUrl: ["auth_url"],
+    userName: ["username"],
+    userId: ["user_id"],
+    password: ["password"],
+    tenantName: ["project_name", "tenant_name"],
+    tenantId: ["project_id", "tenant_id"],
+    userDomainName: ["user_domain_name"],
+    userDomainId: ["user_domain_id"],
+    projectDomainName: ["project_domain_name"],
+    projectDomainId: ["project_domain_id"],
+    domainName: ["domain_name"],
+    domainId: ["domain_id"],
+    applicationCredentialId: ["application_credential_id"],
+    applicationCredentialName: ["application_credential_name"],
+    applicationCredentialSecret: ["application_credential_secret"],
+    token: ["token"],
+};
+/** Settings that sit beside `auth:` in a cloud. */
+const CLOUD_NAMES: Partial<Record<keyof AuthSettings, string>> = { region: "region_name", cacertFile: "cacert", insecure: "verify" };
+
 function toSettings(cloud: Cloud, name: string): AuthSettings {
     const a = cloud.auth ?? {};
+    const auth: AuthSettings = {};
+    for (const [key, names] of Object.entries(AUTH_NAMES)) {
+        (auth as Record<string, unknown>)[key] = names.map((n) => str(a[n])).find((v) => v !== undefined);
+    }
     return compact({
-        authUrl: str(a.auth_url),
-        userName: str(a.username),
-        userId: str(a.user_id),
-        password: str(a.password),
-        tenantName: str(a.project_name) ?? str(a.tenant_name),
-        tenantId: str(a.project_id) ?? str(a.tenant_id),
-        userDomainName: str(a.user_domain_name),
-        userDomainId: str(a.user_domain_id),
-        projectDomainName: str(a.project_domain_name),
-        projectDomainId: str(a.project_domain_id),
-        domainName: str(a.domain_name),
-        domainId: str(a.domain_id),
-        applicationCredentialId: str(a.application_credential_id),
-        applicationCredentialName: str(a.application_credential_name),
-        applicationCredentialSecret: str(a.application_credential_secret),
-        token: str(a.token),
+        ...auth,
         region: cloud.region_name,
         cloud: name,
         cacertFile: cloud.cacert,
@@ -92,7 +103,7 @@ export function fromCloudsYaml(name: string, selectedBy: string, env: NodeJS.Pro
     const merged: Cloud = { ...cloud, ...secure, auth: { ...cloud.auth, ...secure?.auth } };
     return {
         label: `clouds.yaml cloud "${name}" (${cloudsFile}${secure ? ` + ${secureFile}` : ""})`,
-        keyName: (k) => `clouds.${name}.${k === "region" ? "region_name" : k === "cacertFile" ? "cacert" : k === "insecure" ? "verify" : `auth.${k}`}`,
+        keyName: (k) => `clouds.${name}.${CLOUD_NAMES[k] ?? (AUTH_NAMES[k] ? `auth.${AUTH_NAMES[k][0]}` : k)}`,
         settings: toSettings(merged, name),
     };
 }

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import { Identity, Scope } from "../keystone/tokens";
 import { TlsOptions } from "../transport/httpClient";
+import { registerSecret } from "../transport/redact";
 import { fromCloudsYaml } from "./cloudsYaml";
 import { fromEnv } from "./env";
 import { AuthConfigError } from "./errors";
@@ -16,6 +17,8 @@ export interface ResourceAuthInputs {
 export interface ResolvedAuth {
     /** Normalized: scheme, host, path ending in /v3, no trailing slash. */
     authUrl: string;
+    /** The setting that gave authUrl, as the user spells it ("openstack:authUrl", "OS_AUTH_URL"), for messages. */
+    authUrlSource: string;
     region?: string;
     identity: Identity;
     scope?: Scope;
@@ -48,8 +51,20 @@ export function normalizeAuthUrl(value: string, key: string): string {
     return `${url.origin}${path}`;
 }
 
+/** Errors about a setting the resource's own inputs gave are reported on that input. */
+function blameInput<T>(property: "authUrl" | "cloud", resolve: () => T): T {
+    try {
+        return resolve();
+    } catch (err) {
+        if (err instanceof AuthConfigError && !err.property) throw new AuthConfigError(err.message, property);
+        throw err;
+    }
+}
+
 function identityOf(src: SettingsSource): Identity {
     const s = src.settings;
+    // Known from here on: no message or log line may repeat them, even one Keystone echoes.
+    [s.password, s.applicationCredentialSecret, s.token].forEach(registerSecret);
     if (s.token) return { kind: "token", token: s.token };
     if (s.applicationCredentialSecret) {
         if (!s.applicationCredentialId && !s.applicationCredentialName) {
@@ -111,7 +126,7 @@ export function resolveAuth(resource: ResourceAuthInputs, stack: SettingsSource 
     const envSrc = fromEnv(env);
     const sources: SettingsSource[] = [];
     if (resource.cloud) {
-        sources.push(fromCloudsYaml(resource.cloud, "the resource's cloud input", env));
+        sources.push(blameInput("cloud", () => fromCloudsYaml(resource.cloud!, "the resource's cloud input", env)));
     }
     if (stack) sources.push(stack);
     sources.push(envSrc);
@@ -131,14 +146,21 @@ export function resolveAuth(resource: ResourceAuthInputs, stack: SettingsSource 
         const src = sources.find((s) => s.settings[key] !== undefined);
         return src ? { value: src.settings[key] as AuthSettings[K], name: src.keyName(key) } : undefined;
     };
-    const authUrlPick = resource.authUrl ? { value: resource.authUrl, name: "authUrl input" } : pick("authUrl");
+    // check() writes the resolved authUrl into the inputs; when it is the settings' own, name the setting.
+    const fromSettings = pick("authUrl");
+    const trim = (u: string) => u.replace(/\/+$/, "");
+    const fromInput = resource.authUrl !== undefined && !(fromSettings?.value && trim(fromSettings.value) === trim(resource.authUrl));
+    const authUrlPick = fromInput ? { value: resource.authUrl, name: "the resource's authUrl input" } : fromSettings;
     if (!authUrlPick?.value) {
-        throw new AuthConfigError(`No Keystone URL: set openstack:authUrl (or OS_AUTH_URL, auth.auth_url in clouds.yaml, or the resource's authUrl input), e.g. https://kna1.citycloud.com:5000/v3`);
+        const others = ["openstack:authUrl", "OS_AUTH_URL", "the resource's authUrl input"].filter((k) => k !== identitySrc.keyName("authUrl"));
+        throw new AuthConfigError(`No Keystone URL: set ${identitySrc.keyName("authUrl")} (or ${others.join(", ")}), e.g. https://kna1.citycloud.com:5000/v3`);
     }
     const identity = identityOf(identitySrc);
     const cacert = pick("cacertFile");
+    const normalize = () => normalizeAuthUrl(authUrlPick.value!, authUrlPick.name);
     return {
-        authUrl: normalizeAuthUrl(authUrlPick.value, authUrlPick.name),
+        authUrl: fromInput ? blameInput("authUrl", normalize) : normalize(),
+        authUrlSource: authUrlPick.name,
         region: resource.region ?? pick("region")?.value,
         identity,
         scope: scopeOf(identitySrc.settings, identity),

@@ -14,6 +14,7 @@ import { domainName, projectsNamed, projectsWithRole, userHasRoleOn } from "../k
 import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
 import { HttpClient } from "../transport/httpClient";
+import { TransportError } from "../transport/errors";
 import { debug } from "../transport/log";
 import { redact } from "../transport/redact";
 import { CheckFailure, Ec2CredentialInputs, Ec2CredentialOutputs, validateInputs } from "./inputs";
@@ -60,8 +61,19 @@ function explain(err: unknown, doing: string, auth: ResolvedAuth): never {
                 `or ask the operator to allow it ([auth] additional_primary_auth_methods = application_credential). Identity used: ${auth.identitySource}`,
         );
     }
+    if (err instanceof TransportError) throw new Ec2CredentialError(`${doing}: ${err.message}. ${unreachableHint(err, auth)}`);
     if (err instanceof Error) throw new Ec2CredentialError(`${doing}: ${err.message}`);
     throw new Ec2CredentialError(`${doing}: ${String(err)}`);
+}
+
+/** No HTTP answer at all: most often the URL itself is wrong (host, port, http vs https). */
+function unreachableHint(err: TransportError, auth: ResolvedAuth): string {
+    if (err.failure === "tls") return `(Keystone URL from ${auth.authUrlSource})`;
+    const https = auth.authUrl.startsWith("https:");
+    const scheme = https
+        ? "if that port serves plain HTTP (the TLS handshake then gets no answer), use http://"
+        : "if that port serves HTTPS (a TLS server drops plain HTTP), use https://";
+    return `Keystone did not answer: check ${auth.authUrlSource} ("${auth.authUrl}": host name, port, http:// vs https://; ${scheme}) and that the network reaches it`;
 }
 
 export async function check(news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
@@ -114,7 +126,7 @@ async function resolveProject(session: KeystoneSession, token: Token, inputs: Ec
         const mine = await projectsWithRole(session);
         if (inputs.projectId) {
             if (mine.some((p) => p.id === inputs.projectId)) return inputs.projectId;
-            throw noRole(`project ${inputs.projectId}`, userId, mine.map((p) => p.name));
+            throw noRole("projectId", inputs.projectId, token, mine.map((p) => p.name));
         }
         let named = mine.filter((p) => p.name === inputs.projectName);
         if (inputs.projectDomainName && named.length > 0) {
@@ -123,22 +135,47 @@ async function resolveProject(session: KeystoneSession, token: Token, inputs: Ec
         }
         if (named.length === 1) return named[0].id;
         if (named.length > 1) throw new Ec2CredentialError(`projectName "${inputs.projectName}" exists in ${named.length} domains: set projectDomainName or use projectId`);
-        throw noRole(`project "${inputs.projectName}"${inputs.projectDomainName ? ` in domain ${inputs.projectDomainName}` : ""}`, userId, mine.map((p) => p.name));
+        throw noRole("projectName", `"${inputs.projectName}"${inputs.projectDomainName ? ` in domain ${inputs.projectDomainName}` : ""}`, token, mine.map((p) => p.name));
     }
-    // Another user's key: needs admin rights (Keystone's role_assignments and project lists).
+    try {
+        return await otherUsersProject(session, inputs, userId);
+    } catch (err) {
+        throw asOtherUserError(err, userId, token);
+    }
+}
+
+/** Another user's key: needs admin rights (Keystone's project list and role assignments). */
+async function otherUsersProject(session: KeystoneSession, inputs: Ec2CredentialInputs, userId: string): Promise<string> {
     let projectId = inputs.projectId;
     if (!projectId) {
         const named = (await projectsNamed(session, inputs.projectName!)).filter((p) => !inputs.projectDomainName || p.domain_id === inputs.projectDomainName);
         if (named.length !== 1) throw new Ec2CredentialError(`projectName "${inputs.projectName}" matches ${named.length} projects: use projectId`);
         projectId = named[0].id;
     }
-    if (!(await userHasRoleOn(session, userId, projectId))) throw noRole(`project ${projectId}`, userId, []);
+    if (!(await userHasRoleOn(session, userId, projectId))) {
+        throw new Ec2CredentialError(`userId ${userId} has no role on project ${projectId}, so S3 would refuse any key for it; nothing was created. Give the user a role there (openstack role add --user ... --project ... member)`);
+    }
     return projectId;
 }
 
-function noRole(project: string, userId: string, have: string[]): Ec2CredentialError {
+/** Keystone's 403/404 on the admin-only lookups, said in terms of the userId input. */
+function asOtherUserError(err: unknown, userId: string, token: Token): unknown {
+    if (!(err instanceof KeystoneError)) return err;
+    if (err.status === 403) {
+        return new Ec2CredentialError(
+            `userId ${userId}: managing another user's keys needs admin rights, which ${token.userName ?? token.userId} lacks (Keystone: ${err.keystoneMessage}). Drop userId to use the authenticating user's own keys, or authenticate as an admin`,
+        );
+    }
+    if (err.status === 404 && /user/i.test(err.keystoneMessage)) {
+        return new Ec2CredentialError(`userId ${userId}: Keystone has no such user (${err.keystoneMessage}). Use the id printed by openstack user show <name>, or drop userId`);
+    }
+    return err;
+}
+
+/** The user cannot tell a project without a role from a missing one: Keystone shows neither. */
+function noRole(input: "projectId" | "projectName", project: string, token: Token, have: string[]): Ec2CredentialError {
     return new Ec2CredentialError(
-        `user ${userId} has no role on ${project}, so S3 would refuse any key for it; nothing was created. ` +
+        `${input}: user ${token.userName ?? token.userId} has no role on project ${project} (or it does not exist), so S3 would refuse any key for it; nothing was created. ` +
             `Ask a project admin for a role there (openstack role add --user ... --project ... member)` +
             (have.length ? `, or use one of the user's projects: ${have.sort().join(", ")}` : ""),
     );
@@ -174,7 +211,13 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
         const userId = inputs.userId ?? token.userId;
         const projectId = await resolveProject(session, token, inputs, userId);
         if (inputs.adoptAccessKey) {
-            const existing = await getEc2Credential(session, userId, inputs.adoptAccessKey);
+            const existing = await getEc2Credential(session, userId, inputs.adoptAccessKey).catch((err) => {
+                // Keystone answers 404 for a missing key whoever asks, so 403 means: it exists, but is not this user's.
+                if (err instanceof KeystoneError && err.status === 403 && !isDelegatedTokenRefusal(err)) {
+                    throw new Ec2CredentialError(`adoptAccessKey ${inputs.adoptAccessKey} belongs to another user (Keystone refuses to show it to user ${userId}): adopt one of this user's keys (openstack ec2 credentials list), or set userId to its owner (needs admin rights)`);
+                }
+                throw err;
+            });
             if (!existing) throw new Ec2CredentialError(`adoptAccessKey ${inputs.adoptAccessKey}: user ${userId} has no such EC2 credential (openstack ec2 credentials list shows the user's keys)`);
             if (existing.projectId !== projectId) {
                 throw new Ec2CredentialError(`adoptAccessKey ${inputs.adoptAccessKey} belongs to project ${existing.projectId}, not ${projectId}: set projectId to ${existing.projectId} or adopt another key`);

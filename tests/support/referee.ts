@@ -33,7 +33,8 @@ async function token(user: User, project?: string): Promise<string> {
     return t;
 }
 
-async function keystone(user: User, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+/** A plain REST call to Keystone as a seeded user (for fixtures the helpers below do not cover). */
+export async function keystone(user: User, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
     const res = await fetch(`${stackInfo().auth_url}${path}`, {
         method,
         headers: { "content-type": "application/json", "x-auth-token": await token(user) },

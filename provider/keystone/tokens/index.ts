@@ -19,9 +19,10 @@ export async function issueToken(http: HttpClient, authUrl: string, identity: Id
         registerSecret(value);
         return toToken(value, res.body);
     } catch (err) {
-        if (err instanceof KeystoneError && err.status === 401) {
+        // A token Keystone cannot use (garbled, expired, revoked) is a 404 for the token method.
+        if (err instanceof KeystoneError && (err.status === 401 || (err.status === 404 && identity.kind === "token"))) {
             throw new KeystoneError(
-                401,
+                err.status,
                 err.target,
                 JSON.stringify({ error: { message: err.keystoneMessage } }),
                 describeRefusal(identity, scope),
@@ -45,6 +46,12 @@ function describeRefusal(identity: Identity, scope?: Scope): string {
               ? ` scoped to project ${scope.projectName} (domain ${scope.projectDomainId ?? scope.projectDomainName ?? "Default"})`
               : ""
         : "";
-    return `Keystone refused to authenticate ${who}${where}: check the password or secret (openstack:password / OS_PASSWORD, openstack:applicationCredentialSecret), the user and project names and their domains, that the token has not expired, and that the user has a role on the project`;
+    const fix =
+        identity.kind === "token"
+            ? "it has expired, was revoked, or is not from this Keystone: get a fresh one (openstack token issue) for openstack:token / OS_TOKEN, or authenticate with a password"
+            : identity.kind === "applicationCredential"
+              ? "check openstack:applicationCredentialId / openstack:applicationCredentialSecret (OS_APPLICATION_CREDENTIAL_*), and that the credential has not expired or been deleted"
+              : "check the password (openstack:password / OS_PASSWORD), the user and project names and their domains, and that the user has a role on the project";
+    return `Keystone refused to authenticate ${who}${where}: ${fix}`;
 }
 

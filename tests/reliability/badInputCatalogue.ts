@@ -1,0 +1,408 @@
+// The bad-input catalogue: what a user can get wrong, and the one error each must produce.
+// Shared by badInput.test.ts (the errors are clear, nothing is created) and
+// secrets.test.ts (no error leaks a secret).
+import * as net from "net";
+import { deleteKey, mintKeyOutOfBand } from "../support/referee";
+import { stackInfo, StackInfo } from "../support/stack";
+import { deleteKeyOf, HostSetup, mintKeyFor, relConfig, relIdentity, RelIdentity, REL_USER, retrying, startTlsProxy, userToken } from "./fixtures";
+
+export interface CatalogueContext {
+    stack: StackInfo;
+    rel: RelIdentity;
+    /** An access key of the suites' user, bound to proj-b. */
+    projBKey: string;
+    /** An access key of alice (another user). */
+    aliceKey: string;
+    /** A token of the suites' user that Keystone has revoked. */
+    revokedToken: string;
+    /** An https URL of the local Keystone behind stunnel (scripts/stack/tls.sh). */
+    tlsAuthUrl: string;
+    /** Every secret the cases involve: none may show up in what the provider emits. */
+    secrets: string[];
+    dispose(): Promise<void>;
+}
+
+export interface BadInputCase {
+    name: string;
+    /** What the user did, for docs/reliability.md. */
+    input: string;
+    setup(ctx: CatalogueContext): HostSetup;
+    /** The check failure's property ("" = not an input: a stack-config or environment problem); absent when check passes and create must fail. */
+    expectProperty?: string;
+    expectMessage: RegExp;
+    /** Whose real key lists must not change besides the suite's own user (alice's change with other suites: her adopted key is checked instead). */
+    alsoWatch?: "admin"[];
+}
+
+const UNUSED_ID = "0123456789abcdef0123456789abcdef";
+/** Nothing listens here (checked when the context is made). */
+const CLOSED_PORT_URL = "http://127.0.0.1:5999/v3";
+const WRONG_PASSWORD = "not-the-password-9f2e";
+const WRONG_AC_SECRET = "wrong-ac-secret-77e1";
+const GARBAGE_TOKEN = "gAAAAAgarbage-token-1c7d";
+
+function portClosed(url: string): Promise<boolean> {
+    const u = new URL(url);
+    return new Promise((resolve) => {
+        const s = net.connect(Number(u.port), u.hostname);
+        s.once("connect", () => (s.destroy(), resolve(false)));
+        s.once("error", () => resolve(true));
+    });
+}
+
+/** The keys, tokens and URLs the cases refer to; dispose() deletes the keys. */
+export async function catalogueContext(suite: string): Promise<CatalogueContext> {
+    const stack = stackInfo();
+    const rel = await relIdentity(suite);
+    const revokedToken = await userToken(rel.userId, stack.projects["proj-a"]);
+    const revoke = await fetch(`${stack.auth_url}/auth/tokens`, { method: "DELETE", headers: { "x-auth-token": revokedToken, "x-subject-token": revokedToken } });
+    if (revoke.status !== 204) throw new Error(`fixture: revoke -> ${revoke.status}`);
+    if (!(await portClosed(CLOSED_PORT_URL))) throw new Error(`fixture: ${CLOSED_PORT_URL} is in use`);
+    const projB = await mintKeyFor(rel.userId, stack.projects["proj-b"]);
+    const alice = await retrying(() => mintKeyOutOfBand("alice", "proj-a"));
+    return {
+        stack,
+        rel,
+        projBKey: projB.access,
+        aliceKey: alice.access,
+        revokedToken,
+        tlsAuthUrl: startTlsProxy().authUrl,
+        secrets: [REL_USER.password, REL_USER.appCredSecret, stack.users.admin.password, WRONG_PASSWORD, WRONG_AC_SECRET, GARBAGE_TOKEN, revokedToken, projB.secret, alice.secret],
+        dispose: async () => {
+            await retrying(() => deleteKey("alice", alice.access));
+            await deleteKeyOf(rel.userId, projB.access);
+        },
+    };
+}
+const cloudsYaml = (text: string) => ({ ".config/openstack/clouds.yaml": text });
+
+export const CATALOGUE: BadInputCase[] = [
+    // --- inputs (check) ---
+    {
+        name: "unknown input key",
+        input: "`regoin: \"Kna1\"` (typo)",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { regoin: "Kna1" } }),
+        expectProperty: "regoin",
+        expectMessage: /unknown input "regoin".*takes region, projectId/,
+    },
+    {
+        name: "region with spaces",
+        input: "`region: \"Kna 1\"`",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { region: "Kna 1" } }),
+        expectProperty: "region",
+        expectMessage: /region must be a region name such as "Kna1"/,
+    },
+    {
+        name: "empty region",
+        input: "`region: \"\"`",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { region: "" } }),
+        expectProperty: "region",
+        expectMessage: /region must be a region name/,
+    },
+    {
+        name: "project by both name and id",
+        input: "`projectId` and `projectName` both set",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { projectId: c.stack.projects["proj-a"], projectName: "proj-a" } }),
+        expectProperty: "projectName",
+        expectMessage: /either projectId or projectName, not both/,
+    },
+    {
+        name: "projectDomainName without projectName",
+        input: "`projectDomainName: \"testdom\"` alone",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { projectDomainName: "testdom" } }),
+        expectProperty: "projectDomainName",
+        expectMessage: /only qualifies projectName: set projectName too/,
+    },
+    {
+        name: "empty project name",
+        input: "`projectName: \"\"`",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { projectName: "" } }),
+        expectProperty: "projectName",
+        expectMessage: /projectName must be a non-empty name/,
+    },
+    {
+        name: "project id that is not an id",
+        input: "`projectId: \"proj a\"`",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { projectId: "proj a" } }),
+        expectProperty: "projectId",
+        expectMessage: /projectId must be an OpenStack id .*openstack project show/,
+    },
+    {
+        name: "user id that is not an id",
+        input: "`userId: \"alice smith\"`",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { userId: "alice smith" } }),
+        expectProperty: "userId",
+        expectMessage: /userId must be an OpenStack id/,
+    },
+    {
+        name: "non-string rotationTriggers value",
+        input: "`rotationTriggers: { n: 1 }`",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { rotationTriggers: { n: 1 } } }),
+        expectProperty: "rotationTriggers.n",
+        expectMessage: /must be a string \(use String\(value\)/,
+    },
+    {
+        name: "rotationTriggers not a map",
+        input: "`rotationTriggers: \"weekly\"`",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { rotationTriggers: "weekly" } }),
+        expectProperty: "rotationTriggers",
+        expectMessage: /must be a map of strings/,
+    },
+    {
+        name: "malformed adoptAccessKey",
+        input: "`adoptAccessKey: \"AK-!!\"`",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { adoptAccessKey: "AK-!!" } }),
+        expectProperty: "adoptAccessKey",
+        expectMessage: /adoptAccessKey must be an EC2 access key/,
+    },
+    {
+        name: "authUrl input without /v3",
+        input: "`authUrl: \"http://127.0.0.1:5000\"`",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { authUrl: "http://127.0.0.1:5000" } }),
+        expectProperty: "authUrl",
+        expectMessage: /does not end in \/v3: use the Keystone v3 endpoint, e\.g\. http:\/\/127\.0\.0\.1:5000\/v3/,
+    },
+    {
+        name: "authUrl input with credentials in it",
+        input: "`authUrl: \"http://rel:pw@127.0.0.1:5000/v3\"`",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { authUrl: `http://${c.rel.name}:${REL_USER.password}@127.0.0.1:5000/v3` } }),
+        expectProperty: "authUrl",
+        expectMessage: /must not contain credentials/,
+    },
+    {
+        name: "unknown clouds.yaml cloud as input",
+        input: "`cloud: \"nope\"` with a clouds.yaml that defines `mine`",
+        setup: (c) => ({
+            config: relConfig(c.rel),
+            files: cloudsYaml("clouds:\n  mine:\n    auth:\n      auth_url: http://127.0.0.1:5000/v3\n"),
+            inputs: { cloud: "nope" },
+        }),
+        expectProperty: "cloud",
+        expectMessage: /selects cloud "nope", which .*clouds\.yaml does not define; defined clouds: mine/,
+    },
+    // --- stack config, environment, clouds.yaml (check) ---
+    {
+        name: "no auth configured at all",
+        input: "no openstack:* config, no OS_* variables, no clouds.yaml",
+        setup: () => ({ config: {}, inputs: { region: "Kna1" } }),
+        expectProperty: "",
+        expectMessage: /No OpenStack credentials found.*openstack:authUrl.*OS_\*.*OS_CLOUD/,
+    },
+    {
+        name: "missing region",
+        input: "no `region` input, no openstack:region",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:region": undefined }), inputs: {} }),
+        expectProperty: "region",
+        expectMessage: /no region: set the region input .*openstack:region/,
+    },
+    {
+        name: "stack authUrl without /v3",
+        input: "openstack:authUrl = http://127.0.0.1:5000",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:authUrl": "http://127.0.0.1:5000" }), inputs: {} }),
+        expectProperty: "",
+        expectMessage: /openstack:authUrl "http:\/\/127\.0\.0\.1:5000" does not end in \/v3/,
+    },
+    {
+        name: "stack authUrl not a URL",
+        input: "openstack:authUrl = keystone.example.com",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:authUrl": "keystone.example.com" }), inputs: {} }),
+        expectProperty: "",
+        expectMessage: /openstack:authUrl "keystone\.example\.com" is not a URL/,
+    },
+    {
+        name: "password without a user",
+        input: "openstack:password set, no openstack:userName / userId",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:userName": undefined }), inputs: {} }),
+        expectProperty: "",
+        expectMessage: /has a password but no user: set openstack:userName/,
+    },
+    {
+        name: "application credential by name without user",
+        input: "openstack:applicationCredentialName + Secret, no user",
+        setup: (c) => ({
+            config: relConfig(c.rel, {
+                "openstack:userName": undefined,
+                "openstack:password": undefined,
+                "openstack:applicationCredentialName": REL_USER.appCredName,
+                "openstack:applicationCredentialSecret": REL_USER.appCredSecret,
+            }),
+            inputs: {},
+        }),
+        expectProperty: "",
+        expectMessage: /application credential given by name \(openstack:applicationCredentialName\) also needs its owner, openstack:userName/,
+    },
+    {
+        name: "application credential secret without id or name",
+        input: "openstack:applicationCredentialSecret alone",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:password": undefined, "openstack:applicationCredentialSecret": REL_USER.appCredSecret }), inputs: {} }),
+        expectProperty: "",
+        expectMessage: /application-credential secret but no openstack:applicationCredentialId or openstack:applicationCredentialName/,
+    },
+    {
+        name: "unreadable CA file",
+        input: "openstack:cacertFile = /nonexistent/ca.pem",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:cacertFile": "/nonexistent/ca.pem" }), inputs: {} }),
+        expectProperty: "",
+        expectMessage: /openstack:cacertFile "\/nonexistent\/ca\.pem" cannot be read \(ENOENT\): point it at a readable PEM file/,
+    },
+    {
+        name: "malformed clouds.yaml",
+        input: "OS_CLOUD=mine, clouds.yaml is not YAML",
+        setup: () => ({ config: {}, env: { OS_CLOUD: "mine" }, files: cloudsYaml("clouds:\n  mine: [unclosed\n"), inputs: {} }),
+        expectProperty: "",
+        expectMessage: /clouds\.yaml .* is not valid YAML .*fix the file/,
+    },
+    {
+        name: "clouds.yaml without a clouds mapping",
+        input: "OS_CLOUD=mine, clouds.yaml is `- a list`",
+        setup: () => ({ config: {}, env: { OS_CLOUD: "mine" }, files: cloudsYaml("- a\n- list\n"), inputs: {} }),
+        expectProperty: "",
+        expectMessage: /must contain a top-level "clouds:" mapping/,
+    },
+    {
+        name: "unknown cloud name",
+        input: "OS_CLOUD=nope, clouds.yaml defines `mine`",
+        setup: () => ({ config: {}, env: { OS_CLOUD: "nope" }, files: cloudsYaml("clouds:\n  mine:\n    auth:\n      auth_url: http://127.0.0.1:5000/v3\n"), inputs: {} }),
+        expectProperty: "",
+        expectMessage: /OS_CLOUD selects cloud "nope", which .* does not define; defined clouds: mine/,
+    },
+    {
+        name: "cloud name but no clouds.yaml",
+        input: "openstack:cloud = mine, no clouds.yaml anywhere",
+        setup: () => ({ config: { "openstack:cloud": "mine" }, inputs: {} }),
+        expectProperty: "",
+        expectMessage: /openstack:cloud selects cloud "mine", but no clouds\.yaml was found/,
+    },
+    {
+        name: "clouds.yaml cloud without auth_url",
+        input: "OS_CLOUD=mine, cloud `mine` has a password but no auth.auth_url",
+        setup: (c) => ({
+            config: {},
+            env: { OS_CLOUD: "mine" },
+            files: cloudsYaml(`clouds:\n  mine:\n    region_name: Kna1\n    auth:\n      username: ${c.rel.name}\n      user_domain_name: testdom\n      password: ${REL_USER.password}\n      project_name: proj-a\n      project_domain_name: testdom\n`),
+            inputs: {},
+        }),
+        expectProperty: "",
+        expectMessage: /No Keystone URL: set clouds\.mine\.auth\.auth_url \(or openstack:authUrl/,
+    },
+    // --- found out by Keystone (create) ---
+    {
+        name: "unknown region",
+        input: "`region: \"Xyz1\"`",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { region: "Xyz1" } }),
+        expectMessage: /region "Xyz1" is not in the service catalog of .*; its regions are: Kna1, Sto2\. Set region to one of them/,
+    },
+    {
+        name: "unknown project name",
+        input: "`projectName: \"no-such-project\"`",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { projectName: "no-such-project" } }),
+        expectMessage: /projectName: user rel-\w+ has no role on project "no-such-project" \(or it does not exist\).*one of the user's projects: proj-a, proj-b/,
+    },
+    {
+        name: "unknown project id",
+        input: "`projectId` of no project",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { projectId: UNUSED_ID } }),
+        expectMessage: new RegExp(`projectId: user rel-\\w+ has no role on project ${UNUSED_ID} \\(or it does not exist\\).*proj-a, proj-b`),
+    },
+    {
+        name: "project without a role",
+        input: "`projectName: \"proj-c\"` (nobody has a role there)",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { projectName: "proj-c" } }),
+        expectMessage: /projectName: user rel-\w+ has no role on project "proj-c" .*so S3 would refuse any key for it; nothing was created.*openstack role add.*proj-a, proj-b/,
+    },
+    {
+        name: "stack project name unknown",
+        input: "openstack:tenantName = no-such-project",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:tenantName": "no-such-project" }), inputs: {} }),
+        expectMessage: /Keystone refused to authenticate user rel-\w+ .* scoped to project no-such-project.*openstack:password/,
+    },
+    {
+        name: "unknown user id (non-admin)",
+        input: "`userId` of no user, authenticated as a member",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { userId: UNUSED_ID, projectName: "proj-a" } }),
+        expectMessage: new RegExp(`userId ${UNUSED_ID}: managing another user's keys needs admin rights, which rel-\\w+ lacks.*Drop userId`),
+    },
+    {
+        name: "unknown user id (admin)",
+        input: "`userId` of no user, authenticated as admin",
+        setup: (c) => ({
+            config: relConfig(c.rel, { "openstack:userName": "admin", "openstack:userDomainName": "Default", "openstack:password": c.stack.users.admin.password, "openstack:tenantName": "admin", "openstack:projectDomainName": "Default" }),
+            inputs: { userId: UNUSED_ID, projectName: "proj-a" },
+        }),
+        expectMessage: new RegExp(`userId ${UNUSED_ID}: Keystone has no such user.*openstack user show`),
+        alsoWatch: ["admin"],
+    },
+    {
+        name: "wrong password",
+        input: "openstack:password wrong",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:password": WRONG_PASSWORD }), inputs: {} }),
+        expectMessage: /HTTP 401.*Keystone refused to authenticate user rel-\w+ \(domain testdom\).*check the password .*openstack:password/,
+    },
+    {
+        name: "garbage token",
+        input: "openstack:token = garbage, no password",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:password": undefined, "openstack:token": GARBAGE_TOKEN }), inputs: {} }),
+        expectMessage: /Keystone refused to authenticate the given token scoped to project proj-a \(domain testdom\): it has expired, was revoked.*openstack:token/,
+    },
+    {
+        name: "revoked token",
+        input: "openstack:token = a token Keystone has revoked",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:password": undefined, "openstack:token": c.revokedToken }), inputs: {} }),
+        expectMessage: /Keystone refused to authenticate the given token scoped to project proj-a \(domain testdom\): it has expired, was revoked.*openstack:token/,
+    },
+    {
+        name: "application credential on a strict Keystone",
+        input: "openstack:applicationCredentialId + Secret (Keystone refuses delegated tokens on OS-EC2)",
+        setup: (c) => ({
+            config: relConfig(c.rel, { "openstack:userName": undefined, "openstack:password": undefined, "openstack:applicationCredentialId": c.rel.appCredId, "openstack:applicationCredentialSecret": REL_USER.appCredSecret }),
+            inputs: {},
+        }),
+        expectMessage: /refuses application-credential tokens on the EC2 credential APIs.*Authenticate with a password instead \(openstack:userName \+ openstack:userDomainName \+ openstack:password/,
+    },
+    {
+        name: "wrong application credential secret",
+        input: "openstack:applicationCredentialSecret wrong",
+        setup: (c) => ({
+            config: relConfig(c.rel, { "openstack:userName": undefined, "openstack:password": undefined, "openstack:applicationCredentialId": c.rel.appCredId, "openstack:applicationCredentialSecret": WRONG_AC_SECRET }),
+            inputs: {},
+        }),
+        expectMessage: /HTTP 401.*Keystone refused to authenticate application credential .*openstack:applicationCredentialSecret/,
+    },
+    {
+        name: "unreachable Keystone",
+        input: "openstack:authUrl with a typo (a closed loopback port)",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:authUrl": CLOSED_PORT_URL }), env: { S3_ACCESS_DEADLINE_MS: "1500" }, inputs: {} }),
+        expectMessage: /127\.0\.0\.1:5999.*ECONNREFUSED.*Keystone did not answer: check openstack:authUrl/,
+    },
+    {
+        name: "http where https is served",
+        input: "openstack:authUrl = http://... of a TLS-only port",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:authUrl": c.tlsAuthUrl.replace("https:", "http:") }), env: { S3_ACCESS_DEADLINE_MS: "1500" }, inputs: {} }),
+        expectMessage: /127\.0\.0\.1:5443.*check openstack:authUrl .*use https:\/\//,
+    },
+    {
+        name: "https where http is served",
+        input: "openstack:authUrl = https://... of a plain-http port",
+        // 3 s per attempt: uwsgi waits ~4 s for a request line, then drops the connection.
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:authUrl": "https://127.0.0.1:5000/v3" }), env: { S3_ACCESS_DEADLINE_MS: "3000" }, inputs: {} }),
+        expectMessage: /127\.0\.0\.1:5000.*check openstack:authUrl .*use http:\/\//,
+    },
+    {
+        name: "adoptAccessKey of a non-existent key",
+        input: "`adoptAccessKey` that Keystone does not know",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { adoptAccessKey: UNUSED_ID } }),
+        expectMessage: new RegExp(`adoptAccessKey ${UNUSED_ID}: user \\w+ has no such EC2 credential`),
+    },
+    {
+        name: "adoptAccessKey of a key in another project",
+        input: "`adoptAccessKey` of the user's proj-b key, project proj-a",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { projectName: "proj-a", adoptAccessKey: c.projBKey } }),
+        expectMessage: /adoptAccessKey \w+ belongs to project \w+, not \w+: set projectId to \w+ or adopt another key/,
+    },
+    {
+        name: "adoptAccessKey of another user's key",
+        input: "`adoptAccessKey` of alice's key",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { adoptAccessKey: c.aliceKey } }),
+        expectMessage: /adoptAccessKey \w+ belongs to another user .*adopt one of this user's keys/,
+    },
+];

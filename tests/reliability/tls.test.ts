@@ -1,0 +1,60 @@
+// Keystone behind TLS with a self-signed CA (scripts/stack/tls.sh, run here so that the suite
+// works on a fresh machine): verification is on by default, openstack:cacertFile trusts the
+// CA, and openstack:insecure works only when set, with a warning.
+import { s3Status } from "../support/referee";
+import { HostPool, HostRun, keysOf, relConfig, relIdentity, RelIdentity, startTlsProxy } from "./fixtures";
+
+let rel: RelIdentity;
+let tls: { authUrl: string; caFile: string };
+const hosts = new HostPool();
+const INSECURE_WARNING = /warning: TLS certificate verification is disabled for https:\/\/127\.0\.0\.1:5443\/v3 \(openstack:insecure\)/;
+
+beforeAll(async () => {
+    tls = startTlsProxy();
+    rel = await relIdentity("tls");
+});
+afterAll(() => hosts.closeAll());
+
+const config = (extra: Record<string, string> = {}) => relConfig(rel, { "openstack:authUrl": tls.authUrl, ...extra });
+const accessKeys = async () => (await keysOf(rel.userId)).map((k) => k.access);
+
+/** The key exists in Keystone, S3 accepts it, and destroy (over https too) deletes it. */
+async function provesWorkingKey(run: HostRun): Promise<void> {
+    expect(run.error).toBeUndefined();
+    const { id, properties } = run.created!;
+    expect(properties.authUrl).toBe(tls.authUrl);
+    try {
+        expect(await accessKeys()).toContain(id);
+        expect(await s3Status("Kna1", id, properties.secretAccessKey)).toBe(200);
+    } finally {
+        await run.driver.destroy("k", { id, outputs: properties });
+    }
+    expect(await accessKeys()).not.toContain(id);
+}
+
+test.each([
+    ["the default configuration", {}],
+    ["openstack:insecure=false", { "openstack:insecure": "false" }],
+    ["a CA file that did not sign the certificate", { "openstack:cacertFile": "/etc/ssl/certs/ca-certificates.crt" }],
+])("%s refuses the self-signed certificate with a clear error", async (_name, extra) => {
+    const before = await accessKeys();
+    const run = await hosts.up({ config: config(extra), inputs: {} });
+    expect(run.created).toBeUndefined();
+    expect(run.error).toMatch(/POST https:\/\/127\.0\.0\.1:5443\/v3\/auth\/tokens: TLS verification failed \(.*certificate.*\)\. Trust the server's CA with openstack:cacertFile/);
+    // Refused at the first attempt: a certificate does not get better by retrying.
+    expect(run.error).toMatch(/\(1 attempt in/);
+    expect(run.stderr).not.toMatch(/TLS certificate verification is disabled/);
+    expect((await accessKeys()).sort()).toEqual(before.sort());
+});
+
+test("openstack:cacertFile with the CA: create and delete a key through https", async () => {
+    const run = await hosts.up({ config: config({ "openstack:cacertFile": tls.caFile }), inputs: {} });
+    expect(run.stderr).not.toMatch(/TLS certificate verification is disabled/);
+    await provesWorkingKey(run);
+});
+
+test("openstack:insecure=true works when set, and warns on the host's stderr", async () => {
+    const run = await hosts.up({ config: config({ "openstack:insecure": "true" }), inputs: {} });
+    expect(run.stderr).toMatch(INSECURE_WARNING);
+    await provesWorkingKey(run);
+});
