@@ -23,5 +23,7 @@ fi
 
 # The local OpenStack (Keystone + Swift S3) the tests and the demo talk to; idempotent.
 bash scripts/stack/start.sh >/dev/null
+# Keystone behind a TLS terminator with a self-signed CA, for the TLS tests; idempotent.
+bash scripts/stack/tls.sh >/dev/null
 
 exec npm run "$@"
