@@ -3,7 +3,6 @@ const base = {
     testEnvironment: "node",
     roots: ["<rootDir>/tests"],
     transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
-    testTimeout: 60000,
 };
 
 module.exports = {
@@ -12,6 +11,9 @@ module.exports = {
     // Suites share one Keystone (uwsgi, 1 process x 1 thread): two workers keep it busy
     // without starving it.
     maxWorkers: 2,
+    // Real services, real clients, a loaded 2-core machine: generous, and global (a
+    // project-level testTimeout is ignored).
+    testTimeout: 120000,
     projects: [
         { ...base, displayName: "parallel", testMatch: ["**/*.test.ts"], testPathIgnorePatterns: ["\\.serial\\.test\\.ts$"] },
         // Suites that stop Keystone or count its requests exactly: run alone, after the rest

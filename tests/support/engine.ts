@@ -192,30 +192,40 @@ export interface HostResource {
     outputs: Props;
 }
 
+/** A secret-marked value's plain value (the engine strips markers before the provider runs). */
+export const unwrapSecret = (v: any) => (v && typeof v === "object" && v[SECRET_SIG] === SECRET_VAL ? v.value : v);
+
 /**
- * Runs a whole Pulumi program without the CLI: the SDK's mocks hook receives every resource
- * registration, and dynamic resources are sent to the real provider host (check + create
- * over gRPC), as the engine would. Component resources only record their inputs.
+ * Mocks in which dynamic resources are handed to `register` with plain inputs; every other
+ * resource (components, StackReferences) just echoes its inputs.
  */
-export function hostBackedMocks(host: ProviderHost): pulumi.runtime.Mocks & { created: HostResource[] } {
-    const created: HostResource[] = [];
-    const unwrap = (v: any) => (v && typeof v === "object" && v[SECRET_SIG] === SECRET_VAL ? v.value : v);
+export function dynamicResourceMocks(register: (args: pulumi.runtime.MockResourceArgs, inputs: Props) => Promise<{ id: string; state: Props }>): pulumi.runtime.Mocks {
     return {
-        created,
         call: (args) => args.inputs,
         async newResource(args) {
             if (!args.type.startsWith("pulumi-nodejs:dynamic")) {
                 return { id: args.custom ? `${args.name}-id` : undefined, state: args.inputs };
             }
-            const urn = `urn:pulumi:demo::${pulumi.getProject()}::${args.type}::${args.name}`;
-            const news = Object.fromEntries(Object.entries(args.inputs).map(([k, v]) => [k, unwrap(v)]));
-            const checked = await host.check(urn, {}, news);
-            if (checked.failures.length) {
-                throw new Error(checked.failures.map((f) => `${args.name}: ${f.property}: ${f.reason}`).join("\n"));
-            }
-            const res = await host.create(urn, checked.inputs);
-            created.push({ urn, id: res.id, inputs: checked.inputs, outputs: res.properties });
-            return { id: res.id, state: { ...res.properties, secretAccessKey: secret(res.properties.secretAccessKey) } };
+            return register(args, Object.fromEntries(Object.entries(args.inputs).map(([k, v]) => [k, unwrapSecret(v)])));
         },
     };
+}
+
+/**
+ * Runs a whole Pulumi program without the CLI: dynamic resources are sent to the real
+ * provider host (check + create over gRPC), as the engine would.
+ */
+export function hostBackedMocks(host: ProviderHost): pulumi.runtime.Mocks & { created: HostResource[] } {
+    const created: HostResource[] = [];
+    const mocks = dynamicResourceMocks(async (args, news) => {
+        const urn = `urn:pulumi:demo::${pulumi.getProject()}::${args.type}::${args.name}`;
+        const checked = await host.check(urn, {}, news);
+        if (checked.failures.length) {
+            throw new Error(checked.failures.map((f) => `${args.name}: ${f.property}: ${f.reason}`).join("\n"));
+        }
+        const res = await host.create(urn, checked.inputs);
+        created.push({ urn, id: res.id, inputs: checked.inputs, outputs: res.properties });
+        return { id: res.id, state: { ...res.properties, secretAccessKey: secret(res.properties.secretAccessKey) } };
+    });
+    return { ...mocks, created };
 }

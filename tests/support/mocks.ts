@@ -4,7 +4,7 @@
 // markers stripped before the provider runs, outputs of secret inputs re-marked. Mocks
 // do NOT apply additionalSecretOutputs; tests assert what a program sees without it.
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_SIG, SECRET_VAL } from "./engine";
+import { dynamicResourceMocks, SECRET_SIG, SECRET_VAL } from "./engine";
 
 const requireFromString = require("require-from-string");
 const isSecret = (v: any) => v && typeof v === "object" && v[SECRET_SIG] === SECRET_VAL;
@@ -20,31 +20,24 @@ export interface CreatedResource {
 export function realProviderMocks(config: Record<string, string>): pulumi.runtime.Mocks & { created: CreatedResource[] } {
     const created: CreatedResource[] = [];
     const providers = new Map<string, any>();
-    return {
-        created,
-        call: (args) => args.inputs,
-        async newResource(args) {
-            if (!args.type.startsWith("pulumi-nodejs:dynamic")) {
-                return { id: args.custom ? `${args.name}-id` : undefined, state: args.inputs };
-            }
-            const secretKeys = Object.keys(args.inputs).filter((k) => isSecret(args.inputs[k]));
-            const inputs = Object.fromEntries(Object.entries(args.inputs).map(([k, v]) => [k, isSecret(v) ? (v as any).value : v]));
-            const text: string = inputs.__provider;
-            let provider = providers.get(text);
-            if (!provider) {
-                provider = requireFromString(text).handler();
-                providers.set(text, provider);
-                await provider.configure({ config: { get: (k: string) => config[k], require: (k: string) => config[k] } });
-            }
-            const checked = await provider.check({}, inputs);
-            if (checked.failures?.length) throw new Error(JSON.stringify(checked.failures));
-            const { id, outs } = await provider.create(checked.inputs);
-            created.push({ type: args.type, name: args.name, id, outs, provider });
-            const state = { ...outs };
-            for (const k of secretKeys) if (k in state) state[k] = { [SECRET_SIG]: SECRET_VAL, value: state[k] };
-            return { id, state };
-        },
-    };
+    const mocks = dynamicResourceMocks(async (args, inputs) => {
+        const secretKeys = Object.keys(args.inputs).filter((k) => isSecret(args.inputs[k]));
+        const text: string = inputs.__provider;
+        let provider = providers.get(text);
+        if (!provider) {
+            provider = requireFromString(text).handler();
+            providers.set(text, provider);
+            await provider.configure({ config: { get: (k: string) => config[k], require: (k: string) => config[k] } });
+        }
+        const checked = await provider.check({}, inputs);
+        if (checked.failures?.length) throw new Error(JSON.stringify(checked.failures));
+        const { id, outs } = await provider.create(checked.inputs);
+        created.push({ type: args.type, name: args.name, id, outs, provider });
+        const state = { ...outs };
+        for (const k of secretKeys) if (k in state) state[k] = { [SECRET_SIG]: SECRET_VAL, value: state[k] };
+        return { id, state };
+    });
+    return { ...mocks, created };
 }
 
 /** An Output's value (mocks run with preview=false, so values are known). */
