@@ -134,7 +134,8 @@ export class ProviderHost {
 
     async stop(): Promise<void> {
         this.client.close();
-        if (this.proc.exitCode === null) {
+        // A process killed by a signal keeps exitCode null: only signalCode tells it is gone.
+        if (this.proc.exitCode === null && this.proc.signalCode === null) {
             const exited = new Promise((r) => this.proc.once("exit", r));
             this.proc.kill("SIGTERM");
             await exited;
