@@ -101,8 +101,11 @@ export async function diff(olds: Ec2CredentialOutputs, news: Ec2CredentialInputs
     const replaces: string[] = [];
     if (news.region !== olds.region) replaces.push("region");
     if (news.authUrl !== olds.authUrl) replaces.push("authUrl");
-    if ((news.projectId && news.projectId !== olds.projectId) || (news.projectName ?? undefined) !== (olds.projectName ?? undefined) || (news.projectDomainName ?? undefined) !== (olds.projectDomainName ?? undefined)) {
-        replaces.push(news.projectName !== undefined || olds.projectName !== undefined ? "projectName" : "projectId");
+    // An unset project means "the token's project at creation" (computed, as in Terraform's
+    // openstack_identity_ec2_credential_v3): dropping the input does not replace the key.
+    if (news.projectId !== undefined && news.projectId !== olds.projectId) replaces.push("projectId");
+    else if (news.projectName !== undefined && (news.projectName !== olds.projectName || news.projectDomainName !== olds.projectDomainName)) {
+        replaces.push("projectName");
     }
     if (news.userId && news.userId !== olds.userId) replaces.push("userId");
     if (!sameMap(news.rotationTriggers, olds.rotationTriggers)) replaces.push("rotationTriggers");

@@ -117,6 +117,14 @@ test("project change: replacement creates the new key first; the old one works u
     await engine.destroy("move", { id: fresh.id, outputs: fresh.properties });
 });
 
+test("the same project by id instead of name, or the project input dropped, keeps the key", async () => {
+    const r = await engine.up("same-project", { projectName: "proj-a" });
+    expect((await engine.upExisting("same-project", r, { projectId: s.projects["proj-a"] })).diff.replaces).toEqual([]);
+    expect((await engine.upExisting("same-project", r, {})).diff.replaces).toEqual([]);
+    expect((await engine.upExisting("same-project", r, { projectId: s.projects["proj-b"] })).diff.replaces).toEqual(["projectId"]);
+    await engine.destroy("same-project", r);
+});
+
 test("rotationTriggers: a changed value rotates the key, an unchanged map does not", async () => {
     const r = await engine.up("rotate", { rotationTriggers: { quarter: "2026-Q4" } });
     expect((await engine.upExisting("rotate", r, { rotationTriggers: { quarter: "2026-Q4" } })).diff.replaces).toEqual([]);
@@ -150,7 +158,7 @@ test("a project without a role is refused before anything is created", async () 
     const inProjC = async () => (await listKeys("alice")).filter((k) => k.tenant_id === s.projects["proj-c"]);
     const before = await inProjC();
     const checked = await engine.checked("norole", { projectId: s.projects["proj-c"] });
-    await expect(host.create(engine.urn("norole"), checked)).rejects.toThrow(/has no role on it .*nothing was created.*proj-a, proj-b/);
+    await expect(host.create(engine.urn("norole"), checked)).rejects.toThrow(/projectId: user alice has no role on project .*nothing was created.*proj-a, proj-b/);
     expect(await inProjC()).toEqual(before);
 });
 
