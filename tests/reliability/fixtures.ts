@@ -26,8 +26,8 @@ export interface RelIdentity {
 }
 
 /**
- * Fixture calls ride out a Keystone restart (faults.test.ts restarts it while other suites
- * run): a refused or reset connection is retried for up to 30 s.
+ * Fixture calls ride out a Keystone restart (faults.serial.test.ts restarts it; npm test runs
+ * it alone, but a developer may not): a refused or reset connection is retried for up to 30 s.
  */
 export async function retrying<T>(call: () => Promise<T>): Promise<T> {
     for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 500))) {
