@@ -62,6 +62,11 @@ function classify(err: unknown): { failure: TransportFailure; detail: string } {
     const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
     const code = e.cause?.code ?? e.code ?? "";
     const message = e.cause?.message ?? e.message ?? String(err);
+    // A plain-HTTP server on an https:// URL waits for a request line and then hangs up
+    // mid-handshake; retrying that only makes the user wait for the deadline.
+    if (/before secure TLS connection was established/.test(message)) {
+        return { failure: "tls", detail: `the server hung up during the TLS handshake (${message}): if that port serves plain HTTP, use an http:// URL` };
+    }
     if (TLS_CODES.test(code) || TLS_CODES.test(message)) {
         return {
             failure: "tls",
