@@ -80,6 +80,21 @@ test("stack config outranks OS_*: the identity comes whole from the stack config
     });
 });
 
+test("a token (openstack:token), re-scoped to the configured project", async () => {
+    const res = await fetch(`${s.auth_url}/auth/tokens`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ auth: { identity: { methods: ["password"], password: { user: { id: s.users.alice.id, password: s.users.alice.password } } } } }),
+    });
+    const token = res.headers.get("x-subject-token")!;
+    const config = { "openstack:authUrl": s.auth_url, "openstack:token": secret(token), "openstack:tenantName": "proj-a", "openstack:projectDomainName": "testdom", "openstack:region": "Kna1" };
+    await withHost(cleanEnv(), config, async (e) => {
+        const r = await mintAndProve(e, {});
+        expect(r.outputs).toMatchObject({ userId: s.users.alice.id, projectId: s.projects["proj-a"] });
+        expect(JSON.stringify(r.outputs)).not.toContain(token);
+    });
+});
+
 test("clouds.yaml selected by OS_CLOUD, with the password in secure.yaml", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3access-clouds-"));
     fs.writeFileSync(

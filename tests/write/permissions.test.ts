@@ -1,13 +1,12 @@
 /**
  * "0600 from the first byte", checked at the system-call level: strace records every file the
  * tool creates, chmods and renames in the home, under umask 000. No file there may ever be
- * created with a broader mode or written in place.
+ * created with a broader mode or written in place. strace comes with scripts/stack/start.sh.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { fakeConfigs, modeOf, runCli, seed, stackOutputJson, tempHome } from "./harness";
 
-const hasStrace = fs.existsSync("/usr/bin/strace");
 let home: string;
 let trace: string[];
 
@@ -23,7 +22,6 @@ const calls = (): Call[] =>
     });
 
 beforeAll(async () => {
-    if (!hasStrace) return;
     home = tempHome();
     seed(path.join(home, ".aws", "credentials"), "[other]\naws_access_key_id = A\n", 0o644);
     const log = path.join(home, "..", `${path.basename(home)}.strace`);
@@ -36,9 +34,7 @@ beforeAll(async () => {
 
 afterAll(() => home && fs.rmSync(home, { recursive: true, force: true }));
 
-const maybe = hasStrace ? test : test.skip;
-
-maybe("every file created in the home is opened exclusively with mode 0600", () => {
+test("every file created in the home is opened exclusively with mode 0600", () => {
     const creates = calls().filter((c) => /^open/.test(c.name) && c.args.includes("O_CREAT"));
     // 8 targets, each through a temp file, plus one backup of the seeded credentials.
     expect(creates).toHaveLength(9);
@@ -49,7 +45,7 @@ maybe("every file created in the home is opened exclusively with mode 0600", () 
     expect(calls().filter((c) => c.name === "creat")).toEqual([]);
 });
 
-maybe("targets are never opened for writing: they appear only by rename from a temp file beside them", () => {
+test("targets are never opened for writing: they appear only by rename from a temp file beside them", () => {
     const renames = calls().filter((c) => c.name.startsWith("rename"));
     expect(renames).toHaveLength(8);
     for (const r of renames) {
@@ -61,7 +57,7 @@ maybe("targets are never opened for writing: they appear only by rename from a t
     }
 });
 
-maybe("no mode is ever set to anything but 0600 (files) or 0700 (created directories)", () => {
+test("no mode is ever set to anything but 0600 (files) or 0700 (created directories)", () => {
     for (const c of calls().filter((c) => /chmod/.test(c.name))) expect(c.args).toMatch(/, 0600$/);
     for (const c of calls().filter((c) => /^mkdir/.test(c.name))) expect(c.args).toMatch(/, 0700$/);
     // fchmod takes a descriptor, so it never names the home: count those separately.
@@ -70,7 +66,7 @@ maybe("no mode is ever set to anything but 0600 (files) or 0700 (created directo
     expect(calls().filter((c) => /link/.test(c.name))).toEqual([]);
 });
 
-maybe("the results are 0600 and the directories we created 0700", () => {
+test("the results are 0600 and the directories we created 0700", () => {
     for (const f of [".aws/credentials", ".aws/config", ".mc/config.json", ".s3cfg-kna1"]) {
         expect([f, modeOf(path.join(home, f)).toString(8)]).toEqual([f, "600"]);
     }
