@@ -16,7 +16,10 @@ function renderEntry([key, value]: readonly [string, IniValue]): string[] {
 }
 
 /**
- * Renders sections separated by blank lines. Values are written bare: validate.ts has already
+ * Renders sections separated by blank lines. Not the `ini` package's stringify: it cannot
+ * write botocore's indented sub-settings (`s3 =` blocks) and would quote or escape values
+ * that configparser-based readers (aws, s3cmd) then take literally. `ini` is used to parse
+ * and check instead (write/iniMerge.ts, the parser tests). Values are written bare: validate.ts has already
  * rejected anything a parser would treat specially.
  */
 export function renderIni(sections: readonly IniSection[]): string {
