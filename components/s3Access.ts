@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Ec2Credential } from "../provider/ec2credential/resource";
 import { ClientConfigs, RegionAccess, RegionSummary } from "./model";
 import { CloudPreset, presets } from "./presets";
-import { renderClientConfigs } from "./renderers";
+import { renderAwsCliArgs, renderClientConfigs } from "./renderers";
 import { InvalidClientConfigInput, validateEndpoint, validateName, validateRegion } from "./validate";
 
 /** Per-region settings; every field is optional. */
@@ -77,6 +77,7 @@ export class S3Access extends pulumi.ComponentResource {
     public readonly clientConfigs: pulumi.Output<ClientConfigs>;
     public readonly awsConfig: pulumi.Output<string>;
     public readonly awsCredentials: pulumi.Output<string>;
+    /** Not secret: `--profile --endpoint-url --region` per region, for aws CLIs before 2.13. */
     public readonly awsCliArgs: pulumi.Output<Record<string, string[]>>;
     public readonly s3cmdConfigs: pulumi.Output<Record<string, string>>;
     public readonly mcConfig: pulumi.Output<string>;
@@ -133,7 +134,6 @@ export class S3Access extends pulumi.ComponentResource {
         this.clientConfigs = pulumi.secret(pulumi.all(accesses.map((a) => a.access)).apply((all) => renderClientConfigs(all)));
         this.awsConfig = this.clientConfigs.awsConfig;
         this.awsCredentials = this.clientConfigs.awsCredentials;
-        this.awsCliArgs = this.clientConfigs.awsCliArgs;
         this.s3cmdConfigs = this.clientConfigs.s3cmdConfigs;
         this.mcConfig = this.clientConfigs.mcConfig;
         this.mcAliasCommands = this.clientConfigs.mcAliasCommands;
@@ -141,10 +141,13 @@ export class S3Access extends pulumi.ComponentResource {
         this.dotenv = this.clientConfigs.dotenv;
         // Built from the non-secret parts only, so it stays readable in `pulumi stack output`.
         this.regions = pulumi.all(accesses.map((a) => a.summary)).apply((list) => Object.fromEntries(list.map((r) => [r.name, r])));
+        // No secret in these: kept plain so they can be shown and copied.
+        this.awsCliArgs = this.regions.apply((regions) => Object.fromEntries(Object.values(regions).map((r) => [r.name, renderAwsCliArgs(r)])));
 
         this.registerOutputs({
             clientConfigs: this.clientConfigs,
             regions: this.regions,
+            awsCliArgs: this.awsCliArgs,
         });
     }
 }

@@ -51,6 +51,6 @@ export function renderAwsCredentials(regions: readonly RegionAccess[]): string {
 }
 
 /** aws CLIs before 2.13 ignore endpoint_url in the config, so it must be given per call. */
-export function renderAwsCliArgs(r: RegionAccess): string[] {
+export function renderAwsCliArgs(r: Pick<RegionAccess, "name" | "endpoint" | "region">): string[] {
     return ["--profile", r.name, "--endpoint-url", r.endpoint, "--region", r.region];
 }

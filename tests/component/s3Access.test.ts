@@ -32,6 +32,11 @@ test("two regions: a key per region as children, every config output secret, sum
         expect(await pulumi.isSecret(out as pulumi.Output<unknown>)).toBe(true);
     }
     expect(await pulumi.isSecret(access.regions)).toBe(false);
+    expect(await pulumi.isSecret(access.awsCliArgs)).toBe(false);
+    expect(await valueOf(access.awsCliArgs)).toEqual({
+        kna1: ["--profile", "kna1", "--endpoint-url", s.regions.Kna1.s3_endpoint, "--region", "Kna1"],
+        sto2: ["--profile", "sto2", "--endpoint-url", s.regions.Sto2.s3_endpoint, "--region", "Sto2"],
+    });
 
     // Endpoints came from Keystone's catalog (no preset, no override).
     const idOf = (name: string) => mocks.created.find((r) => r.name === name)!.id;
