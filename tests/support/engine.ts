@@ -33,9 +33,13 @@ export class ProviderHost {
         private readonly client: any,
     ) {}
 
-    /** `node .../cmd/dynamic-provider/index.js <engine>` with cwd = the project, as the engine starts it. */
+    /**
+     * `node .../cmd/dynamic-provider/index.js <engine>` with cwd = the project, as the engine
+     * starts it: from the project's own @pulumi/pulumi (this repository's by default).
+     */
     static async start(env: NodeJS.ProcessEnv = {}, cwd = REPO_ROOT): Promise<ProviderHost> {
-        const script = path.join(sdkDir, "cmd/dynamic-provider/index.js");
+        const projectSdk = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [cwd] }));
+        const script = path.join(projectSdk, "cmd/dynamic-provider/index.js");
         const proc = spawn(process.execPath, [script, "127.0.0.1:1"], {
             cwd,
             env: { ...process.env, PULUMI_NODEJS_PROJECT: "s3-access-test", ...env },
