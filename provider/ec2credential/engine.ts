@@ -200,9 +200,7 @@ function outputs(inputs: Ec2CredentialInputs, auth: ResolvedAuth, cred: Ec2Crede
 }
 
 export async function create(raw: Record<string, unknown>): Promise<{ id: string; outs: Ec2CredentialOutputs }> {
-    const { __provider, ...rest } = raw;
-    void __provider;
-    const inputs = rest as Ec2CredentialInputs;
+    const { __provider: _, ...inputs } = raw as Ec2CredentialInputs & { __provider?: string };
     const auth = authFor(inputs);
     const session = sessionFor(auth);
     try {
@@ -260,7 +258,7 @@ export async function read(id: string, props: Partial<Ec2CredentialOutputs>): Pr
                   ? `user: access key ${id} belongs to user ${live.userId}, not ${props.userId}; the next update replaces it`
                   : undefined;
         const driftReason = props.driftReason ?? moved;
-        return { id, props: { ...(props as Ec2CredentialOutputs), ...outputs(props, auth, live, token), ...(driftReason ? { driftReason } : {}) } };
+        return { id, props: { ...outputs(props, auth, live, token), ...(driftReason ? { driftReason } : {}) } };
     } catch (err) {
         explain(err, `reading EC2 credential ${id} in ${auth.region} (${auth.authUrl})`, auth);
     }
