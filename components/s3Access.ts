@@ -120,12 +120,12 @@ export class S3Access extends pulumi.ComponentResource {
                     }
                     return validateEndpoint(chosen, region);
                 });
-            const access: pulumi.Output<RegionAccess> = pulumi
-                .all([endpoint, credential.accessKeyId, credential.secretAccessKey])
-                .apply(([ep, accessKeyId, secretAccessKey]) => ({ region, name: alias, endpoint: ep, accessKeyId, secretAccessKey }));
             const summary: pulumi.Output<RegionSummary> = pulumi
                 .all([endpoint, credential.accessKeyId])
                 .apply(([ep, accessKeyId]) => ({ region, name: alias, endpoint: ep, accessKeyId }));
+            const access: pulumi.Output<RegionAccess> = pulumi
+                .all([summary, credential.secretAccessKey])
+                .apply(([plain, secretAccessKey]) => ({ ...plain, secretAccessKey }));
             return { alias, credential, access, summary };
         });
 
