@@ -5,6 +5,15 @@ const errorBody = z.object({
     error: z.object({ code: z.number().optional(), message: z.string().optional(), title: z.string().optional() }),
 });
 
+/** Keystone explains every refusal in JSON ({"error": {...}}); other servers do not. */
+export function isKeystoneErrorBody(text: string): boolean {
+    try {
+        return errorBody.safeParse(JSON.parse(text)).success;
+    } catch {
+        return false;
+    }
+}
+
 /**
  * Keystone's own explanation of a refusal. JSON-schema failures dump the whole schema (and,
  * in some versions, the request) after a blank line: only the first paragraph is kept.
@@ -36,15 +45,26 @@ export class KeystoneError extends Error {
     }
 }
 
+const WHAT_KEYSTONE_LOOKS_LIKE =
+    "This URL does not look like a Keystone v3 endpoint: use the identity endpoint ending in /v3 (e.g. https://kna1.citycloud.com:5000/v3; `openstack endpoint list --service identity` shows it), which answers GET with a JSON version document";
+
+/** Keystone refused with one of these statuses (gophercloud's ResponseCodeIs). */
+export function hasStatus(err: unknown, ...statuses: number[]): err is KeystoneError {
+    return err instanceof KeystoneError && statuses.includes(err.status);
+}
+
 /** The response arrived but is not what the API documents (proxy page, other service, old Keystone). */
 export class UnexpectedResponseError extends Error {
-    constructor(target: string, detail: string) {
-        super(redact(`${target}: unexpected response (${detail}). Is the auth URL a Keystone v3 endpoint ending in /v3?`));
+    constructor(
+        readonly target: string,
+        detail: string,
+    ) {
+        super(redact(`${target}: unexpected response (${detail}). ${WHAT_KEYSTONE_LOOKS_LIKE}`));
         this.name = "UnexpectedResponseError";
     }
 }
 
 /** Patched Keystones (2026 security fixes) refuse application-credential tokens on every credential API. */
 export function isDelegatedTokenRefusal(err: unknown): boolean {
-    return err instanceof KeystoneError && err.status === 403 && /Delegated tokens cannot access credentials/i.test(err.keystoneMessage);
+    return hasStatus(err, 403) && /Delegated tokens cannot access credentials/i.test(err.keystoneMessage);
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { HttpClient, HttpRequest } from "../transport/httpClient";
 import { describeTarget } from "../transport/errors";
-import { KeystoneError, UnexpectedResponseError } from "./errors";
+import { isKeystoneErrorBody, KeystoneError, UnexpectedResponseError } from "./errors";
 
 /**
  * Sends one request and validates the JSON answer at the edge: a status outside `expect`
@@ -15,7 +15,16 @@ export async function call<T>(
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: T }> {
     const res = await http.send(req);
     const target = describeTarget(req.method, req.url);
-    if (!expect.includes(res.status)) throw new KeystoneError(res.status, target, res.text, res.gaveUp);
+    if (!expect.includes(res.status)) {
+        // A refusal that is not Keystone's JSON comes from something else at that URL (the S3
+        // port, a web server, a wrong path prefix). Busy and broken gateways (429, 5xx) in
+        // front of a real Keystone answer in HTML too: those stay "try later" errors.
+        if (res.status < 500 && res.status !== 429 && !isKeystoneErrorBody(res.text)) {
+            const type = res.headers["content-type"];
+            throw new UnexpectedResponseError(target, `HTTP ${res.status}${type ? ` with ${String(type).split(";")[0]}` : ""}, not a Keystone error`);
+        }
+        throw new KeystoneError(res.status, target, res.text, res.gaveUp);
+    }
     let json: unknown = null;
     if (res.text.length > 0) {
         try {

@@ -21,6 +21,12 @@ export class TransportError extends Error {
         detail: string,
         readonly attempts: number,
         readonly elapsedMs: number,
+        /**
+         * A connection was made and the request sent, but no answer came back (reset, or too
+         * slow): the server may have carried the request out. False when nothing was reached
+         * (refused, no route, unknown host, TLS refused), so the request cannot have had effect.
+         */
+        readonly reached: boolean,
     ) {
         super(redact(`${target}: ${detail} ${describeAttempts(attempts, elapsedMs)}`));
         this.name = "TransportError";

@@ -1,3 +1,5 @@
+import * as net from "net";
+import { connect as tlsConnect } from "tls";
 import { Agent, errors as undiciErrors, request } from "undici";
 import { debug } from "./log";
 import { describeAttempts, describeTarget, TransportError, TransportFailure } from "./errors";
@@ -40,6 +42,8 @@ export interface HttpRequest {
     url: string;
     headers?: Record<string, string>;
     json?: unknown;
+    /** Overrides the client's policy for this call (a clean-up after a failure gets less time). */
+    retry?: RetryPolicy;
 }
 
 export interface HttpResponse {
@@ -56,27 +60,70 @@ export interface HttpResponse {
 /** Statuses that say "try again later" rather than "your request is wrong". */
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
-const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL|EPROTO/;
+/**
+ * No attempt is started with less time than this (or than the attempt timeout, if shorter):
+ * a 1 ms attempt cannot get an answer, and would turn the server's last HTTP status into a
+ * meaningless "no response in time".
+ */
+const MIN_ATTEMPT_MS = 1_000;
 
-function classify(err: unknown): { failure: TransportFailure; detail: string } {
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL|EPROTO/;
+/** Failures that mean no connection was made, so the request cannot have had any effect. */
+const UNREACHED_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+interface Classified {
+    failure: TransportFailure;
+    detail: string;
+    /** The request may have reached the server (see TransportError.reached). */
+    reached: boolean;
+}
+
+function classify(err: unknown): Classified {
     const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
     const code = e.cause?.code ?? e.code ?? "";
     const message = e.cause?.message ?? e.message ?? String(err);
-    // A plain-HTTP server on an https:// URL waits for a request line and then hangs up
-    // mid-handshake; retrying that only makes the user wait for the deadline.
+    // A plain-HTTP server answers the TLS ClientHello with an HTTP error page, which OpenSSL
+    // reads as a record of a wrong version. No certificate is involved: advice about CAs or
+    // verification would send the user the wrong way.
+    if (/WRONG_VERSION_NUMBER|wrong version number|packet length too long|http request/i.test(`${code} ${message}`)) {
+        return { failure: "tls", reached: false, detail: "this port speaks plain HTTP, not TLS (OpenSSL: wrong version number): use an http:// URL" };
+    }
+    // Some plain-HTTP servers (uwsgi) wait for a request line and then hang up mid-handshake.
     if (/before secure TLS connection was established/.test(message)) {
-        return { failure: "tls", detail: `the server hung up during the TLS handshake (${message}): if that port serves plain HTTP, use an http:// URL` };
+        return { failure: "tls", reached: false, detail: `the server hung up during the TLS handshake (${message}): if that port serves plain HTTP, use an http:// URL` };
     }
     if (TLS_CODES.test(code) || TLS_CODES.test(message)) {
         return {
             failure: "tls",
+            reached: false,
             detail: `TLS verification failed (${message}). Trust the server's CA with openstack:cacertFile (or OS_CACERT / cacert in clouds.yaml); openstack:insecure=true disables verification and is for tests only`,
         };
     }
+    const reached = !UNREACHED_CODES.has(code);
     if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError || code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT" || e.message === "attempt timed out") {
-        return { failure: "timeout", detail: `no response in time (${message})` };
+        return { failure: "timeout", reached, detail: `no response in time (${message})` };
     }
-    return { failure: "connection", detail: `${code || "connection failed"}: ${message}` };
+    return { failure: "connection", reached, detail: `${code || "connection failed"}: ${message}` };
+}
+
+/**
+ * Whether the URL's port completes a TLS handshake. Asked once when an http:// request is
+ * dropped without an answer: a TLS server drops plain HTTP exactly like a flaky network, and
+ * only this tells the two apart (instead of retrying until the deadline).
+ */
+function speaksTls(url: string, timeoutMs = 2_000): Promise<boolean> {
+    const u = new URL(url);
+    const host = u.hostname.replace(/^\[|\]$/g, "");
+    return new Promise((resolve) => {
+        const socket = tlsConnect({ host, port: Number(u.port || 80), rejectUnauthorized: false, servername: net.isIP(host) ? undefined : host });
+        const done = (answer: boolean) => {
+            socket.destroy();
+            resolve(answer);
+        };
+        socket.setTimeout(timeoutMs, () => done(false));
+        socket.once("secureConnect", () => done(true));
+        socket.once("error", () => done(false));
+    });
 }
 
 /** Seconds or an HTTP date, as RFC 9110 allows; undefined when absent or unparsable. */
@@ -113,13 +160,18 @@ export class HttpClient {
     }
 
     async send(req: HttpRequest): Promise<HttpResponse> {
+        const retry = req.retry ?? this.retry;
         const target = describeTarget(req.method, req.url);
         const started = Date.now();
+        const minAttemptMs = Math.min(retry.attemptTimeoutMs, MIN_ATTEMPT_MS);
+        let lastStatus: number | undefined;
+        let reachedAny = false;
+        let probed = false;
         for (let attempt = 1; ; attempt++) {
-            const left = this.retry.deadlineMs - (Date.now() - started);
+            const left = retry.deadlineMs - (Date.now() - started);
             let outcome: { response: HttpResponse } | { error: unknown };
             try {
-                outcome = { response: await this.attempt(req, Math.min(this.retry.attemptTimeoutMs, Math.max(left, 1))) };
+                outcome = { response: await this.attempt(req, Math.min(retry.attemptTimeoutMs, Math.max(left, minAttemptMs))) };
             } catch (error) {
                 outcome = { error };
             }
@@ -128,29 +180,45 @@ export class HttpClient {
                 const { response } = outcome;
                 debug(`${target} -> ${response.status} (attempt ${attempt}, ${elapsed} ms)`);
                 if (!RETRYABLE_STATUS.has(response.status)) return response;
+                reachedAny = true;
+                lastStatus = response.status;
                 const serverSays = retryAfterMs(response.headers["retry-after"]);
-                const wait = this.backoff(attempt, serverSays);
-                if (elapsed + wait >= this.retry.deadlineMs) {
-                    const asked = serverSays !== undefined ? `; the server asked to wait ${Math.ceil(serverSays / 1000)} s more, past the deadline` : "";
+                const wait = this.backoff(attempt, retry, serverSays);
+                if (elapsed + wait + minAttemptMs > retry.deadlineMs) {
+                    const asked = serverSays !== undefined && serverSays >= wait ? `; the server asked to wait ${Math.ceil(serverSays / 1000)} s more, past the deadline` : "";
                     return { ...response, gaveUp: `Gave up ${describeAttempts(attempt, elapsed)}${asked}` };
                 }
                 await sleep(wait);
                 continue;
             }
-            const { failure, detail } = classify(outcome.error);
+            let { failure, detail, reached } = classify(outcome.error);
+            if (failure === "connection" && reached && !probed && req.url.startsWith("http:")) {
+                probed = true;
+                if (await speaksTls(req.url)) {
+                    failure = "tls";
+                    reached = false;
+                    detail = `this port speaks TLS: it dropped the plain-HTTP request (${detail}) and completes a TLS handshake. Use an https:// URL`;
+                }
+            }
+            reachedAny ||= reached;
+            if (lastStatus !== undefined) detail += `; the attempts before were answered HTTP ${lastStatus}`;
             debug(`${target} -> ${failure}: ${detail} (attempt ${attempt}, ${elapsed} ms)`);
-            const wait = this.backoff(attempt);
-            if (failure === "tls" || elapsed + wait >= this.retry.deadlineMs) {
-                throw new TransportError(failure, target, detail, attempt, elapsed);
+            const wait = this.backoff(attempt, retry);
+            if (failure === "tls" || elapsed + wait + minAttemptMs > retry.deadlineMs) {
+                throw new TransportError(failure, target, detail, attempt, elapsed, reachedAny);
             }
             await sleep(wait);
         }
     }
 
-    private backoff(attempt: number, serverSays?: number): number {
-        if (serverSays !== undefined) return Math.min(serverSays, this.retry.deadlineMs);
-        const cap = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-        return Math.round(cap / 2 + Math.random() * (cap / 2));
+    /**
+     * Exponential with full jitter. A Retry-After is a floor, never a licence to hammer: "0"
+     * (or a past date) still waits the client's own back-off.
+     */
+    private backoff(attempt: number, retry: RetryPolicy, serverSays?: number): number {
+        const cap = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+        const own = Math.round(cap / 2 + Math.random() * (cap / 2));
+        return serverSays === undefined ? own : Math.min(Math.max(serverSays, own), retry.deadlineMs);
     }
 
     private async attempt(req: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
