@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { z } from "zod";
 import { AuthConfigError } from "./errors";
-import { AuthSettings, compact, parseBool, SettingsSource } from "./settings";
+import { AuthSettings, compact, SettingsSource } from "./settings";
 
 /** openstacksdk's search order (first existing file wins), plus its explicit overrides. */
 function candidates(env: NodeJS.ProcessEnv, explicit: string | undefined, base: string): string[] {
@@ -23,7 +23,8 @@ const cloudSchema = z
         auth: z.record(z.string(), z.unknown()).optional(),
         region_name: z.string().optional(),
         cacert: z.string().optional(),
-        verify: z.union([z.boolean(), z.string()]).optional(),
+        // Checked by verifySettings, which can say what is wrong with it.
+        verify: z.unknown().optional(),
     })
     .passthrough();
 const fileSchema = z.object({ clouds: z.record(z.string(), cloudSchema) });
@@ -67,19 +68,33 @@ const AUTH_NAMES: Partial<Record<keyof AuthSettings, string[]>> = {
 /** Settings that sit beside `auth:` in a cloud. */
 const CLOUD_NAMES: Partial<Record<keyof AuthSettings, string>> = { region: "region_name", cacertFile: "cacert", insecure: "verify" };
 
-function toSettings(cloud: Cloud, name: string): AuthSettings {
+const VERIFY_WORDS: Record<string, boolean> = { true: true, yes: true, on: true, "1": true, false: false, no: false, off: false, "0": false };
+
+/**
+ * openstacksdk's `verify:` is a boolean or the path of a CA bundle to trust. Only an explicit
+ * false switches verification off: a path must never do so by not being "true", and a value
+ * that is neither is an error rather than a guess.
+ */
+function verifySettings(verify: unknown, where: string): Pick<AuthSettings, "insecure" | "cacertFile"> {
+    if (verify === undefined || verify === null) return {};
+    if (typeof verify === "boolean") return { insecure: !verify };
+    const text = typeof verify === "number" ? String(verify) : typeof verify === "string" ? verify.trim() : undefined;
+    if (text !== undefined && text.toLowerCase() in VERIFY_WORDS) return { insecure: !VERIFY_WORDS[text.toLowerCase()] };
+    if (text && /[/\\]|\.(pem|crt|cer)$/i.test(text)) return { insecure: false, cacertFile: text };
+    throw new AuthConfigError(`${where} ${JSON.stringify(verify)} must be true, false, or the path of a CA bundle file to trust (e.g. /etc/ssl/certs/my-cloud-ca.pem)`);
+}
+
+function toSettings(cloud: Cloud, name: string, where: string): { settings: AuthSettings; caFromVerify: boolean } {
     const a = cloud.auth ?? {};
     const auth: AuthSettings = {};
     for (const [key, names] of Object.entries(AUTH_NAMES)) {
         (auth as Record<string, unknown>)[key] = names.map((n) => str(a[n])).find((v) => v !== undefined);
     }
-    return compact({
-        ...auth,
-        region: cloud.region_name,
-        cloud: name,
-        cacertFile: cloud.cacert,
-        insecure: cloud.verify === undefined ? undefined : !parseBool(cloud.verify),
-    });
+    const verify = verifySettings(cloud.verify, `${where}: clouds.${name}.verify`);
+    // openstacksdk: an explicit cacert wins over a CA path given as verify.
+    const caFromVerify = !cloud.cacert && verify.cacertFile !== undefined;
+    const settings = compact({ ...auth, region: cloud.region_name, cloud: name, insecure: verify.insecure, cacertFile: cloud.cacert ?? verify.cacertFile });
+    return { settings, caFromVerify };
 }
 
 /**
@@ -101,9 +116,11 @@ export function fromCloudsYaml(name: string, selectedBy: string, env: NodeJS.Pro
     const secureFile = candidates(env, env.OS_CLIENT_SECURE_FILE, "secure.yaml").find((f) => fs.existsSync(f));
     const secure = secureFile ? readCloudsFile(secureFile, "secure.yaml")[name] : undefined;
     const merged: Cloud = { ...cloud, ...secure, auth: { ...cloud.auth, ...secure?.auth } };
+    const { settings, caFromVerify } = toSettings(merged, name, secure?.verify !== undefined ? `secure.yaml ${secureFile}` : `clouds.yaml ${cloudsFile}`);
+    const keyOf = (k: keyof AuthSettings) => (k === "cacertFile" && caFromVerify ? "verify" : (CLOUD_NAMES[k] ?? (AUTH_NAMES[k] ? `auth.${AUTH_NAMES[k][0]}` : k)));
     return {
         label: `clouds.yaml cloud "${name}" (${cloudsFile}${secure ? ` + ${secureFile}` : ""})`,
-        keyName: (k) => `clouds.${name}.${CLOUD_NAMES[k] ?? (AUTH_NAMES[k] ? `auth.${AUTH_NAMES[k][0]}` : k)}`,
-        settings: toSettings(merged, name),
+        keyName: (k) => `clouds.${name}.${keyOf(k)}`,
+        settings,
     };
 }

@@ -23,6 +23,8 @@ export interface ResolvedAuth {
     identity: Identity;
     scope?: Scope;
     tls: TlsOptions;
+    /** The setting that switched verification off, as the user spells it, for the warning. */
+    insecureSource?: string;
     /** Where the identity came from, for messages ("environment (OS_*)"). */
     identitySource: string;
 }
@@ -157,6 +159,7 @@ export function resolveAuth(resource: ResourceAuthInputs, stack: SettingsSource 
     }
     const identity = identityOf(identitySrc);
     const cacert = pick("cacertFile");
+    const insecure = pick("insecure");
     const normalize = () => normalizeAuthUrl(authUrlPick.value!, authUrlPick.name);
     return {
         authUrl: fromInput ? blameInput("authUrl", normalize) : normalize(),
@@ -164,7 +167,8 @@ export function resolveAuth(resource: ResourceAuthInputs, stack: SettingsSource 
         region: resource.region ?? pick("region")?.value,
         identity,
         scope: scopeOf(identitySrc.settings, identity),
-        tls: { ca: cacert ? readCaFile(cacert.value!, cacert.name) : undefined, insecure: pick("insecure")?.value === true },
+        tls: { ca: cacert ? readCaFile(cacert.value!, cacert.name) : undefined, insecure: insecure?.value === true },
+        insecureSource: insecure?.name,
         identitySource: identitySrc.label,
     };
 }

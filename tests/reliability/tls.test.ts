@@ -58,3 +58,28 @@ test("openstack:insecure=true works when set, and warns on the host's stderr", a
     expect(run.stderr).toMatch(INSECURE_WARNING);
     await provesWorkingKey(run);
 });
+
+/** A clouds.yaml cloud "tls" of the suite's user at the TLS Keystone, with `verify:` as given. */
+function tlsCloud(verify: string): { config: Record<string, string>; env: Record<string, string>; files: Record<string, string>; inputs: {} } {
+    const yaml = `clouds:\n  tls:\n    region_name: Kna1\n    verify: ${verify}\n    auth:\n      auth_url: ${tls.authUrl}\n      username: ${rel.name}\n      user_domain_name: testdom\n      password: ${relConfig(rel)["openstack:password"]}\n      project_name: proj-a\n      project_domain_name: testdom\n`;
+    return { config: {}, env: { OS_CLOUD: "tls" }, files: { ".config/openstack/clouds.yaml": yaml }, inputs: {} };
+}
+
+test("clouds.yaml verify: <CA file> trusts that CA and keeps verification on", async () => {
+    const run = await hosts.up(tlsCloud(tls.caFile));
+    expect(run.stderr).not.toMatch(/TLS certificate verification is disabled/);
+    await provesWorkingKey(run);
+});
+
+test("clouds.yaml verify: <a CA that did not sign it> is refused: a path never switches verification off", async () => {
+    const run = await hosts.up(tlsCloud("/etc/ssl/certs/ca-certificates.crt"));
+    expect(run.created).toBeUndefined();
+    expect(run.error).toMatch(/TLS verification failed/);
+    expect(run.stderr).not.toMatch(/TLS certificate verification is disabled/);
+});
+
+test("clouds.yaml verify: false is insecure, and the warning names that setting", async () => {
+    const run = await hosts.up(tlsCloud("false"));
+    expect(run.stderr).toMatch(/warning: TLS certificate verification is disabled for https:\/\/127\.0\.0\.1:5443\/v3 \(clouds\.tls\.verify\)/);
+    await provesWorkingKey(run);
+});
