@@ -8,9 +8,9 @@ import { ResolvedAuth, resolveAuth, ResourceAuthInputs } from "../auth/resolve";
 import { SettingsSource } from "../auth/settings";
 import { fromStackConfig } from "../auth/stackConfig";
 import { catalogRegions, findEndpoint } from "../keystone/catalog";
-import { isDelegatedTokenRefusal, KeystoneError } from "../keystone/errors";
+import { hasStatus, isDelegatedTokenRefusal, UnexpectedResponseError } from "../keystone/errors";
 import { createEc2Credential, deleteEc2Credential, Ec2Credential, getEc2Credential, newKeyPair } from "../keystone/ec2credentials";
-import { domainName, projectsNamed, projectsWithRole, userHasRoleOn } from "../keystone/projects";
+import { domainIdsNamed, domainName, projectsNamed, projectsWithRole, userExists, userHasRoleOn, userIdsNamed } from "../keystone/projects";
 import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
 import { HttpClient } from "../transport/httpClient";
@@ -33,7 +33,7 @@ function sessionFor(auth: ResolvedAuth): KeystoneSession {
     let http = clients.get(key);
     if (!http) {
         if (auth.tls.insecure) {
-            process.stderr.write(`warning: TLS certificate verification is disabled for ${auth.authUrl} (openstack:insecure); anyone on the network path can read the credentials\n`);
+            process.stderr.write(`warning: TLS certificate verification is disabled for ${auth.authUrl} (${auth.insecureSource}); anyone on the network path can read the credentials\n`);
         }
         http = new HttpClient(auth.tls);
         clients.set(key, http);
@@ -53,7 +53,8 @@ class Ec2CredentialError extends Error {
     }
 }
 
-function explain(err: unknown, doing: string, auth: ResolvedAuth): never {
+function explain(err: unknown, doing: string, auth: ResolvedAuth, after = ""): never {
+    const then = after ? ` ${after}` : "";
     if (isDelegatedTokenRefusal(err)) {
         throw new Ec2CredentialError(
             `${doing}: Keystone at ${auth.authUrl} refuses application-credential tokens on the EC2 credential APIs ("Delegated tokens cannot access credentials directly"). ` +
@@ -61,14 +62,21 @@ function explain(err: unknown, doing: string, auth: ResolvedAuth): never {
                 `or ask the operator to allow it ([auth] additional_primary_auth_methods = application_credential). Identity used: ${auth.identitySource}`,
         );
     }
-    if (err instanceof TransportError) throw new Ec2CredentialError(`${doing}: ${err.message}. ${unreachableHint(err, auth)}`);
-    if (err instanceof Error) throw new Ec2CredentialError(`${doing}: ${err.message}`);
-    throw new Ec2CredentialError(`${doing}: ${String(err)}`);
+    if (err instanceof TransportError) throw new Ec2CredentialError(`${doing}: ${err.message}. ${unreachableHint(err, auth)}${then}`);
+    if (err instanceof UnexpectedResponseError) throw new Ec2CredentialError(`${doing}: ${err.message} (Keystone URL from ${auth.authUrlSource})${then}`);
+    if (err instanceof Error) throw new Ec2CredentialError(`${doing}: ${err.message}${then}`);
+    throw new Ec2CredentialError(`${doing}: ${String(err)}${then}`);
 }
 
-/** No HTTP answer at all: most often the URL itself is wrong (host, port, http vs https). */
+/** No HTTP answer: either nothing was reached (most often a wrong URL), or the answers were lost on the way back. */
 function unreachableHint(err: TransportError, auth: ResolvedAuth): string {
     if (err.failure === "tls") return `(Keystone URL from ${auth.authUrlSource})`;
+    if (err.reached) {
+        return (
+            `Keystone at ${auth.authUrl} took the request but its answer never came back (connection dropped, or slower than the attempt timeout, S3_ACCESS_TIMEOUT_MS): ` +
+            `the request may have been carried out. The URL is reachable; look at what sits between here and Keystone (proxy, load balancer, firewall) or at Keystone's load`
+        );
+    }
     const https = auth.authUrl.startsWith("https:");
     const scheme = https
         ? "if that port serves plain HTTP (the TLS handshake then gets no answer), use http://"
@@ -109,7 +117,9 @@ export async function diff(olds: Ec2CredentialOutputs, news: Ec2CredentialInputs
     }
     if (news.userId && news.userId !== olds.userId) replaces.push("userId");
     if (!sameMap(news.rotationTriggers, olds.rotationTriggers)) replaces.push("rotationTriggers");
-    if (news.adoptAccessKey !== olds.adoptAccessKey && news.adoptAccessKey !== olds.accessKeyId) replaces.push("adoptAccessKey");
+    // Dropping adoptAccessKey once the key is in state is the natural next edit: it keeps the
+    // key. Only naming another key replaces it.
+    if (news.adoptAccessKey !== undefined && news.adoptAccessKey !== olds.accessKeyId) replaces.push("adoptAccessKey");
     if (olds.driftReason && replaces.length === 0) replaces.push(olds.driftReason.startsWith("user") ? "userId" : "projectId");
     const changes = replaces.length > 0 || (news.cloud ?? undefined) !== (olds.cloud ?? undefined);
     // Create the new key before deleting the old one: access never lapses during a rotation.
@@ -117,62 +127,78 @@ export async function diff(olds: Ec2CredentialOutputs, news: Ec2CredentialInputs
 }
 
 async function resolveProject(session: KeystoneSession, token: Token, inputs: Ec2CredentialInputs, userId: string): Promise<string> {
-    const forSelf = userId === token.userId;
-    if (!inputs.projectId && !inputs.projectName) {
-        if (!token.project) {
-            throw new Ec2CredentialError("no project: the token is not scoped to a project; set projectId or projectName on the resource, or openstack:tenantName / OS_PROJECT_NAME");
+    if (userId !== token.userId) {
+        try {
+            return await otherUsersProject(session, token, inputs, userId);
+        } catch (err) {
+            throw asOtherUserError(err, userId, token);
         }
-        return token.project.id; // a scoped token proves the role already
     }
-    if (inputs.projectId && forSelf && token.project?.id === inputs.projectId) return inputs.projectId;
-    if (forSelf) {
-        const mine = await projectsWithRole(session);
-        if (inputs.projectId) {
-            if (mine.some((p) => p.id === inputs.projectId)) return inputs.projectId;
-            throw noRole("projectId", inputs.projectId, token, mine.map((p) => p.name));
-        }
-        let named = mine.filter((p) => p.name === inputs.projectName);
-        if (inputs.projectDomainName && named.length > 0) {
-            const names = await Promise.all(named.map((p) => (p.domain_id === token.project?.domainId ? token.project?.domainName : domainName(session, p.domain_id))));
-            named = named.filter((_, i) => names[i] === inputs.projectDomainName || named[i].domain_id === inputs.projectDomainName);
-        }
-        if (named.length === 1) return named[0].id;
-        if (named.length > 1) throw new Ec2CredentialError(`projectName "${inputs.projectName}" exists in ${named.length} domains: set projectDomainName or use projectId`);
-        throw noRole("projectName", `"${inputs.projectName}"${inputs.projectDomainName ? ` in domain ${inputs.projectDomainName}` : ""}`, token, mine.map((p) => p.name));
+    if (!inputs.projectId && !inputs.projectName) return tokenProject(token).id; // a scoped token proves the role already
+    if (inputs.projectId && token.project?.id === inputs.projectId) return inputs.projectId;
+    const mine = await projectsWithRole(session);
+    if (inputs.projectId) {
+        if (mine.some((p) => p.id === inputs.projectId)) return inputs.projectId;
+        throw noRole("projectId", inputs.projectId, token, mine.map((p) => p.name));
     }
-    try {
-        return await otherUsersProject(session, inputs, userId);
-    } catch (err) {
-        throw asOtherUserError(err, userId, token);
+    let named = mine.filter((p) => p.name === inputs.projectName);
+    if (inputs.projectDomainName && named.length > 0) {
+        const names = await Promise.all(named.map((p) => (p.domain_id === token.project?.domainId ? token.project?.domainName : domainName(session, p.domain_id))));
+        named = named.filter((_, i) => names[i] === inputs.projectDomainName || named[i].domain_id === inputs.projectDomainName);
     }
+    if (named.length === 1) return named[0].id;
+    if (named.length > 1) throw new Ec2CredentialError(`projectName "${inputs.projectName}" exists in ${named.length} domains: set projectDomainName or use projectId`);
+    throw noRole("projectName", `"${inputs.projectName}"${inputs.projectDomainName ? ` in domain ${inputs.projectDomainName}` : ""}`, token, mine.map((p) => p.name));
 }
 
-/** Another user's key: needs admin rights (Keystone's project list and role assignments). */
-async function otherUsersProject(session: KeystoneSession, inputs: Ec2CredentialInputs, userId: string): Promise<string> {
-    let projectId = inputs.projectId;
-    if (!projectId) {
-        const named = (await projectsNamed(session, inputs.projectName!)).filter((p) => !inputs.projectDomainName || p.domain_id === inputs.projectDomainName);
-        if (named.length !== 1) throw new Ec2CredentialError(`projectName "${inputs.projectName}" matches ${named.length} projects: use projectId`);
-        projectId = named[0].id;
+function tokenProject(token: Token): NonNullable<Token["project"]> {
+    if (!token.project) {
+        throw new Ec2CredentialError("no project: the token is not scoped to a project; set projectId or projectName on the resource, or openstack:tenantName / OS_PROJECT_NAME");
     }
+    return token.project;
+}
+
+/**
+ * Another user's key needs admin rights (user, project and role-assignment lookups). The
+ * user's role is checked whichever way the project is given, the token's own project
+ * included: the admin's role there says nothing about the key's owner.
+ */
+async function otherUsersProject(session: KeystoneSession, token: Token, inputs: Ec2CredentialInputs, userId: string): Promise<string> {
+    if (!(await userExists(session, userId))) {
+        const named = await userIdsNamed(session, userId);
+        if (named.length > 0) {
+            throw new Ec2CredentialError(`userId "${userId}" is a user name, not an id: set userId to ${named.length === 1 ? `"${named[0]}"` : `one of ${named.join(", ")} (users of that name in several domains)`}; nothing was created`);
+        }
+        throw new Ec2CredentialError(`userId ${userId}: Keystone has no such user. Use the id printed by openstack user show <name> -f value -c id, or drop userId`);
+    }
+    const projectId = inputs.projectId ?? (inputs.projectName ? await projectIdNamed(session, inputs.projectName, inputs.projectDomainName) : tokenProject(token).id);
     if (!(await userHasRoleOn(session, userId, projectId))) {
         throw new Ec2CredentialError(`userId ${userId} has no role on project ${projectId}, so S3 would refuse any key for it; nothing was created. Give the user a role there (openstack role add --user ... --project ... member)`);
     }
     return projectId;
 }
 
+/** A project by name across domains (admin view); projectDomainName may be a domain's name or id. */
+async function projectIdNamed(session: KeystoneSession, name: string, domain?: string): Promise<string> {
+    let named = await projectsNamed(session, name);
+    if (domain) {
+        const domainIds = new Set([domain, ...(await domainIdsNamed(session, domain))]);
+        named = named.filter((p) => domainIds.has(p.domain_id));
+    }
+    if (named.length === 1) return named[0].id;
+    const where = domain ? ` in domain ${domain}` : "";
+    if (named.length === 0) throw new Ec2CredentialError(`projectName "${name}"${where}: Keystone has no such project; check the name (openstack project list) or use projectId`);
+    throw new Ec2CredentialError(`projectName "${name}" exists in ${named.length} domains: set projectDomainName or use projectId`);
+}
+
 /** Keystone's 403/404 on the admin-only lookups, said in terms of the userId input. */
 function asOtherUserError(err: unknown, userId: string, token: Token): unknown {
-    if (!(err instanceof KeystoneError)) return err;
-    if (err.status === 403) {
-        return new Ec2CredentialError(
-            `userId ${userId}: managing another user's keys needs admin rights, which ${token.userName ?? token.userId} lacks (Keystone: ${err.keystoneMessage}). Drop userId to use the authenticating user's own keys, or authenticate as an admin`,
-        );
-    }
-    if (err.status === 404 && /user/i.test(err.keystoneMessage)) {
-        return new Ec2CredentialError(`userId ${userId}: Keystone has no such user (${err.keystoneMessage}). Use the id printed by openstack user show <name>, or drop userId`);
-    }
-    return err;
+    if (!hasStatus(err, 403) || isDelegatedTokenRefusal(err)) return err;
+    // Keystone ids are hex; anything else is most likely a name typed where the id belongs.
+    const nameHint = /^[0-9a-f]{32,64}$/.test(userId) ? "" : ` userId takes a user id, not a name (openstack user show ${userId} -f value -c id prints it).`;
+    return new Ec2CredentialError(
+        `userId ${userId}: managing another user's keys needs admin rights, which ${token.userName ?? token.userId} lacks (Keystone: ${err.keystoneMessage}).${nameHint} Drop userId to use the authenticating user's own keys, or authenticate as an admin; nothing was created`,
+    );
 }
 
 /** The user cannot tell a project without a role from a missing one: Keystone shows neither. */
@@ -199,6 +225,41 @@ function outputs(inputs: Ec2CredentialInputs, auth: ResolvedAuth, cred: Ec2Crede
     };
 }
 
+/** The clean-up after a failed create gets its own, shorter budget: the create's is spent. */
+const CLEANUP_DEADLINE_MS = 30_000;
+
+/** A create that got no clear answer may still have made the key (the answer was lost, a gateway gave up). */
+function mayHaveCreated(err: unknown): boolean {
+    return (err instanceof TransportError && err.reached) || hasStatus(err, 429, 500, 502, 503, 504);
+}
+
+/**
+ * Creates the key, leaving nothing behind when that fails. The access key is chosen here, so
+ * whatever Keystone did with a request whose answer was lost, deleting that access key undoes
+ * it; if even that fails, the error names the key and the command that deletes it.
+ */
+async function mint(session: KeystoneSession, auth: ResolvedAuth, key: { userId: string; projectId: string; access: string; secret: string }): Promise<Ec2Credential> {
+    try {
+        return await createEc2Credential(session, key);
+    } catch (err) {
+        if (!mayHaveCreated(err)) throw err;
+        const retry = { ...session.http.retry, deadlineMs: Math.min(session.http.retry.deadlineMs, CLEANUP_DEADLINE_MS) };
+        let after: string;
+        try {
+            const deleted = await deleteEc2Credential(session, key.userId, key.access, retry);
+            after = deleted
+                ? `Keystone had created access key ${key.access} all the same; it was deleted again, so nothing was left behind.`
+                : `Keystone holds no access key ${key.access}: nothing was left behind.`;
+        } catch (cleanup) {
+            after =
+                `Keystone may have created access key ${key.access}, and deleting it failed too (${cleanup instanceof Error ? cleanup.message : String(cleanup)}). ` +
+                `Delete it once Keystone answers: openstack --os-auth-url ${auth.authUrl} ec2 credentials delete --user ${key.userId} ${key.access}`;
+        }
+        debug(after);
+        explain(err, `creating an EC2 credential in ${auth.region} (${auth.authUrl})`, auth, after);
+    }
+}
+
 export async function create(raw: Record<string, unknown>): Promise<{ id: string; outs: Ec2CredentialOutputs }> {
     const { __provider: _, ...inputs } = raw as Ec2CredentialInputs & { __provider?: string };
     const auth = authFor(inputs);
@@ -214,7 +275,7 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
         if (inputs.adoptAccessKey) {
             const existing = await getEc2Credential(session, userId, inputs.adoptAccessKey).catch((err) => {
                 // Keystone answers 404 for a missing key whoever asks, so 403 means: it exists, but is not this user's.
-                if (err instanceof KeystoneError && err.status === 403 && !isDelegatedTokenRefusal(err)) {
+                if (hasStatus(err, 403) && !isDelegatedTokenRefusal(err)) {
                     throw new Ec2CredentialError(`adoptAccessKey ${inputs.adoptAccessKey} belongs to another user (Keystone refuses to show it to user ${userId}): adopt one of this user's keys (openstack ec2 credentials list), or set userId to its owner (needs admin rights)`);
                 }
                 throw err;
@@ -226,7 +287,7 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
             debug(`adopted EC2 credential ${existing.accessKeyId} (user ${userId}, project ${projectId})`);
             return { id: existing.accessKeyId, outs: outputs(inputs, auth, existing, token) };
         }
-        const cred = await createEc2Credential(session, { userId, projectId, ...newKeyPair() });
+        const cred = await mint(session, auth, { userId, projectId, ...newKeyPair() });
         debug(`created EC2 credential ${cred.accessKeyId} (user ${userId}, project ${projectId}, region ${auth.region})`);
         return { id: cred.accessKeyId, outs: outputs(inputs, auth, cred, token) };
     } catch (err) {
@@ -245,7 +306,7 @@ export async function read(id: string, props: Partial<Ec2CredentialOutputs>): Pr
         try {
             live = await getEc2Credential(session, userId, id);
         } catch (err) {
-            if (!(err instanceof KeystoneError && err.status === 403) || isDelegatedTokenRefusal(err)) throw err;
+            if (!hasStatus(err, 403) || isDelegatedTokenRefusal(err)) throw err;
             // The key exists (a missing one is a 404 for anybody) but is no longer this user's.
             const driftReason = props.driftReason ?? `user: access key ${id} now belongs to another user (Keystone refuses to show it to user ${userId}); the next update replaces it`;
             return { id, props: { ...(props as Ec2CredentialOutputs), driftReason } };

@@ -149,6 +149,8 @@ test("adoptAccessKey takes over an existing key, and destroy then deletes it", a
     expect(r.outputs.projectId).toBe(s.projects["proj-a"]);
     // Adopting the key it already manages is no change.
     expect((await engine.upExisting("adopt", r, { adoptAccessKey: existing.access })).diff.replaces).toEqual([]);
+    // Dropping the input once the key is in state keeps the key: no replacement, no change.
+    expect((await engine.upExisting("adopt", r, {})).diff).toMatchObject({ replaces: [], changes: 1 });
     await engine.destroy("adopt", r);
     expect(await getKey("alice", existing.access)).toBeUndefined();
 });

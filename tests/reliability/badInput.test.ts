@@ -47,10 +47,12 @@ test.each(CATALOGUE.map((c) => [c.name, c] as const))("%s", async (_name, c) => 
         expect(run.failures).toHaveLength(1);
         expect(run.failures[0].property).toBe(c.expectProperty);
         expect(run.failures[0].reason).toMatch(c.expectMessage);
+        if (c.mustNotSay) expect(run.failures[0].reason).not.toMatch(c.mustNotSay);
         seen.push({ c, said: `check fails${c.expectProperty ? ` on \`${c.expectProperty}\`` : ""}: ${run.failures[0].reason}` });
     } else {
         expect(run.failures).toEqual([]);
         expect(run.error).toMatch(c.expectMessage);
+        if (c.mustNotSay) expect(run.error).not.toMatch(c.mustNotSay);
         seen.push({ c, said: `create fails: ${run.error}` });
     }
     expect(await keyLists(c)).toEqual(before);
@@ -82,4 +84,25 @@ test("application credential on a permissive Keystone: create, S3 accepts the ke
     } finally {
         await keystone.stop();
     }
+});
+
+// As admin, another user's key by projectName qualified with projectDomainName: the domain
+// name must be resolved to the domain's id before projects are matched.
+test.each([
+    ["the domain's name", "testdom"],
+    ["the domain's id", () => ctx.stack.domains.testdom],
+])("admin: another user's key by projectName + projectDomainName as %s", async (_how, domain) => {
+    const config = relConfig(ctx.rel, { "openstack:userName": "admin", "openstack:userDomainName": "Default", "openstack:password": ctx.stack.users.admin.password, "openstack:tenantName": "admin", "openstack:projectDomainName": "Default" });
+    const projectDomainName = typeof domain === "function" ? domain() : domain;
+    const run = await hosts.up({ config, inputs: { userId: ctx.rel.userId, projectName: "proj-a", projectDomainName } });
+    expect(run.error).toBeUndefined();
+    const { id, properties } = run.created!;
+    try {
+        expect(properties).toMatchObject({ userId: ctx.rel.userId, projectId: ctx.stack.projects["proj-a"] });
+        expect((await keysOf(ctx.rel.userId)).find((k) => k.access === id)?.tenant_id).toBe(ctx.stack.projects["proj-a"]);
+        expect(await s3Status("Sto2", id, properties.secretAccessKey)).toBe(200);
+    } finally {
+        await run.driver.destroy("k", { id, outputs: properties });
+    }
+    expect((await keysOf(ctx.rel.userId)).map((k) => k.access)).not.toContain(id);
 });

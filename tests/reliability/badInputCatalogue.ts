@@ -30,8 +30,10 @@ export interface BadInputCase {
     /** The check failure's property ("" = not an input: a stack-config or environment problem); absent when check passes and create must fail. */
     expectProperty?: string;
     expectMessage: RegExp;
+    /** What the error must not say (advice that would send the user the wrong way). */
+    mustNotSay?: RegExp;
     /** Whose real key lists must not change besides the suite's own user (alice's change with other suites: her adopted key is checked instead). */
-    alsoWatch?: "admin"[];
+    alsoWatch?: ("admin" | "bob")[];
 }
 
 const UNUSED_ID = "0123456789abcdef0123456789abcdef";
@@ -75,6 +77,14 @@ export async function catalogueContext(suite: string): Promise<CatalogueContext>
     };
 }
 const cloudsYaml = (text: string) => ({ ".config/openstack/clouds.yaml": text });
+/** The suite's user in a clouds.yaml cloud "mine", with extra lines under the cloud (e.g. "verify: ..."). */
+const relCloud = (c: CatalogueContext, extra: string) =>
+    cloudsYaml(
+        `clouds:\n  mine:\n    region_name: Kna1\n${extra}    auth:\n      auth_url: ${c.stack.auth_url}\n      username: ${c.rel.name}\n      user_domain_name: testdom\n      password: ${REL_USER.password}\n      project_name: proj-a\n      project_domain_name: testdom\n`,
+    );
+/** The seeded admin, as stack config. */
+const adminConfig = (c: CatalogueContext) =>
+    relConfig(c.rel, { "openstack:userName": "admin", "openstack:userDomainName": "Default", "openstack:password": c.stack.users.admin.password, "openstack:tenantName": "admin", "openstack:projectDomainName": "Default" });
 
 export const CATALOGUE: BadInputCase[] = [
     // --- inputs (check) ---
@@ -326,7 +336,7 @@ export const CATALOGUE: BadInputCase[] = [
         name: "unknown user id (admin)",
         input: "`userId` of no user, authenticated as admin",
         setup: (c) => ({
-            config: relConfig(c.rel, { "openstack:userName": "admin", "openstack:userDomainName": "Default", "openstack:password": c.stack.users.admin.password, "openstack:tenantName": "admin", "openstack:projectDomainName": "Default" }),
+            config: adminConfig(c),
             inputs: { userId: UNUSED_ID, projectName: "proj-a" },
         }),
         expectMessage: new RegExp(`userId ${UNUSED_ID}: Keystone has no such user.*openstack user show`),
@@ -377,8 +387,23 @@ export const CATALOGUE: BadInputCase[] = [
     {
         name: "http where https is served",
         input: "openstack:authUrl = http://... of a TLS-only port",
-        setup: (c) => ({ config: relConfig(c.rel, { "openstack:authUrl": c.tlsAuthUrl.replace("https:", "http:") }), env: { S3_ACCESS_DEADLINE_MS: "1500" }, inputs: {} }),
-        expectMessage: /127\.0\.0\.1:5443.*check openstack:authUrl .*use https:\/\//,
+        // The default deadline (120 s): the TLS port is recognised at the first dropped request.
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:authUrl": c.tlsAuthUrl.replace("https:", "http:") }), inputs: {} }),
+        expectMessage: /POST http:\/\/127\.0\.0\.1:5443\/v3\/auth\/tokens: this port speaks TLS.*Use an https:\/\/ URL \(1 attempt in \d+\.\d s\).*openstack:authUrl/,
+    },
+    {
+        name: "https where a plain-HTTP server answers the handshake",
+        input: "openstack:authUrl = https://... of a plain-HTTP server that answers TLS with an HTTP error (the S3 port)",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:authUrl": `${c.stack.regions.Sto2.s3_endpoint.replace("http:", "https:")}/v3` }), inputs: {} }),
+        expectMessage: /this port speaks plain HTTP, not TLS .*use an http:\/\/ URL \(1 attempt in \d+\.\d s\).*openstack:authUrl/,
+        mustNotSay: /cacert|insecure|verification/i,
+    },
+    {
+        name: "authUrl that is not Keystone",
+        input: "openstack:authUrl = the S3 endpoint + /v3 (answers HTTP 400 with an HTML page)",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:authUrl": `${c.stack.regions.Sto2.s3_endpoint}/v3` }), inputs: {} }),
+        expectMessage: /POST http:\/\/127\.0\.0\.1:\d+\/v3\/auth\/tokens: unexpected response \(HTTP 400 with text\/html, not a Keystone error\)\. This URL does not look like a Keystone v3 endpoint.*e\.g\. https:\/\/kna1\.citycloud\.com:5000\/v3.*openstack:authUrl/,
+        mustNotSay: /<html>|Bad Request/,
     },
     {
         name: "https where http is served",
@@ -405,5 +430,54 @@ export const CATALOGUE: BadInputCase[] = [
         input: "`adoptAccessKey` of alice's key",
         setup: (c) => ({ config: relConfig(c.rel), inputs: { adoptAccessKey: c.aliceKey } }),
         expectMessage: /adoptAccessKey \w+ belongs to another user .*adopt one of this user's keys/,
+    },
+    {
+        name: "clouds.yaml verify that is neither a boolean nor a path",
+        input: "clouds.yaml `verify: maybe`",
+        setup: (c) => ({ config: {}, env: { OS_CLOUD: "mine" }, files: relCloud(c, "    verify: maybe\n"), inputs: {} }),
+        expectProperty: "",
+        expectMessage: /clouds\.yaml \S+\/\.config\/openstack\/clouds\.yaml: clouds\.mine\.verify "maybe" must be true, false, or the path of a CA bundle file/,
+    },
+    {
+        name: "clouds.yaml verify empty",
+        input: "clouds.yaml `verify: \"\"`",
+        setup: (c) => ({ config: {}, env: { OS_CLOUD: "mine" }, files: relCloud(c, '    verify: ""\n'), inputs: {} }),
+        expectProperty: "",
+        expectMessage: /clouds\.mine\.verify "" must be true, false, or the path of a CA bundle file/,
+    },
+    {
+        name: "clouds.yaml verify naming a CA file that does not exist",
+        input: "clouds.yaml `verify: /nonexistent/ca.pem`",
+        setup: (c) => ({ config: {}, env: { OS_CLOUD: "mine" }, files: relCloud(c, "    verify: /nonexistent/ca.pem\n"), inputs: {} }),
+        expectProperty: "",
+        expectMessage: /clouds\.mine\.verify "\/nonexistent\/ca\.pem" cannot be read \(ENOENT\)/,
+    },
+    {
+        name: "another user's key in the admin's own project, where that user has no role",
+        input: "as admin, `userId` of bob and no project input (bob has no role in the admin project)",
+        setup: (c) => ({ config: adminConfig(c), inputs: { userId: c.stack.users.bob.id } }),
+        expectMessage: /userId \w+ has no role on project \w+, so S3 would refuse any key for it; nothing was created/,
+        alsoWatch: ["admin", "bob"],
+    },
+    {
+        name: "another user's key as a member, no project input",
+        input: "as a member, `userId` of bob and no project input",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { userId: c.stack.users.bob.id } }),
+        expectMessage: /userId \w+: managing another user's keys needs admin rights, which rel-\w+ lacks.*Drop userId.*nothing was created/,
+        alsoWatch: ["bob"],
+    },
+    {
+        name: "user name where the id belongs (admin)",
+        input: "as admin, `userId: \"bob\"`",
+        setup: (c) => ({ config: adminConfig(c), inputs: { userId: "bob", projectName: "proj-b" } }),
+        expectMessage: /userId "bob" is a user name, not an id: set userId to "[0-9a-f]{32}"; nothing was created/,
+        alsoWatch: ["admin", "bob"],
+    },
+    {
+        name: "user name where the id belongs (member)",
+        input: "as a member, `userId: \"bob\"`",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { userId: "bob" } }),
+        expectMessage: /userId bob: managing another user's keys needs admin rights.*userId takes a user id, not a name \(openstack user show bob -f value -c id prints it\)/,
+        alsoWatch: ["bob"],
     },
 ];

@@ -177,6 +177,52 @@ describe("a create whose answer is lost leaves exactly one key", () => {
     });
 });
 
+describe("a create whose every answer is lost leaves no key behind", () => {
+    // The answers never arrive, so the provider cannot know whether Keystone made the key: it
+    // chose the access key itself, so it deletes that key before it reports the failure.
+    const lost: [string, Fault][] = [
+        ["every answer dropped after Keystone carried the request out", { kind: "resetAfterForward" }],
+        ["every answer slower than the attempt timeout", { kind: "delay", ms: SHORT_TIMEOUT_MS + 300 }],
+    ];
+
+    test.each(lost)("%s: the key is deleted again and the error says the answers were lost", async (_name, fault) => {
+        const before = (await listKeys("alice")).map((k) => k.access);
+        proxy.inject(fault, CREATE, Infinity);
+        const from = proxy.seen.length;
+        const message = await failureOf(up(impatient, "all-lost"));
+        proxy.clearFaults();
+        const access = message.match(/access key ([0-9a-f]{32})/)?.[1];
+        expect(access).toBeDefined();
+        // Keystone did make it (the first attempt's 201), and the clean-up deleted it (204).
+        expect(proxy.requests(CREATE, from)[0].status).toBe(201);
+        expect(proxy.requests(DELETE, from).map((r) => [r.path.endsWith(`/${access}`), r.status])).toEqual([[true, 204]]);
+        expect(message).toMatch(new RegExp(`Keystone had created access key ${access} all the same; it was deleted again, so nothing was left behind`));
+        expect(message).toContain("its answer never came back");
+        expect(message).not.toMatch(/Keystone did not answer|check openstack:authUrl/);
+        expect(await getKey("alice", access!)).toBeUndefined();
+        expect((await listKeys("alice")).map((k) => k.access).filter((k) => !before.includes(k) && k === access)).toEqual([]);
+    });
+
+    test("when the clean-up fails too, the error names the key and a command that deletes it", async () => {
+        proxy.inject({ kind: "resetAfterForward" }, CREATE, Infinity);
+        proxy.inject({ kind: "reset" }, DELETE, Infinity);
+        const message = await failureOf(up(impatient, "orphan"));
+        proxy.clearFaults();
+        const command = message.match(/Delete it once Keystone answers: (openstack .*)$/)?.[1];
+        expect(command).toMatch(new RegExp(`^openstack --os-auth-url ${proxy.authUrl.replace(/\./g, "\\.")} ec2 credentials delete --user ${s.users.alice.id} [0-9a-f]{32}$`));
+        const access = command!.split(" ").pop()!;
+        made.add(access);
+        expect(message).toContain(`Keystone may have created access key ${access}, and deleting it failed too`);
+        expect(await getKey("alice", access)).toBeDefined();
+        // The command works as printed, with the user's own openstack CLI settings.
+        const cfg = stackConfigFor("alice");
+        const env = { ...process.env, OS_USERNAME: cfg["openstack:userName"], OS_USER_DOMAIN_NAME: cfg["openstack:userDomainName"], OS_PASSWORD: cfg["openstack:password"], OS_PROJECT_NAME: cfg["openstack:tenantName"], OS_PROJECT_DOMAIN_NAME: cfg["openstack:projectDomainName"], OS_IDENTITY_API_VERSION: "3" };
+        const [cli, ...args] = command!.split(" ");
+        await promisify(execFile)(cli, args, { env });
+        expect(await getKey("alice", access)).toBeUndefined();
+    });
+});
+
 describe("persistent faults fail within the deadline, saying what was tried and for how long", () => {
     // It stops when the next back-off would cross the deadline, so it may stop well before it.
     const within = ({ attempts, seconds }: { attempts: number; seconds: number }) => {
@@ -210,6 +256,28 @@ describe("persistent faults fail within the deadline, saying what was tried and 
         expect(message).toContain(`POST http://127.0.0.1:${proxy.port}/v3/credentials -> HTTP 429`);
         expect(message).toMatch(/\(1 attempt in 0\.\d s\); the server asked to wait 120 s more, past the deadline/);
         expect(proxy.requests(CREATE, from)).toHaveLength(1);
+    });
+
+    test("429 with Retry-After: 0 on every attempt: the client's own back-off still applies", async () => {
+        proxy.inject({ kind: "status", status: 429, retryAfter: "0" }, CREATE, Infinity);
+        const from = proxy.seen.length;
+        const message = await failureOf(up(impatient, "retry-now"));
+        const sent = proxy.requests(CREATE, from);
+        // Exponential back-off from 50 ms within a 2.5 s deadline: a handful, not hundreds.
+        expect(sent.length).toBeGreaterThanOrEqual(2);
+        expect(sent.length).toBeLessThanOrEqual(8);
+        for (let i = 1; i < sent.length; i++) expect(sent[i].at - sent[i - 1].at).toBeGreaterThanOrEqual(20);
+        expect(message).toContain(`POST http://127.0.0.1:${proxy.port}/v3/credentials -> HTTP 429`);
+        expect(message).not.toMatch(/no response in time/);
+        expect(parseGaveUp(message).attempts).toBe(sent.length);
+    });
+
+    test("HTTP 503, then no answer in time: the last real status is kept in the message", async () => {
+        proxy.inject({ kind: "status", status: 503 }, CREATE, 2);
+        proxy.inject({ kind: "delay", ms: SHORT_TIMEOUT_MS + 300 }, CREATE, Infinity);
+        const message = await failureOf(up(impatient, "503-then-slow"));
+        expect(message).toMatch(/no response in time .*; the attempts before were answered HTTP 503/);
+        within(parseGaveUp(message));
     });
 
     test("no answer in time on every attempt", async () => {

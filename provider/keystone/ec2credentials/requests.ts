@@ -1,6 +1,7 @@
 import { randomBytes } from "crypto";
+import { RetryPolicy } from "../../transport/httpClient";
 import { registerSecret } from "../../transport/redact";
-import { KeystoneError } from "../errors";
+import { hasStatus } from "../errors";
 import { KeystoneSession } from "../session";
 import { credentialCreatedBody, ec2GetBody, ec2ListBody, Ec2Credential, fromEc2, noBody } from "./results";
 import { credentialsPath, ec2ItemPath, ec2Path } from "./urls";
@@ -30,7 +31,7 @@ export async function createEc2Credential(
         );
         return { accessKeyId: opts.access, secretAccessKey: opts.secret, userId: res.body.credential.user_id, projectId: opts.projectId, trustId: null };
     } catch (err) {
-        if (!(err instanceof KeystoneError && err.status === 409)) throw err;
+        if (!hasStatus(err, 409)) throw err;
     }
     // 409: an earlier attempt whose answer was lost did create it, or someone else owns it.
     const stored = await getEc2Credential(session, opts.userId, opts.access);
@@ -47,7 +48,7 @@ export async function getEc2Credential(session: KeystoneSession, userId: string,
         registerSecret(res.body.credential.secret);
         return fromEc2(res.body.credential);
     } catch (err) {
-        if (err instanceof KeystoneError && err.status === 404) return undefined;
+        if (hasStatus(err, 404)) return undefined;
         throw err;
     }
 }
@@ -60,12 +61,12 @@ export async function listEc2Credentials(session: KeystoneSession, userId: strin
 }
 
 /** true if deleted now, false if it was already gone (404): both mean the key no longer exists. */
-export async function deleteEc2Credential(session: KeystoneSession, userId: string, access: string): Promise<boolean> {
+export async function deleteEc2Credential(session: KeystoneSession, userId: string, access: string, retry?: RetryPolicy): Promise<boolean> {
     try {
-        await session.request({ method: "DELETE", path: ec2ItemPath(userId, access) }, [204], noBody);
+        await session.request({ method: "DELETE", path: ec2ItemPath(userId, access), retry }, [204], noBody);
         return true;
     } catch (err) {
-        if (err instanceof KeystoneError && err.status === 404) return false;
+        if (hasStatus(err, 404)) return false;
         throw err;
     }
 }
