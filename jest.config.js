@@ -1,23 +1,37 @@
 /** @type {import('jest').Config} */
 const base = {
     testEnvironment: "node",
-    roots: ["<rootDir>/tests"],
     transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+    // In-process imports of the package by name test the sources on disk, never a stale dist/.
+    moduleNameMapper: {
+        "^pulumi-openstack-s3-access$": "<rootDir>/index.ts",
+        "^pulumi-openstack-s3-access/ec2-credential-engine$": "<rootDir>/provider/ec2credential/implementation.ts",
+    },
+};
+
+/** Suites that talk to the local OpenStack, and to provider hosts that load dist/. */
+const integration = {
+    ...base,
+    roots: ["<rootDir>/tests"],
+    testPathIgnorePatterns: ["<rootDir>/tests/unit/"],
+    // Builds dist/ when the sources changed (provider hosts and the write CLI run it), then
+    // starts the local Keystone + S3 (scripts/stack/start.sh) unless it already answers.
+    globalSetup: "<rootDir>/tests/support/globalSetup.js",
 };
 
 module.exports = {
-    // Starts the local Keystone + S3 (scripts/stack/start.sh) unless it already answers.
-    globalSetup: "<rootDir>/tests/support/globalSetup.js",
     // Suites share one Keystone (uwsgi, 1 process x 1 thread): two workers keep it busy
     // without starving it.
     maxWorkers: 2,
     // Real services, real clients, a loaded 2-core machine: generous, and global (a
-    // project-level testTimeout is ignored).
+    // project-level testTimeout is ignored). Unit tests finish in milliseconds anyway.
     testTimeout: 120000,
     projects: [
-        { ...base, displayName: "parallel", testMatch: ["**/*.test.ts"], testPathIgnorePatterns: ["\\.serial\\.test\\.ts$"] },
+        // No service, no network, no build: canned Keystone answers (undici MockAgent) and Pulumi mocks.
+        { ...base, displayName: "unit", roots: ["<rootDir>/tests/unit"], testMatch: ["**/*.test.ts"] },
+        { ...integration, displayName: "parallel", testMatch: ["**/*.test.ts"], testPathIgnorePatterns: [...integration.testPathIgnorePatterns, "\\.serial\\.test\\.ts$"] },
         // Suites that stop Keystone or count its requests exactly: run alone, after the rest
         // (npm test runs this project with --runInBand).
-        { ...base, displayName: "serial", testMatch: ["**/*.serial.test.ts"] },
+        { ...integration, displayName: "serial", testMatch: ["**/*.serial.test.ts"] },
     ],
 };

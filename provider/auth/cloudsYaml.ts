@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { z } from "zod";
 import { AuthConfigError } from "./errors";
-import { AuthSettings, compact, SettingsSource } from "./settings";
+import { AUTH_SETTINGS, AuthSettingKey, AuthSettings, SettingsSource, toSettings } from "./settings";
 
 /** openstacksdk's search order (first existing file wins), plus its explicit overrides. */
 function candidates(env: NodeJS.ProcessEnv, explicit: string | undefined, base: string): string[] {
@@ -46,27 +46,8 @@ function readCloudsFile(file: string, what: string): Record<string, Cloud> {
 
 const str = (v: unknown) => (typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined);
 
-/** openstacksdk's spelling of each setting under a cloud's `auth:` (first = preferred, for messages). */
-const AUTH_NAMES: Partial<Record<keyof AuthSettings, string[]>> = {
-    authUrl: ["auth_url"],
-    userName: ["username"],
-    userId: ["user_id"],
-    password: ["password"],
-    tenantName: ["project_name", "tenant_name"],
-    tenantId: ["project_id", "tenant_id"],
-    userDomainName: ["user_domain_name"],
-    userDomainId: ["user_domain_id"],
-    projectDomainName: ["project_domain_name"],
-    projectDomainId: ["project_domain_id"],
-    domainName: ["domain_name"],
-    domainId: ["domain_id"],
-    applicationCredentialId: ["application_credential_id"],
-    applicationCredentialName: ["application_credential_name"],
-    applicationCredentialSecret: ["application_credential_secret"],
-    token: ["token"],
-};
-/** Settings that sit beside `auth:` in a cloud. */
-const CLOUD_NAMES: Partial<Record<keyof AuthSettings, string>> = { region: "region_name", cacertFile: "cacert", insecure: "verify" };
+/** Where a setting sits in a cloud: `auth.<name>`, or beside `auth:` for the `top` rows. */
+const pathOf = (k: AuthSettingKey, name: string) => ("top" in AUTH_SETTINGS[k] ? name : `auth.${name}`);
 
 const VERIFY_WORDS: Record<string, boolean> = { true: true, yes: true, on: true, "1": true, false: false, no: false, off: false, "0": false };
 
@@ -84,17 +65,18 @@ function verifySettings(verify: unknown, where: string): Pick<AuthSettings, "ins
     throw new AuthConfigError(`${where} ${JSON.stringify(verify)} must be true, false, or the path of a CA bundle file to trust (e.g. /etc/ssl/certs/my-cloud-ca.pem)`);
 }
 
-function toSettings(cloud: Cloud, name: string, where: string): { settings: AuthSettings; caFromVerify: boolean } {
-    const a = cloud.auth ?? {};
-    const auth: AuthSettings = {};
-    for (const [key, names] of Object.entries(AUTH_NAMES)) {
-        (auth as Record<string, unknown>)[key] = names.map((n) => str(a[n])).find((v) => v !== undefined);
-    }
+function cloudSettings(cloud: Cloud, name: string, where: string): { settings: AuthSettings; caFromVerify: boolean } {
     const verify = verifySettings(cloud.verify, `${where}: clouds.${name}.verify`);
     // openstacksdk: an explicit cacert wins over a CA path given as verify.
     const caFromVerify = !cloud.cacert && verify.cacertFile !== undefined;
-    const settings = compact({ ...auth, region: cloud.region_name, cloud: name, insecure: verify.insecure, cacertFile: cloud.cacert ?? verify.cacertFile });
-    return { settings, caFromVerify };
+    const raw = (k: AuthSettingKey): unknown => {
+        if (k === "cloud") return name;
+        if (k === "insecure") return verify.insecure;
+        if (k === "cacertFile") return cloud.cacert ?? verify.cacertFile;
+        const within: Record<string, unknown> = "top" in AUTH_SETTINGS[k] ? cloud : (cloud.auth ?? {});
+        return AUTH_SETTINGS[k].clouds.map((n) => str(within[n])).find((v) => v !== undefined);
+    };
+    return { settings: toSettings(raw), caFromVerify };
 }
 
 /**
@@ -116,8 +98,8 @@ export function fromCloudsYaml(name: string, selectedBy: string, env: NodeJS.Pro
     const secureFile = candidates(env, env.OS_CLIENT_SECURE_FILE, "secure.yaml").find((f) => fs.existsSync(f));
     const secure = secureFile ? readCloudsFile(secureFile, "secure.yaml")[name] : undefined;
     const merged: Cloud = { ...cloud, ...secure, auth: { ...cloud.auth, ...secure?.auth } };
-    const { settings, caFromVerify } = toSettings(merged, name, secure?.verify !== undefined ? `secure.yaml ${secureFile}` : `clouds.yaml ${cloudsFile}`);
-    const keyOf = (k: keyof AuthSettings) => (k === "cacertFile" && caFromVerify ? "verify" : (CLOUD_NAMES[k] ?? (AUTH_NAMES[k] ? `auth.${AUTH_NAMES[k][0]}` : k)));
+    const { settings, caFromVerify } = cloudSettings(merged, name, secure?.verify !== undefined ? `secure.yaml ${secureFile}` : `clouds.yaml ${cloudsFile}`);
+    const keyOf = (k: AuthSettingKey) => (k === "cacertFile" && caFromVerify ? "verify" : pathOf(k, AUTH_SETTINGS[k].clouds[0] ?? k));
     return {
         label: `clouds.yaml cloud "${name}" (${cloudsFile}${secure ? ` + ${secureFile}` : ""})`,
         keyName: (k) => `clouds.${name}.${keyOf(k)}`,

@@ -28,30 +28,35 @@ function keystoneMessage(text: string): string {
     return text.slice(0, 200).trim();
 }
 
-/** Keystone answered with an error status. `message` is Keystone's own words, redacted. */
+/** Keystone answered with an error status. `keystoneMessage` is Keystone's own words, redacted. */
 export class KeystoneError extends Error {
-    readonly keystoneMessage: string;
-
-    constructor(
+    private constructor(
         readonly status: number,
         readonly target: string,
-        body: string,
+        readonly keystoneMessage: string,
         hint?: string,
     ) {
-        const said = redact(keystoneMessage(body));
-        super(`${target} -> HTTP ${status}: ${said || "(no message)"}${hint ? `. ${hint}` : ""}`);
+        super(`${target} -> HTTP ${status}: ${keystoneMessage || "(no message)"}${hint ? `. ${hint}` : ""}`);
         this.name = "KeystoneError";
-        this.keystoneMessage = said;
+    }
+
+    static fromResponse(status: number, target: string, body: string, hint?: string): KeystoneError {
+        return new KeystoneError(status, target, redact(keystoneMessage(body)), hint);
+    }
+
+    /** The same refusal, explained for the caller's context. */
+    withHint(hint: string): KeystoneError {
+        return new KeystoneError(this.status, this.target, this.keystoneMessage, redact(hint));
     }
 }
-
-const WHAT_KEYSTONE_LOOKS_LIKE =
-    "This URL does not look like a Keystone v3 endpoint: use the identity endpoint ending in /v3 (e.g. https://kna1.citycloud.com:5000/v3; `openstack endpoint list --service identity` shows it), which answers GET with a JSON version document";
 
 /** Keystone refused with one of these statuses (gophercloud's ResponseCodeIs). */
 export function hasStatus(err: unknown, ...statuses: number[]): err is KeystoneError {
     return err instanceof KeystoneError && statuses.includes(err.status);
 }
+
+const WHAT_KEYSTONE_LOOKS_LIKE =
+    "This URL does not look like a Keystone v3 endpoint: use the identity endpoint ending in /v3 (e.g. https://kna1.citycloud.com:5000/v3; `openstack endpoint list --service identity` shows it), which answers GET with a JSON version document";
 
 /** The response arrived but is not what the API documents (proxy page, other service, old Keystone). */
 export class UnexpectedResponseError extends Error {

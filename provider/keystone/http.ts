@@ -23,7 +23,7 @@ export async function call<T>(
             const type = res.headers["content-type"];
             throw new UnexpectedResponseError(target, `HTTP ${res.status}${type ? ` with ${String(type).split(";")[0]}` : ""}, not a Keystone error`);
         }
-        throw new KeystoneError(res.status, target, res.text, res.gaveUp);
+        throw KeystoneError.fromResponse(res.status, target, res.text, res.gaveUp);
     }
     let json: unknown = null;
     if (res.text.length > 0) {

@@ -4,6 +4,7 @@ import { HttpClient, HttpRequest } from "../transport/httpClient";
 import { KeystoneError } from "./errors";
 import { call } from "./http";
 import { Identity, issueToken, Scope, Token } from "./tokens";
+import { kindOf } from "./tokens/requests";
 
 /** Renew this long before Keystone's expiry, so a token never dies mid-operation. */
 const RENEW_BEFORE_MS = 5 * 60_000;
@@ -18,13 +19,9 @@ const tokens = new Map<string, Promise<Token>>();
 function fingerprint(authUrl: string, identity: Identity, scope?: Scope): string {
     // The secret is hashed into the key (a changed password must not reuse the old token)
     // and never kept in clear in the key itself.
-    const { secretPart, rest } =
-        identity.kind === "password"
-            ? { secretPart: identity.password, rest: { ...identity, password: undefined } }
-            : identity.kind === "applicationCredential"
-              ? { secretPart: identity.secret, rest: { ...identity, secret: undefined } }
-              : { secretPart: identity.token, rest: { kind: "token" } };
-    const digest = createHash("sha256").update(secretPart).digest("hex");
+    const secret = kindOf(identity).secret(identity);
+    const rest = JSON.stringify(identity, (_key, value) => (value === secret ? undefined : value));
+    const digest = createHash("sha256").update(secret).digest("hex");
     return JSON.stringify([authUrl, rest, digest, scope ?? null]);
 }
 
@@ -85,9 +82,4 @@ export class KeystoneSession {
             }
         }
     }
-}
-
-/** For tests: forget every cached token. */
-export function clearTokenCache(): void {
-    tokens.clear();
 }

@@ -1,6 +1,6 @@
 import * as net from "net";
 import { connect as tlsConnect } from "tls";
-import { Agent, errors as undiciErrors, request } from "undici";
+import { Agent, Dispatcher, errors as undiciErrors, request } from "undici";
 import { debug } from "./log";
 import { describeAttempts, describeTarget, TransportError, TransportFailure } from "./errors";
 
@@ -38,7 +38,7 @@ export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryP
 }
 
 export interface HttpRequest {
-    method: "GET" | "POST" | "DELETE" | "PATCH";
+    method: "GET" | "POST" | "DELETE";
     url: string;
     headers?: Record<string, string>;
     json?: unknown;
@@ -144,19 +144,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * create is made idempotent by a client-chosen access key), so every call is retried.
  */
 export class HttpClient {
-    private readonly agent: Agent;
+    private readonly dispatcher: Dispatcher;
 
     constructor(
         tls: TlsOptions = {},
         readonly retry: RetryPolicy = retryPolicyFromEnv(),
+        /** Only for tests: canned answers (undici MockAgent) instead of the network. */
+        dispatcher?: Dispatcher,
     ) {
-        this.agent = new Agent({
-            connect: { ca: tls.ca, rejectUnauthorized: !tls.insecure },
-            // Keystone behind uwsgi closes connections without saying so; short keep-alive
-            // avoids writing into a socket the server already dropped.
-            keepAliveTimeout: 2_000,
-            connections: 16,
-        });
+        this.dispatcher =
+            dispatcher ??
+            new Agent({
+                connect: { ca: tls.ca, rejectUnauthorized: !tls.insecure },
+                // Keystone behind uwsgi closes connections without saying so; short keep-alive
+                // avoids writing into a socket the server already dropped.
+                keepAliveTimeout: 2_000,
+                connections: 16,
+            });
     }
 
     async send(req: HttpRequest): Promise<HttpResponse> {
@@ -232,7 +236,7 @@ export class HttpClient {
             method: req.method,
             headers,
             body,
-            dispatcher: this.agent,
+            dispatcher: this.dispatcher,
             headersTimeout: timeoutMs,
             bodyTimeout: timeoutMs,
             signal: AbortSignal.timeout(timeoutMs),
@@ -242,9 +246,5 @@ export class HttpClient {
         });
         const text = await res.body.text();
         return { status: res.statusCode, headers: res.headers, text };
-    }
-
-    close(): Promise<void> {
-        return this.agent.close();
     }
 }

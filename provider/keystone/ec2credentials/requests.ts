@@ -3,8 +3,9 @@ import { RetryPolicy } from "../../transport/httpClient";
 import { registerSecret } from "../../transport/redact";
 import { hasStatus } from "../errors";
 import { KeystoneSession } from "../session";
-import { credentialCreatedBody, ec2GetBody, ec2ListBody, Ec2Credential, fromEc2, noBody } from "./results";
-import { credentialsPath, ec2ItemPath, ec2Path } from "./urls";
+import { credentialCreatedBody, ec2GetBody, Ec2Credential, fromEc2, noBody } from "./results";
+
+const ec2ItemPath = (userId: string, access: string) => `/users/${encodeURIComponent(userId)}/credentials/OS-EC2/${encodeURIComponent(access)}`;
 
 /** Same shape as the keys Keystone mints itself (uuid4 hex), from the OS CSPRNG. */
 export function newKeyPair(): { access: string; secret: string } {
@@ -25,7 +26,7 @@ export async function createEc2Credential(
     const blob = JSON.stringify({ access: opts.access, secret: opts.secret, trust_id: null });
     try {
         const res = await session.request(
-            { method: "POST", path: credentialsPath(), json: { credential: { type: "ec2", user_id: opts.userId, project_id: opts.projectId, blob } } },
+            { method: "POST", path: "/credentials", json: { credential: { type: "ec2", user_id: opts.userId, project_id: opts.projectId, blob } } },
             [201],
             credentialCreatedBody,
         );
@@ -51,13 +52,6 @@ export async function getEc2Credential(session: KeystoneSession, userId: string,
         if (hasStatus(err, 404)) return undefined;
         throw err;
     }
-}
-
-/** All of the user's EC2 credentials, every project. */
-export async function listEc2Credentials(session: KeystoneSession, userId: string): Promise<Ec2Credential[]> {
-    const res = await session.request({ method: "GET", path: ec2Path(userId) }, [200], ec2ListBody);
-    res.body.credentials.forEach((c) => registerSecret(c.secret));
-    return res.body.credentials.map(fromEc2);
 }
 
 /** true if deleted now, false if it was already gone (404): both mean the key no longer exists. */

@@ -10,7 +10,6 @@ export const ec2CredentialSchema = z.object({
 });
 
 export const ec2GetBody = z.object({ credential: ec2CredentialSchema });
-export const ec2ListBody = z.object({ credentials: z.array(ec2CredentialSchema) });
 
 /** Generic /v3/credentials representation: the EC2 pair lives in a JSON string blob. */
 export const credentialCreatedBody = z.object({

@@ -8,16 +8,17 @@ import { ResolvedAuth, resolveAuth, ResourceAuthInputs } from "../auth/resolve";
 import { SettingsSource } from "../auth/settings";
 import { fromStackConfig } from "../auth/stackConfig";
 import { catalogRegions, findEndpoint } from "../keystone/catalog";
-import { hasStatus, isDelegatedTokenRefusal, UnexpectedResponseError } from "../keystone/errors";
-import { createEc2Credential, deleteEc2Credential, Ec2Credential, getEc2Credential, newKeyPair } from "../keystone/ec2credentials";
-import { domainIdsNamed, domainName, projectsNamed, projectsWithRole, userExists, userHasRoleOn, userIdsNamed } from "../keystone/projects";
+import { hasStatus, isDelegatedTokenRefusal } from "../keystone/errors";
+import { createEc2Credential, deleteEc2Credential, getEc2Credential, newKeyPair } from "../keystone/ec2credentials/requests";
+import { Ec2Credential } from "../keystone/ec2credentials/results";
 import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
 import { HttpClient } from "../transport/httpClient";
 import { TransportError } from "../transport/errors";
 import { debug } from "../transport/log";
-import { redact } from "../transport/redact";
+import { Ec2CredentialError, explain } from "./errors";
 import { CheckFailure, Ec2CredentialInputs, Ec2CredentialOutputs, validateInputs } from "./inputs";
+import { resolveProject } from "./project";
 
 let stackConfig: SettingsSource | undefined;
 
@@ -43,45 +44,6 @@ function sessionFor(auth: ResolvedAuth): KeystoneSession {
 
 function authFor(inputs: ResourceAuthInputs): ResolvedAuth {
     return resolveAuth(inputs, stackConfig, process.env);
-}
-
-/** An error for the user: what failed, for which key, and Keystone's words, never a secret. */
-class Ec2CredentialError extends Error {
-    constructor(message: string) {
-        super(redact(message));
-        this.name = "Ec2CredentialError";
-    }
-}
-
-function explain(err: unknown, doing: string, auth: ResolvedAuth, after = ""): never {
-    const then = after ? ` ${after}` : "";
-    if (isDelegatedTokenRefusal(err)) {
-        throw new Ec2CredentialError(
-            `${doing}: Keystone at ${auth.authUrl} refuses application-credential tokens on the EC2 credential APIs ("Delegated tokens cannot access credentials directly"). ` +
-                `Authenticate with a password instead (openstack:userName + openstack:userDomainName + openstack:password, or OS_USERNAME/OS_PASSWORD), ` +
-                `or ask the operator to allow it ([auth] additional_primary_auth_methods = application_credential). Identity used: ${auth.identitySource}`,
-        );
-    }
-    if (err instanceof TransportError) throw new Ec2CredentialError(`${doing}: ${err.message}. ${unreachableHint(err, auth)}${then}`);
-    if (err instanceof UnexpectedResponseError) throw new Ec2CredentialError(`${doing}: ${err.message} (Keystone URL from ${auth.authUrlSource})${then}`);
-    if (err instanceof Error) throw new Ec2CredentialError(`${doing}: ${err.message}${then}`);
-    throw new Ec2CredentialError(`${doing}: ${String(err)}${then}`);
-}
-
-/** No HTTP answer: either nothing was reached (most often a wrong URL), or the answers were lost on the way back. */
-function unreachableHint(err: TransportError, auth: ResolvedAuth): string {
-    if (err.failure === "tls") return `(Keystone URL from ${auth.authUrlSource})`;
-    if (err.reached) {
-        return (
-            `Keystone at ${auth.authUrl} took the request but its answer never came back (connection dropped, or slower than the attempt timeout, S3_ACCESS_TIMEOUT_MS): ` +
-            `the request may have been carried out. The URL is reachable; look at what sits between here and Keystone (proxy, load balancer, firewall) or at Keystone's load`
-        );
-    }
-    const https = auth.authUrl.startsWith("https:");
-    const scheme = https
-        ? "if that port serves plain HTTP (the TLS handshake then gets no answer), use http://"
-        : "if that port serves HTTPS (a TLS server drops plain HTTP), use https://";
-    return `Keystone did not answer: check ${auth.authUrlSource} ("${auth.authUrl}": host name, port, http:// vs https://; ${scheme}) and that the network reaches it`;
 }
 
 export async function check(news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
@@ -124,90 +86,6 @@ export async function diff(olds: Ec2CredentialOutputs, news: Ec2CredentialInputs
     const changes = replaces.length > 0 || (news.cloud ?? undefined) !== (olds.cloud ?? undefined);
     // Create the new key before deleting the old one: access never lapses during a rotation.
     return { changes, replaces, deleteBeforeReplace: false };
-}
-
-async function resolveProject(session: KeystoneSession, token: Token, inputs: Ec2CredentialInputs, userId: string): Promise<string> {
-    if (userId !== token.userId) {
-        try {
-            return await otherUsersProject(session, token, inputs, userId);
-        } catch (err) {
-            throw asOtherUserError(err, userId, token);
-        }
-    }
-    if (!inputs.projectId && !inputs.projectName) return tokenProject(token).id; // a scoped token proves the role already
-    if (inputs.projectId && token.project?.id === inputs.projectId) return inputs.projectId;
-    const mine = await projectsWithRole(session);
-    if (inputs.projectId) {
-        if (mine.some((p) => p.id === inputs.projectId)) return inputs.projectId;
-        throw noRole("projectId", inputs.projectId, token, mine.map((p) => p.name));
-    }
-    let named = mine.filter((p) => p.name === inputs.projectName);
-    if (inputs.projectDomainName && named.length > 0) {
-        const names = await Promise.all(named.map((p) => (p.domain_id === token.project?.domainId ? token.project?.domainName : domainName(session, p.domain_id))));
-        named = named.filter((_, i) => names[i] === inputs.projectDomainName || named[i].domain_id === inputs.projectDomainName);
-    }
-    if (named.length === 1) return named[0].id;
-    if (named.length > 1) throw new Ec2CredentialError(`projectName "${inputs.projectName}" exists in ${named.length} domains: set projectDomainName or use projectId`);
-    throw noRole("projectName", `"${inputs.projectName}"${inputs.projectDomainName ? ` in domain ${inputs.projectDomainName}` : ""}`, token, mine.map((p) => p.name));
-}
-
-function tokenProject(token: Token): NonNullable<Token["project"]> {
-    if (!token.project) {
-        throw new Ec2CredentialError("no project: the token is not scoped to a project; set projectId or projectName on the resource, or openstack:tenantName / OS_PROJECT_NAME");
-    }
-    return token.project;
-}
-
-/**
- * Another user's key needs admin rights (user, project and role-assignment lookups). The
- * user's role is checked whichever way the project is given, the token's own project
- * included: the admin's role there says nothing about the key's owner.
- */
-async function otherUsersProject(session: KeystoneSession, token: Token, inputs: Ec2CredentialInputs, userId: string): Promise<string> {
-    if (!(await userExists(session, userId))) {
-        const named = await userIdsNamed(session, userId);
-        if (named.length > 0) {
-            throw new Ec2CredentialError(`userId "${userId}" is a user name, not an id: set userId to ${named.length === 1 ? `"${named[0]}"` : `one of ${named.join(", ")} (users of that name in several domains)`}; nothing was created`);
-        }
-        throw new Ec2CredentialError(`userId ${userId}: Keystone has no such user. Use the id printed by openstack user show <name> -f value -c id, or drop userId`);
-    }
-    const projectId = inputs.projectId ?? (inputs.projectName ? await projectIdNamed(session, inputs.projectName, inputs.projectDomainName) : tokenProject(token).id);
-    if (!(await userHasRoleOn(session, userId, projectId))) {
-        throw new Ec2CredentialError(`userId ${userId} has no role on project ${projectId}, so S3 would refuse any key for it; nothing was created. Give the user a role there (openstack role add --user ... --project ... member)`);
-    }
-    return projectId;
-}
-
-/** A project by name across domains (admin view); projectDomainName may be a domain's name or id. */
-async function projectIdNamed(session: KeystoneSession, name: string, domain?: string): Promise<string> {
-    let named = await projectsNamed(session, name);
-    if (domain) {
-        const domainIds = new Set([domain, ...(await domainIdsNamed(session, domain))]);
-        named = named.filter((p) => domainIds.has(p.domain_id));
-    }
-    if (named.length === 1) return named[0].id;
-    const where = domain ? ` in domain ${domain}` : "";
-    if (named.length === 0) throw new Ec2CredentialError(`projectName "${name}"${where}: Keystone has no such project; check the name (openstack project list) or use projectId`);
-    throw new Ec2CredentialError(`projectName "${name}" exists in ${named.length} domains: set projectDomainName or use projectId`);
-}
-
-/** Keystone's 403/404 on the admin-only lookups, said in terms of the userId input. */
-function asOtherUserError(err: unknown, userId: string, token: Token): unknown {
-    if (!hasStatus(err, 403) || isDelegatedTokenRefusal(err)) return err;
-    // Keystone ids are hex; anything else is most likely a name typed where the id belongs.
-    const nameHint = /^[0-9a-f]{32,64}$/.test(userId) ? "" : ` userId takes a user id, not a name (openstack user show ${userId} -f value -c id prints it).`;
-    return new Ec2CredentialError(
-        `userId ${userId}: managing another user's keys needs admin rights, which ${token.userName ?? token.userId} lacks (Keystone: ${err.keystoneMessage}).${nameHint} Drop userId to use the authenticating user's own keys, or authenticate as an admin; nothing was created`,
-    );
-}
-
-/** The user cannot tell a project without a role from a missing one: Keystone shows neither. */
-function noRole(input: "projectId" | "projectName", project: string, token: Token, have: string[]): Ec2CredentialError {
-    return new Ec2CredentialError(
-        `${input}: user ${token.userName ?? token.userId} has no role on project ${project} (or it does not exist), so S3 would refuse any key for it; nothing was created. ` +
-            `Ask a project admin for a role there (openstack role add --user ... --project ... member)` +
-            (have.length ? `, or use one of the user's projects: ${have.sort().join(", ")}` : ""),
-    );
 }
 
 function outputs(inputs: Ec2CredentialInputs, auth: ResolvedAuth, cred: Ec2Credential, token: Token): Ec2CredentialOutputs {

@@ -1,3 +1,0 @@
-export * from "./requests";
-export * from "./results";
-export { credentialIdOf } from "./urls";
