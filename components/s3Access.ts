@@ -77,7 +77,7 @@ export class S3Access extends pulumi.ComponentResource {
     public readonly clientConfigs: pulumi.Output<ClientConfigs>;
     public readonly awsConfig: pulumi.Output<string>;
     public readonly awsCredentials: pulumi.Output<string>;
-    /** Not secret: `--profile --endpoint-url --region` per region, for aws CLIs before 2.13. */
+    /** Not secret: `--profile --endpoint-url --region` per region, for aws CLIs before 2.13 (they ignore the services section). */
     public readonly awsCliArgs: pulumi.Output<Record<string, string[]>>;
     public readonly s3cmdConfigs: pulumi.Output<Record<string, string>>;
     public readonly mcConfig: pulumi.Output<string>;
