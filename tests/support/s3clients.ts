@@ -13,7 +13,7 @@ import { ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } 
 
 /** Debian's aws CLI 2.9 (the pyenv `aws` on PATH is a different, newer one). */
 export const DEBIAN_AWS = "/usr/bin/aws";
-/** Debian's python with boto3 1.26 (the pyenv `python3` on PATH has no boto3). */
+/** Debian's python with boto3 1.26, older than AWS_ENDPOINT_URL_S3 (the pyenv `python3` on PATH may have a newer boto3). */
 export const DEBIAN_PYTHON = "/usr/bin/python3";
 
 const OBJECT_KEY = "roundtrip.txt";
