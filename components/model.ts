@@ -33,7 +33,7 @@ export interface ClientConfigs {
     awsConfig: string;
     /** ~/.aws/credentials: one `[<name>]` per region. */
     awsCredentials: string;
-    /** Per-call arguments for aws CLIs older than 2.13, which ignore endpoint_url in the config. */
+    /** Per-call arguments for aws CLIs older than 2.13 (botocore < 1.31), which ignore the config's services section. */
     awsCliArgs: Record<string, string[]>;
     /** One s3cmd file per region, meant for ~/.s3cfg-<name>. */
     s3cmdConfigs: Record<string, string>;

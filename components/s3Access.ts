@@ -3,7 +3,7 @@ import { Ec2Credential } from "../provider/ec2credential/resource";
 import { ClientConfigs, RegionAccess, RegionSummary } from "./model";
 import { CloudPreset, presets } from "./presets";
 import { renderAwsCliArgs, renderClientConfigs } from "./renderers";
-import { InvalidClientConfigInput, validateEndpoint, validateName, validateRegion } from "./validate";
+import { InvalidClientConfigInput, isName, validateEndpoint, validateName, validateRegion } from "./validate";
 
 /** Per-region settings; every field is optional. */
 export interface S3AccessRegionOptions {
@@ -37,9 +37,27 @@ function presetOf(cloud: S3AccessArgs["cloud"]): CloudPreset | undefined {
     if (cloud === undefined || typeof cloud === "function") return cloud;
     const preset = presets[cloud];
     if (!preset) {
-        throw new InvalidClientConfigInput("regions", `S3Access: unknown cloud preset "${cloud}": use one of ${Object.keys(presets).join(", ")}, or give authUrl and s3Endpoint per region in regionOptions`);
+        throw new InvalidClientConfigInput("cloud", `S3Access: unknown cloud preset "${cloud}": use one of ${Object.keys(presets).join(", ")}, or give authUrl and s3Endpoint per region in regionOptions`);
     }
     return preset;
+}
+
+/**
+ * The region's name as given, else the region in lower case. A valid region need not make a
+ * valid name (a dot or a leading digit): then the error says which option to set.
+ */
+function nameOf(region: string, given: string | undefined): string {
+    if (given !== undefined) return validateName(given, region);
+    const fallback = region.toLowerCase();
+    if (isName(fallback)) return fallback;
+    const suggestion = fallback.replace(/\./g, "-");
+    const example = isName(suggestion) ? `, e.g. ${JSON.stringify(suggestion)}` : "";
+    throw new InvalidClientConfigInput(
+        "name",
+        `S3Access: region ${JSON.stringify(region)} needs a name: its default name ${JSON.stringify(fallback)} ` +
+            `is not usable as a profile/alias/remote name (start with a letter, then letters, digits, "_" or "-"); ` +
+            `set regionOptions[${JSON.stringify(region)}].name${example}`,
+    );
 }
 
 /** Checks what is known at construction, so bad input fails before any key is created. */
@@ -55,7 +73,7 @@ function plainChecks(args: S3AccessArgs): string[] {
             throw new InvalidClientConfigInput("regions", `S3Access: regionOptions has "${key}", which is not in regions (${regions.join(", ")}): add it to regions or fix the spelling`);
         }
     }
-    const names = regions.map((r) => validateName(args.regionOptions?.[r]?.name ?? r.toLowerCase(), r));
+    const names = regions.map((r) => nameOf(r, args.regionOptions?.[r]?.name));
     const dup = names.find((n, i) => names.findIndex((m) => m.toLowerCase() === n.toLowerCase()) !== i);
     if (dup) throw new InvalidClientConfigInput("name", `S3Access: two regions would both be named "${dup}": set distinct names in regionOptions`);
     for (const r of regions) {
@@ -77,7 +95,7 @@ export class S3Access extends pulumi.ComponentResource {
     public readonly clientConfigs: pulumi.Output<ClientConfigs>;
     public readonly awsConfig: pulumi.Output<string>;
     public readonly awsCredentials: pulumi.Output<string>;
-    /** Not secret: `--profile --endpoint-url --region` per region, for aws CLIs before 2.13. */
+    /** Not secret: `--profile --endpoint-url --region` per region, for aws CLIs before 2.13 (they ignore the services section). */
     public readonly awsCliArgs: pulumi.Output<Record<string, string[]>>;
     public readonly s3cmdConfigs: pulumi.Output<Record<string, string>>;
     public readonly mcConfig: pulumi.Output<string>;

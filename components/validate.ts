@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isRegionName, REGION_NAME_RULE } from "../provider/regionName";
 import { RegionAccess } from "./model";
 
 /**
@@ -6,11 +7,14 @@ import { RegionAccess } from "./model";
  * write values bare: nothing that passes can start a section, add a key, end a JSON string,
  * or be expanded by a shell that sources the dotenv file.
  */
-export type ValidatedField = keyof RegionAccess | "regions";
+export type ValidatedField = keyof RegionAccess | "regions" | "cloud";
 
 export class InvalidClientConfigInput extends Error {
     constructor(
-        /** The RegionAccess field (or "regions" for the list as a whole) that was rejected. */
+        /**
+         * The RegionAccess field that was rejected, or an S3Access input as a whole: "regions"
+         * (the list) or "cloud" (the preset).
+         */
         readonly field: ValidatedField,
         message: string,
     ) {
@@ -22,7 +26,6 @@ export class InvalidClientConfigInput extends Error {
 // One name serves as aws profile, mc alias, rclone remote and s3cmd file suffix, so it must
 // satisfy the strictest of them: mc (`^[a-zA-Z][a-zA-Z0-9-_]+$`) rejects dots and a leading digit.
 const NAME = z.string().regex(/^[a-z][a-z0-9_-]{1,62}$/i);
-const REGION = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i);
 // Keystone EC2 keys are hex; AWS-style keys add base64 characters. Anything else ("$", "`",
 // "\", "%", "#", ";", quotes, whitespace) means something in a shell, an INI reader or
 // Python's configparser interpolation; a leading "-" would read as an option in `mc alias set`.
@@ -39,16 +42,20 @@ function fail(field: ValidatedField, message: string): never {
 }
 
 export function validateRegion(region: unknown): string {
-    if (REGION.safeParse(region).success) return region as string;
+    // The same rule as Ec2Credential's region input (provider/regionName.ts).
+    if (isRegionName(region)) return region;
     return fail(
         "region",
         `region ${q(region)} is not usable as a signing region: use the region exactly as the cloud spells it ` +
-            `(letters, digits, "_" or "-", e.g. "Kna1"; no spaces, quotes or newlines)`,
+            `(${REGION_NAME_RULE}, e.g. "Kna1"; no spaces, quotes or newlines)`,
     );
 }
 
+/** Whether `name` is usable as aws profile, mc alias, rclone remote and s3cmd file suffix. */
+export const isName = (name: unknown): boolean => NAME.safeParse(name).success;
+
 export function validateName(name: unknown, region?: unknown): string {
-    if (NAME.safeParse(name).success) return name as string;
+    if (isName(name)) return name as string;
     return fail(
         "name",
         `name ${q(name)}${forRegion(region)} is not usable as a profile/alias/remote name: start with a letter, ` +

@@ -9,8 +9,10 @@ function profileSection(r: RegionAccess): IniSection {
         entries: [
             ["region", r.region],
             ["output", "json"],
-            // For readers that know endpoint_url but not services sections.
-            ["endpoint_url", r.endpoint],
+            // The S3 endpoint lives only in the services section: a profile-level endpoint_url
+            // would send every other service used with this profile (STS, IAM, ...) to S3.
+            // Readers without services sections (aws CLI < 2.13, botocore < 1.31) take
+            // --endpoint-url per call instead (renderAwsCliArgs).
             ["services", servicesName(r)],
             // Ceph RGW rejects the flexible checksums newer SDKs send by default.
             ["request_checksum_calculation", "when_required"],
@@ -27,8 +29,8 @@ function profileSection(r: RegionAccess): IniSection {
 }
 
 function servicesSection(r: RegionAccess): IniSection {
-    // Service-specific endpoint (aws CLI >= 2.13, botocore >= 1.31, current SDKs): keeps the
-    // S3 endpoint from applying to other services used with the same profile.
+    // Service-specific endpoint (aws CLI >= 2.13, botocore >= 1.31, current SDKs): applies to
+    // S3 only, not to other services used with the same profile.
     return { header: `services ${servicesName(r)}`, entries: [["s3", [["endpoint_url", r.endpoint]]]] };
 }
 
@@ -50,7 +52,7 @@ export function renderAwsCredentials(regions: readonly RegionAccess[]): string {
     );
 }
 
-/** aws CLIs before 2.13 ignore endpoint_url in the config, so it must be given per call. */
+/** aws CLIs before 2.13 (botocore < 1.31) ignore the config's services section, so the endpoint is given per call. */
 export function renderAwsCliArgs(r: Pick<RegionAccess, "name" | "endpoint" | "region">): string[] {
     return ["--profile", r.name, "--endpoint-url", r.endpoint, "--region", r.region];
 }

@@ -13,9 +13,10 @@ export function renderDotenv(r: RegionAccess): string {
         ["AWS_REGION", r.region],
         // botocore and older SDKs read only AWS_DEFAULT_REGION.
         ["AWS_DEFAULT_REGION", r.region],
+        // S3 only. Not AWS_ENDPOINT_URL: that would send every service (STS, IAM, ...) to S3.
+        // botocore < 1.31 and other older SDKs ignore this variable: they need the endpoint in
+        // code (endpoint_url=, the `regions` output) or per call (aws --endpoint-url, awsCliArgs).
         ["AWS_ENDPOINT_URL_S3", r.endpoint],
-        // Readers that know only the global endpoint variable.
-        ["AWS_ENDPOINT_URL", r.endpoint],
         // Ceph RGW rejects the flexible checksums newer SDKs send by default.
         ["AWS_REQUEST_CHECKSUM_CALCULATION", "when_required"],
         ["AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required"],

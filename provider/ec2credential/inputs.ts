@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REGION_NAME } from "../regionName";
 
 /** What a user writes in a program: every field is optional, defaults come from the auth settings. */
 export interface Ec2CredentialInputs {
@@ -48,7 +49,7 @@ const name = z.string().regex(printable, `must be ${fix.name} (at most 255 chara
 
 export const inputsSchema = z
     .object({
-        region: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a region name such as "Kna1" (letters, digits, ".", "_", "-")').optional(),
+        region: z.string().regex(REGION_NAME, 'must be a region name such as "Kna1" (letters, digits, ".", "_", "-")').optional(),
         projectId: id.optional(),
         projectName: name.optional(),
         projectDomainName: name.optional(),

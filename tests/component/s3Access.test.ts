@@ -94,9 +94,40 @@ test.each([
     [{ regions: ["Kna1"], regionOptions: { Sto2: {} } }, /regionOptions has "Sto2", which is not in regions/],
     [{ regions: ["Kna1", "Sto2"], regionOptions: { Kna1: { name: "same" }, Sto2: { name: "SAME" } } }, /both be named/],
     [{ regions: ["Kna1"], cloud: "nimbus" }, /unknown cloud preset "nimbus"/],
+    // A dotted region is a valid region (the one rule Ec2Credential uses too), but its default
+    // name is not a valid alias: the error says which option to set.
+    [{ regions: ["Region.One"] }, /region "Region.One" needs a name: its default name "region\.one" .*set regionOptions\["Region\.One"\]\.name, e\.g\. "region-one"/],
 ])("bad input %j is refused before any resource is registered", async (args, message) => {
     const { S3Access } = await lib();
     expect(() => new S3Access("bad", args as any)).toThrow(message);
     // Thrown in the constructor: the engine never saw a resource, so nothing can be created.
     expect(mocks.created).toEqual([]);
+});
+
+test("an unknown preset is reported under the field of its input, cloud", async () => {
+    const { S3Access, InvalidClientConfigInput } = await lib();
+    let thrown: unknown;
+    try {
+        new S3Access("bad", { regions: ["Kna1"], cloud: "nimbus" });
+    } catch (e) {
+        thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(InvalidClientConfigInput);
+    expect(thrown).toMatchObject({ field: "cloud", message: expect.stringMatching(/^S3Access: unknown cloud preset "nimbus": use one of cleura/) });
+    expect(mocks.created).toEqual([]);
+});
+
+test("a region with a dot, accepted by Ec2Credential, is accepted by S3Access and rendered", async () => {
+    const { S3Access, Ec2Credential } = await lib();
+    // The local Keystone has no dotted region, so the key comes from Kna1; S3Access itself only
+    // validates and renders the region it is given, which is what this checks.
+    const mine = new Ec2Credential("dotted-key", { region: "Kna1" });
+    const access = new S3Access("dotted", {
+        regions: ["Kna1.a"],
+        regionOptions: { "Kna1.a": { name: "kna1-a", credential: mine, s3Endpoint: s.regions.Kna1.s3_endpoint } },
+    });
+    const configs = await valueOf(access.clientConfigs);
+    expect(configs.awsConfig).toContain("[profile kna1-a]\nregion = Kna1.a\n");
+    expect(configs.dotenv["kna1-a"]).toContain("\nAWS_REGION=Kna1.a\n");
+    expect(await valueOf(access.awsCliArgs)).toEqual({ "kna1-a": ["--profile", "kna1-a", "--endpoint-url", s.regions.Kna1.s3_endpoint, "--region", "Kna1.a"] });
 });

@@ -8,15 +8,18 @@ import * as path from "path";
 import { ClientConfigs, RegionAccess } from "../../components/model";
 import { renderClientConfigs } from "../../components/renderers";
 import { mintTestKey } from "../support/ec2";
-import { awsCliRoundTrip, boto3RoundTrip, rcloneRoundTrip, s3cmdRoundTrip, sdkV3RoundTrip } from "../support/s3clients";
+import { parseEnv } from "util";
+import { awsCallTrace, awsCliRoundTrip, boto3RoundTrip, clientEnv, rcloneRoundTrip, s3cmdRoundTrip, sdkV3RoundTrip } from "../support/s3clients";
 import { stackInfo } from "../support/stack";
 import { configFiles } from "./fixtures";
 
 jest.setTimeout(180_000);
 
-// A newer aws CLI (pyenv's aws-cli v1 with botocore >= 1.31) reads endpoint_url from the config
-// file, which Debian's 2.9 cannot; used when present to prove the rendered endpoint is honoured.
+// A newer aws CLI (pyenv's aws-cli v1 with botocore >= 1.31) reads the S3 endpoint from the
+// config's services section and AWS_ENDPOINT_URL_S3, which Debian's 2.9 cannot; used when present
+// to prove the rendered endpoint is honoured, and honoured for S3 only.
 const NEWER_AWS = path.join(process.env.PYENV_ROOT ?? path.join(os.homedir(), ".pyenv"), "shims", "aws");
+const withNewerAws = fs.existsSync(NEWER_AWS) ? test : test.skip;
 
 const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
 const bucketFor = (client: string, name: string) => `rt-${client}-${name}-${runId}`;
@@ -25,6 +28,29 @@ let key: Awaited<ReturnType<typeof mintTestKey>>;
 let dir: string;
 let configs: ClientConfigs;
 const file = (name: string) => path.join(dir, name);
+
+/**
+ * With `env` (+ `profileArgs`) as the only configuration, `aws s3 ls` reaches the S3 endpoint
+ * while STS and IAM calls go to AWS's own hosts, not to S3. No network here: those calls fail to
+ * connect, and the URL they tried is what counts.
+ */
+async function expectEndpointScopedToS3(env: NodeJS.ProcessEnv, profileArgs: string[], endpoint: string): Promise<void> {
+    const secrets = [key.secretAccessKey];
+    // Control: the trace sees the S3 endpoint where it is used.
+    const s3 = await awsCallTrace(NEWER_AWS, [...profileArgs, "s3", "ls"], env, secrets);
+    expect(s3.error).toBe("");
+    expect(s3.urls.length).toBeGreaterThan(0);
+    for (const url of s3.urls) expect(new URL(url).origin).toBe(endpoint);
+    for (const [service, op] of [["sts", "get-caller-identity"], ["iam", "list-users"]]) {
+        const t = await awsCallTrace(NEWER_AWS, [...profileArgs, service, op], env, secrets);
+        expect(t.urls.length).toBeGreaterThan(0);
+        for (const url of t.urls) {
+            expect(new URL(url).origin).not.toBe(endpoint);
+            expect(new URL(url).hostname).toMatch(new RegExp(`^${service}\\.([a-z0-9-]+\\.)?amazonaws\\.com$`));
+        }
+        expect(t.error).not.toContain(endpoint);
+    }
+}
 
 const regionNames = Object.keys(stackInfo().regions);
 const regionsFor = (accessKeyId: string, secretAccessKey: string): RegionAccess[] =>
@@ -54,6 +80,7 @@ test("the local stack has the two regions", () => {
 
 describe.each(regionNames)("region %s", (region) => {
     const name = region.toLowerCase();
+    const s3Origin = new URL(stackInfo().regions[region].s3_endpoint).origin;
 
     test("s3cmd with the rendered s3cfg", async () => {
         await s3cmdRoundTrip(file(`s3cfg-${name}`), bucketFor("s3cmd", name));
@@ -67,8 +94,20 @@ describe.each(regionNames)("region %s", (region) => {
         await awsCliRoundTrip(file("aws-config"), file("aws-credentials"), configs.awsCliArgs[name], bucketFor("aws", name));
     });
 
-    (fs.existsSync(NEWER_AWS) ? test : test.skip)("newer aws CLI with the profile only (endpoint from the config file; skipped where pyenv has no aws CLI >= 1.29 / 2.13)", async () => {
+    withNewerAws("newer aws CLI with the profile only (endpoint from the config file; skipped where pyenv has no aws CLI >= 1.29 / 2.13)", async () => {
         await awsCliRoundTrip(file("aws-config"), file("aws-credentials"), ["--profile", name], bucketFor("awsnew", name), NEWER_AWS);
+    });
+
+    withNewerAws("newer aws CLI with the rendered profile sends S3 calls to S3 and STS/IAM calls elsewhere", async () => {
+        const env = clientEnv({ AWS_CONFIG_FILE: file("aws-config"), AWS_SHARED_CREDENTIALS_FILE: file("aws-credentials") });
+        await expectEndpointScopedToS3(env, ["--profile", name], s3Origin);
+    });
+
+    withNewerAws("newer aws CLI with the rendered dotenv as its environment sends S3 calls to S3 and STS/IAM calls elsewhere", async () => {
+        const vars = parseEnv(fs.readFileSync(file(`${name}.env`), "utf8")) as Record<string, string>;
+        // No config or credentials file: the dotenv's variables are all the client has.
+        const env = clientEnv({ ...vars, AWS_CONFIG_FILE: file("absent"), AWS_SHARED_CREDENTIALS_FILE: file("absent") });
+        await expectEndpointScopedToS3(env, [], s3Origin);
     });
 
     test("boto3 with the rendered dotenv", async () => {

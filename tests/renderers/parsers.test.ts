@@ -58,7 +58,7 @@ const expectedS3cmd = (r: Expected) => ({
 const expectedAwsProfile = (r: Expected) => ({
     region: r.region,
     output: "json",
-    endpoint_url: r.endpoint,
+    // No profile-level endpoint_url: it would send every service (STS, IAM, ...) to S3.
     services: `${r.name}-s3`,
     request_checksum_calculation: "when_required",
     response_checksum_validation: "when_required",
@@ -70,7 +70,6 @@ const expectedDotenv = (r: Expected) => ({
     AWS_REGION: r.region,
     AWS_DEFAULT_REGION: r.region,
     AWS_ENDPOINT_URL_S3: r.endpoint,
-    AWS_ENDPOINT_URL: r.endpoint,
     AWS_REQUEST_CHECKSUM_CALCULATION: "when_required",
     AWS_RESPONSE_CHECKSUM_VALIDATION: "when_required",
 });
@@ -99,6 +98,16 @@ describe("aws config and credentials", () => {
         for (const r of REGIONS) expect(parsed[`services ${r.name}-s3`]).toEqual({ s3: { endpoint_url: r.endpoint } });
     });
 
+    test("the S3 endpoint is scoped to S3: no profile carries a global endpoint_url", () => {
+        // botocore applies a profile-level endpoint_url to every service used with the profile.
+        const parsed = python(BOTOCORE, file("aws-config"));
+        for (const r of REGIONS) {
+            expect(parsed.profiles[r.name]).not.toHaveProperty("endpoint_url");
+            expect(parsed.profiles[r.name].services).toBe(`${r.name}-s3`);
+            expect(Object.keys(parsed[`services ${r.name}-s3`])).toEqual(["s3"]);
+        }
+    });
+
     test("Python configparser reads both files", () => {
         const config = python(CONFIGPARSER, file("aws-config"));
         expect(Object.keys(config)).toEqual(REGIONS.flatMap((r) => [`profile ${r.name}`, `services ${r.name}-s3`]));
@@ -110,7 +119,7 @@ describe("aws config and credentials", () => {
         const config = ini.parse(configs.awsConfig);
         for (const r of REGIONS) {
             // ini has no nested values: it reads the indented s3 sub-settings as plain keys.
-            expect(config[`profile ${r.name}`]).toMatchObject({ region: r.region, endpoint_url: r.endpoint, addressing_style: "path" });
+            expect(config[`profile ${r.name}`]).toMatchObject({ region: r.region, services: `${r.name}-s3`, addressing_style: "path" });
             expect(config[`services ${r.name}-s3`]).toEqual({ s3: "", endpoint_url: r.endpoint });
         }
         expect(ini.parse(configs.awsCredentials)).toEqual(expectedCredentials);
@@ -120,7 +129,7 @@ describe("aws config and credentials", () => {
         const env = { AWS_CONFIG_FILE: file("aws-config"), AWS_SHARED_CREDENTIALS_FILE: file("aws-credentials") };
         const get = (key: string) => run(DEBIAN_AWS, ["configure", "get", key, "--profile", r.name], env).trim();
         expect(get("region")).toBe(r.region);
-        expect(get("endpoint_url")).toBe(r.endpoint);
+        expect(get("services")).toBe(`${r.name}-s3`);
         expect(get("s3.addressing_style")).toBe("path");
         expect(get("aws_access_key_id")).toBe(r.ak);
     });
@@ -193,6 +202,13 @@ describe("mc", () => {
 });
 
 describe("dotenv", () => {
+    test.each(REGIONS)("the dotenv of $name scopes the endpoint to S3 (no global AWS_ENDPOINT_URL)", (r) => {
+        // AWS_ENDPOINT_URL would send STS, IAM and every other service to the S3 endpoint.
+        const vars = parseEnv(configs.dotenv[r.name]);
+        expect(vars).not.toHaveProperty("AWS_ENDPOINT_URL");
+        expect(vars.AWS_ENDPOINT_URL_S3).toBe(r.endpoint);
+    });
+
     test.each(REGIONS)("Node's util.parseEnv reads the dotenv of $name", (r) => {
         expect(parseEnv(configs.dotenv[r.name])).toEqual(expectedDotenv(r));
     });

@@ -2,7 +2,8 @@ import * as ini from "ini";
 import { parseEnv } from "util";
 import { ClientConfigs, RegionAccess } from "../../components/model";
 import { renderClientConfigs, renderRcloneConfig } from "../../components/renderers";
-import { InvalidClientConfigInput, ValidatedField, validateEndpoint, validateRegionAccess } from "../../components/validate";
+import { InvalidClientConfigInput, ValidatedField, validateEndpoint, validateRegion, validateRegionAccess } from "../../components/validate";
+import { validateInputs } from "../../provider/ec2credential/inputs";
 import { FIXTURE } from "./fixtures";
 
 const [KNA1, STO2] = FIXTURE;
@@ -29,6 +30,34 @@ test("valid regions pass; endpoints are normalized to scheme://host[:port]", () 
     expect(validateRegionAccess(STO2)).toEqual(STO2);
     expect(validateEndpoint("HTTPS://S3-Kna1.CityCloud.com:443/")).toBe("https://s3-kna1.citycloud.com");
     expect(validateEndpoint("http://[::1]:8080/")).toBe("http://[::1]:8080");
+});
+
+describe("one region-name rule: Ec2Credential and S3Access accept the same regions", () => {
+    const accepted = ["Kna1", "Sto-Com", "RegionOne", "eu_north_1", "1region", "Kna1.a", "region.one.x", "x".repeat(64)];
+    const refused = ["", "Kna 1", "-Kna1", ".Kna1", "_Kna1", "Kna1\n", "Kna/1", "Kna:1", "[Kna1]", "Kna1=x", "Kna1#", '"Kna1"', "Kna1$", "x".repeat(65)];
+    const ec2CredentialAccepts = (region: string) => validateInputs({ region }).failures.length === 0;
+    const s3AccessAccepts = (region: string) => {
+        try {
+            return validateRegion(region) === region;
+        } catch (e) {
+            expect(e).toMatchObject({ field: "region" });
+            return false;
+        }
+    };
+    const cases = [...accepted.map((r) => [r, true] as const), ...refused.map((r) => [r, false] as const)];
+
+    test.each(cases.map(([r, ok]) => [JSON.stringify(r), ok, r]))("%s accepted by both: %s", (_, ok, region) => {
+        expect(ec2CredentialAccepts(region)).toBe(ok);
+        expect(s3AccessAccepts(region)).toBe(ok);
+    });
+
+    test("a dotted region renders into every file that carries the region", () => {
+        const c = renderClientConfigs([{ ...KNA1, region: "Kna1.a" }]);
+        expect(c.awsConfig).toContain("\nregion = Kna1.a\n");
+        expect(c.rcloneConfig).toContain("\nregion = Kna1.a\n");
+        expect(c.s3cmdConfigs.kna1).toContain("\nbucket_location = Kna1.a\n");
+        expect(parseEnv(c.dotenv.kna1)).toMatchObject({ AWS_REGION: "Kna1.a", AWS_DEFAULT_REGION: "Kna1.a" });
+    });
 });
 
 test("the error names the value, the region and the fix", () => {

@@ -13,7 +13,7 @@ import { ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } 
 
 /** Debian's aws CLI 2.9 (the pyenv `aws` on PATH is a different, newer one). */
 export const DEBIAN_AWS = "/usr/bin/aws";
-/** Debian's python with boto3 1.26 (the pyenv `python3` on PATH has no boto3). */
+/** Debian's python with boto3 1.26, older than AWS_ENDPOINT_URL_S3 (the pyenv `python3` on PATH may have a newer boto3). */
 export const DEBIAN_PYTHON = "/usr/bin/python3";
 
 const OBJECT_KEY = "roundtrip.txt";
@@ -216,7 +216,7 @@ async function withAwsEnv<T>(vars: Record<string, string>, fn: () => Promise<T>)
 
 /**
  * @aws-sdk/client-s3 configured only through AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE and
- * AWS_PROFILE: region, keys, endpoint (profile/services endpoint_url) and checksum mode come
+ * AWS_PROFILE: region, keys, endpoint (the services section's endpoint_url) and checksum mode come
  * from the rendered files.
  */
 export async function sdkV3RoundTrip(configFile: string, credentialsFile: string, profile: string, bucket: string): Promise<string> {
@@ -262,4 +262,36 @@ export async function sdkV3RoundTrip(configFile: string, credentialsFile: string
             s3.destroy();
         }
     });
+}
+
+/** What one aws CLI call tried to reach. */
+export interface AwsCallTrace {
+    /** The URL of every HTTP request botocore sent (from its --debug log), in order. */
+    urls: string[];
+    ok: boolean;
+    /** The CLI's last error line when it failed (secrets redacted), e.g. `Could not connect to the endpoint URL: "..."`. */
+    error: string;
+}
+
+const SENT = /Sending http request: <AWSPreparedRequest [^>]*?\burl=([^,\s>]+)/g;
+
+/**
+ * Runs one aws CLI call with `--debug` and reports where its requests went. Only the URLs are
+ * kept from the debug log, which also holds request headers. One attempt and short timeouts:
+ * a call sent to an AWS host fails fast on a machine without network, and the URL is all we need.
+ */
+export async function awsCallTrace(awsBin: string, args: string[], env: NodeJS.ProcessEnv, secrets: readonly string[]): Promise<AwsCallTrace> {
+    const argv = [...args, "--debug", "--cli-connect-timeout", "5", "--cli-read-timeout", "10"];
+    const opts = { env: { ...env, AWS_MAX_ATTEMPTS: "1", AWS_RETRY_MODE: "standard" }, timeout: 60_000, maxBuffer: 16 << 20 };
+    let stderr: string;
+    let ok = true;
+    try {
+        ({ stderr } = await exec(awsBin, argv, opts));
+    } catch (e) {
+        const err = e as ExecFileException & { stderr?: string };
+        ok = false;
+        stderr = err.stderr ?? err.message;
+    }
+    const lastLine = stderr.trim().split("\n").pop() ?? "";
+    return { urls: [...stderr.matchAll(SENT)].map((m) => m[1]), ok, error: ok ? "" : redact(lastLine, secrets) };
 }

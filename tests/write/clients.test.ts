@@ -42,7 +42,7 @@ test("s3cmd with the written ~/.s3cfg-kna1", async () => {
 });
 
 test("Debian aws CLI 2.9 with the written ~/.aws/config and ~/.aws/credentials", async () => {
-    // 2.9 ignores endpoint_url in the config, so it is passed per call.
+    // 2.9 ignores the config's services section (the only place the S3 endpoint is), so it is passed per call.
     const args = ["--endpoint-url", stackInfo().regions.Kna1.s3_endpoint, "--profile", "kna1"];
     await awsCliRoundTrip(at(".aws", "config"), at(".aws", "credentials"), args, `wr-aws-${runId}`);
 });
