@@ -23,26 +23,5 @@ export interface RegionSummary {
     accessKeyId: string;
 }
 
-/**
- * The shape of the component's `clientConfigs` output, and so of the stack output the
- * write tool (`s3-access-write`) consumes. Keys of the records are the region names
- * (`RegionAccess.name`).
- */
-export interface ClientConfigs {
-    /** ~/.aws/config: one `[profile <name>]` per region. */
-    awsConfig: string;
-    /** ~/.aws/credentials: one `[<name>]` per region. */
-    awsCredentials: string;
-    /** Per-call arguments for aws CLIs older than 2.13 (botocore < 1.31), which ignore the config's services section. */
-    awsCliArgs: Record<string, string[]>;
-    /** One s3cmd file per region, meant for ~/.s3cfg-<name>. */
-    s3cmdConfigs: Record<string, string>;
-    /** mc config.json (version 10), one alias per region. */
-    mcConfig: string;
-    /** `mc alias set ...` lines, one per region. */
-    mcAliasCommands: string[];
-    /** rclone.conf, one remote per region. */
-    rcloneConfig: string;
-    /** A dotenv file per region (AWS_* variables). */
-    dotenv: Record<string, string>;
-}
+/** The component's `clientConfigs` output: defined field by field by the table of clients. */
+export type { ClientConfigs } from "./clients";

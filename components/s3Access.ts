@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Ec2Credential } from "../provider/ec2credential/resource";
 import { ClientConfigs, RegionAccess, RegionSummary } from "./model";
 import { CloudPreset, presets } from "./presets";
-import { renderAwsCliArgs, renderClientConfigs } from "./renderers";
+import { CONFIG_FIELDS, renderClientConfigs } from "./clients";
+import { renderAwsCliArgs } from "./renderers/aws";
 import { InvalidClientConfigInput, isName, validateEndpoint, validateName, validateRegion } from "./validate";
 
 /** Per-region settings; every field is optional. */
@@ -88,20 +89,22 @@ function plainChecks(args: S3AccessArgs): string[] {
  * ready-to-use configs for the aws CLI/SDKs, s3cmd, mc, rclone and dotenv consumers.
  * Every output that contains a secret is a Pulumi secret.
  */
+/** Every clientConfigs field of the table of clients (clients.ts), as an output of its own. */
+type ClientConfigOutputs = { readonly [K in keyof ClientConfigs]: pulumi.Output<ClientConfigs[K]> };
+
+// Declaration merging gives the class one typed property per field of the table of clients,
+// so a new client's outputs need no edit here. The constructor assigns each of them.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface S3Access extends ClientConfigOutputs {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class S3Access extends pulumi.ComponentResource {
     /** The credential of each region, by name. */
     public readonly credentials: Record<string, Ec2Credential>;
     /** Everything below in one object: the stack output the s3-access-write tool consumes. */
     public readonly clientConfigs: pulumi.Output<ClientConfigs>;
-    public readonly awsConfig: pulumi.Output<string>;
-    public readonly awsCredentials: pulumi.Output<string>;
     /** Not secret: `--profile --endpoint-url --region` per region, for aws CLIs before 2.13 (they ignore the services section). */
     public readonly awsCliArgs: pulumi.Output<Record<string, string[]>>;
-    public readonly s3cmdConfigs: pulumi.Output<Record<string, string>>;
-    public readonly mcConfig: pulumi.Output<string>;
-    public readonly mcAliasCommands: pulumi.Output<string[]>;
-    public readonly rcloneConfig: pulumi.Output<string>;
-    public readonly dotenv: pulumi.Output<Record<string, string>>;
     /** Not secret: endpoint, access key id and name per region. */
     public readonly regions: pulumi.Output<Record<string, RegionSummary>>;
 
@@ -150,13 +153,8 @@ export class S3Access extends pulumi.ComponentResource {
         this.credentials = Object.fromEntries(accesses.map((a) => [a.alias, a.credential]));
         // Rendered from one resolved model; secret because every file carries a secret key.
         this.clientConfigs = pulumi.secret(pulumi.all(accesses.map((a) => a.access)).apply((all) => renderClientConfigs(all)));
-        this.awsConfig = this.clientConfigs.awsConfig;
-        this.awsCredentials = this.clientConfigs.awsCredentials;
-        this.s3cmdConfigs = this.clientConfigs.s3cmdConfigs;
-        this.mcConfig = this.clientConfigs.mcConfig;
-        this.mcAliasCommands = this.clientConfigs.mcAliasCommands;
-        this.rcloneConfig = this.clientConfigs.rcloneConfig;
-        this.dotenv = this.clientConfigs.dotenv;
+        // Each field also as a property of its own, secret like the whole.
+        for (const field of CONFIG_FIELDS) (this as Record<string, unknown>)[field] = this.clientConfigs.apply((c) => c[field]);
         // Built from the non-secret parts only, so it stays readable in `pulumi stack output`.
         this.regions = pulumi.all(accesses.map((a) => a.summary)).apply((list) => Object.fromEntries(list.map((r) => [r.name, r])));
         // No secret in these: kept plain so they can be shown and copied.

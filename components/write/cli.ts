@@ -14,7 +14,8 @@ import { locations } from "./locations";
 import { maskSecrets, secretValues } from "./mask";
 import { FileChange, isChanged, planChanges } from "./plan";
 import { parseStackOutputs, readInput, selectClientConfigs } from "./stackOutputs";
-import { CLIENTS, Client, fileTargets } from "./targets";
+import { CLIENT_NAMES as CLIENTS, ClientName as Client } from "../clients";
+import { fileTargets } from "./targets";
 
 const USAGE = `Usage: pulumi stack output --json --show-secrets | s3-access-write [options]
 

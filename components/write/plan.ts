@@ -1,5 +1,5 @@
 import * as fs from "fs/promises";
-import { FileTarget } from "./targets";
+import { FileTarget } from "./fileKinds";
 import { WriteInputError } from "./errors";
 
 /** One target file, before and after: everything is computed before anything is written. */

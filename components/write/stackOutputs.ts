@@ -1,39 +1,12 @@
 import * as fs from "fs/promises";
-import { z } from "zod";
-import { ClientConfigs } from "../model";
-import { validateName } from "../validate";
+import { CONFIG_FIELDS, ClientConfigs, clientConfigsSchema } from "../clients";
 import { WriteInputError } from "./errors";
 
 /** What `pulumi stack output --json` prints for a secret without --show-secrets. */
 const HIDDEN_SECRET = "[secret]";
 const PIPE_HINT = "pipe `pulumi stack output --json --show-secrets` into s3-access-write";
 
-const isName = (s: string): boolean => {
-    try {
-        validateName(s);
-        return true;
-    } catch {
-        return false;
-    }
-};
-
-// Record keys end up in file names (~/.s3cfg-<name>), so they get the component's own name
-// check: nothing that passes can hold a "/" or "..".
-const Name = z.string().refine(isName, { message: 'not a usable name (a letter, then letters, digits, "_" or "-")' });
-
-// Loose: the component's output carries a `regions` summary too, and later versions may add keys.
-const ClientConfigsSchema = z.looseObject({
-    awsConfig: z.string(),
-    awsCredentials: z.string(),
-    awsCliArgs: z.record(Name, z.array(z.string())),
-    s3cmdConfigs: z.record(Name, z.string()),
-    mcConfig: z.string(),
-    mcAliasCommands: z.array(z.string()),
-    rcloneConfig: z.string(),
-    dotenv: z.record(Name, z.string()),
-});
-
-const CONFIG_KEYS = Object.keys(ClientConfigsSchema.shape);
+const CONFIG_KEYS: readonly string[] = CONFIG_FIELDS;
 
 export interface SelectedConfigs {
     /** The top-level stack output the configs came from; undefined when the input was the configs object itself. */
@@ -80,7 +53,7 @@ const fieldPath = (path: readonly PropertyKey[]): string =>
     path.map((p, i) => (typeof p === "string" && /^\w+$/.test(p) ? `${i ? "." : ""}${p}` : `[${JSON.stringify(p)}]`)).join("");
 
 function problems(value: unknown): string | undefined {
-    const result = ClientConfigsSchema.safeParse(value);
+    const result = clientConfigsSchema.safeParse(value);
     if (result.success) return undefined;
     return result.error.issues
         .slice(0, 5)

@@ -1,0 +1,125 @@
+import { z } from "zod";
+import { RegionAccess } from "./model";
+import { renderAwsCliArgs, renderAwsConfig, renderAwsCredentials } from "./renderers/aws";
+import { renderDotenv } from "./renderers/dotenv";
+import { renderMcAliasCommands, renderMcConfig } from "./renderers/mc";
+import { renderRcloneConfig } from "./renderers/rclone";
+import { renderS3cmdConfig } from "./renderers/s3cmd";
+import { validateName, validateRegionAccesses } from "./validate";
+import { FileTarget, fileKinds } from "./write/fileKinds";
+import { Locations } from "./write/locations";
+
+/**
+ * One field of the component's `clientConfigs` output: its shape (checked again by the write
+ * tool, which reads it back from `pulumi stack output`) and how it is rendered.
+ */
+interface Field<T> {
+    schema: z.ZodType<T>;
+    render(regions: readonly RegionAccess[]): T;
+}
+
+// Record keys end up in file names (~/.s3cfg-<name>), so they get the component's own name
+// check: nothing that passes can hold a "/" or "..".
+const isName = (s: string): boolean => {
+    try {
+        validateName(s);
+        return true;
+    } catch {
+        return false;
+    }
+};
+const Name = z.string().refine(isName, { message: 'not a usable name (a letter, then letters, digits, "_" or "-")' });
+
+/** One file (or one list) for all regions. */
+const all = <T>(schema: z.ZodType<T>, render: (regions: readonly RegionAccess[]) => T): Field<T> => ({ schema, render });
+/** One entry per region, keyed by the region's name. */
+const perRegion = <T>(schema: z.ZodType<T>, render: (region: RegionAccess) => T): Field<Record<string, T>> => ({
+    schema: z.record(Name, schema),
+    render: (regions) => Object.fromEntries(regions.map((r) => [r.name, render(r)])),
+});
+
+type Fields = Record<string, Field<any>>;
+type Rendered<F extends Fields> = { [K in keyof F]: F[K] extends Field<infer T> ? T : never };
+
+interface Client<F extends Fields> {
+    /** The clientConfigs fields this client's files are rendered into. */
+    fields: F;
+    /** Where the write tool puts them, and how it merges them with what is there. */
+    files(rendered: Rendered<F>, where: Locations): FileTarget[];
+}
+const client = <F extends Fields>(row: Client<F>): Client<F> => row;
+
+/**
+ * Every S3 client the component renders configs for and the write tool installs, one row
+ * each. A new client is a renderer (components/renderers/) and a row here: the component's
+ * outputs, the output schema the write tool checks, its files and `--only` follow.
+ */
+export const CLIENTS = {
+    aws: client({
+        fields: {
+            /** ~/.aws/config: one `[profile <name>]` per region, the endpoint in a `[services]` section. */
+            awsConfig: all(z.string(), renderAwsConfig),
+            /** ~/.aws/credentials: one `[<name>]` per region. */
+            awsCredentials: all(z.string(), renderAwsCredentials),
+            /** Per-call arguments for aws CLIs older than 2.13 (botocore < 1.31), which ignore the services section. */
+            awsCliArgs: perRegion(z.array(z.string()), renderAwsCliArgs),
+        },
+        files: (c, where) => [
+            fileKinds.ini(where.fromEnv("AWS_CONFIG_FILE", ".aws", "config"), c.awsConfig, "awsConfig"),
+            fileKinds.ini(where.fromEnv("AWS_SHARED_CREDENTIALS_FILE", ".aws", "credentials"), c.awsCredentials, "awsCredentials"),
+        ],
+    }),
+    s3cmd: client({
+        /** One s3cmd file per region (s3cmd reads one [default] per file), for ~/.s3cfg-<name>. */
+        fields: { s3cmdConfigs: perRegion(z.string(), renderS3cmdConfig) },
+        files: (c, where) =>
+            Object.entries(c.s3cmdConfigs).map(([name, text]) => fileKinds.ini(where.inHome(`.s3cfg-${name}`), text, `s3cmdConfigs.${name}`, `s3cmd config for ${name}`)),
+    }),
+    mc: client({
+        fields: {
+            /** mc config.json (version 10), one alias per region. */
+            mcConfig: all(z.string(), renderMcConfig),
+            /** `mc alias set ...` lines, one per region. */
+            mcAliasCommands: all(z.array(z.string()), renderMcAliasCommands),
+        },
+        files: (c, where) => [fileKinds.mcJson(where.inHome(".mc", "config.json"), c.mcConfig)],
+    }),
+    rclone: client({
+        /** rclone.conf, one remote per region. */
+        fields: { rcloneConfig: all(z.string(), renderRcloneConfig) },
+        files: (c, where) => [fileKinds.rclone(where.fromEnv("RCLONE_CONFIG", ".config", "rclone", "rclone.conf"), c.rcloneConfig, "rcloneConfig")],
+    }),
+    dotenv: client({
+        /** A dotenv file per region (AWS_* variables), in a directory of our own. */
+        fields: { dotenv: perRegion(z.string(), renderDotenv) },
+        files: (c, where) => Object.entries(c.dotenv).map(([name, text]) => fileKinds.whole(where.inHome(".config", "s3-access", `${name}.env`), text, `environment for ${name}`)),
+    }),
+};
+
+export type ClientName = keyof typeof CLIENTS;
+export const CLIENT_NAMES = Object.keys(CLIENTS) as ClientName[];
+
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+
+/**
+ * The component's `clientConfigs` output, and so the stack output the write tool consumes:
+ * every client's fields. Keys of the records are the region names (`RegionAccess.name`).
+ */
+export type ClientConfigs = UnionToIntersection<{ [K in ClientName]: Rendered<(typeof CLIENTS)[K]["fields"]> }[ClientName]>;
+
+const FIELDS: Record<string, Field<unknown>> = Object.assign({}, ...Object.values(CLIENTS).map((c) => c.fields));
+
+/** Every field of clientConfigs, in the table's order. */
+export const CONFIG_FIELDS = Object.keys(FIELDS) as (keyof ClientConfigs)[];
+
+/**
+ * The shape of clientConfigs, field by field from the table. Loose: the stack output it is
+ * read back from may carry more (the `regions` summary, fields of later versions).
+ */
+export const clientConfigsSchema: z.ZodType<ClientConfigs> = z.looseObject(Object.fromEntries(Object.entries(FIELDS).map(([key, f]) => [key, f.schema]))) as z.ZodType as z.ZodType<ClientConfigs>;
+
+/** Validates the regions (throwing InvalidClientConfigInput), then renders every client's fields. */
+export function renderClientConfigs(input: readonly RegionAccess[]): ClientConfigs {
+    const regions = validateRegionAccesses(input);
+    return Object.fromEntries(Object.entries(FIELDS).map(([key, f]) => [key, f.render(regions)])) as ClientConfigs;
+}

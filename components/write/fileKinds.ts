@@ -1,0 +1,50 @@
+import { WriteInputError } from "./errors";
+import { mergeIni, sectionHeaders } from "./iniMerge";
+import { mcAliasNames, mergeMcConfig } from "./jsonMerge";
+
+/** One file the tool may write, and how its new content follows from the current one. */
+export interface FileTarget {
+    path: string;
+    /** What in the file is ours, for the report (profile, alias and remote names; never values). */
+    what: string;
+    /** The new content, given the current one (null: there is no file yet). */
+    render(current: string | null): string;
+}
+
+const ENCRYPTED_RCLONE = /^RCLONE_ENCRYPT_V\d+:/m;
+const bracketed = (headers: string[]) => headers.map((h) => `[${h}]`).join(", ");
+
+/**
+ * The merge modes: how a client's file is shared with the user's own settings. `field` names
+ * the clientConfigs field the text came from, for errors about it.
+ */
+export const fileKinds = {
+    /** An INI file shared with the user's own settings: only our sections are replaced. */
+    ini(path: string, rendered: string, field: string, what?: string): FileTarget {
+        return { path, what: what ?? `sections ${bracketed(sectionHeaders(rendered, field))}`, render: (current) => mergeIni(current, rendered, field) };
+    },
+
+    /** rclone.conf: an INI file, unless rclone encrypted it (merged text would corrupt it). */
+    rclone(path: string, rendered: string, field: string): FileTarget {
+        const target = fileKinds.ini(path, rendered, field, `remotes ${sectionHeaders(rendered, field).join(", ")}`);
+        return {
+            ...target,
+            render: (current) => {
+                if (current && ENCRYPTED_RCLONE.test(current)) {
+                    throw new WriteInputError(`${path} is an encrypted rclone config: add the remotes with rclone config, or leave rclone out with --only`);
+                }
+                return target.render(current);
+            },
+        };
+    },
+
+    /** mc's config.json: our aliases replaced, everything else kept. */
+    mcJson(path: string, rendered: string): FileTarget {
+        return { path, what: `aliases ${mcAliasNames(rendered).join(", ")}`, render: (current) => mergeMcConfig(current, rendered, path) };
+    },
+
+    /** A file in a directory of our own: the whole file is ours. */
+    whole(path: string, rendered: string, what: string): FileTarget {
+        return { path, what, render: () => rendered };
+    },
+};
