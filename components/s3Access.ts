@@ -27,6 +27,11 @@ export interface S3AccessArgs {
     projectName?: pulumi.Input<string>;
     projectDomainName?: pulumi.Input<string>;
     /** Built-in preset name ("cleura") or your own function region -> { authUrl, s3Endpoint }. */
+    preset?: string | CloudPreset;
+    /**
+     * @deprecated Renamed to `preset` (a `cloud` elsewhere is a clouds.yaml cloud). Still
+     * works, with a warning; removed in the next major release.
+     */
     cloud?: string | CloudPreset;
     /** Per-region overrides, keyed by region. */
     regionOptions?: Record<string, S3AccessRegionOptions>;
@@ -34,11 +39,18 @@ export interface S3AccessArgs {
     rotationTriggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-function presetOf(cloud: S3AccessArgs["cloud"]): CloudPreset | undefined {
-    if (cloud === undefined || typeof cloud === "function") return cloud;
-    const preset = presets[cloud];
+/** The preset, from `preset` or its deprecated alias `cloud`; errors name the input that was used. */
+function presetOf(args: S3AccessArgs, warn: (message: string) => void): CloudPreset | undefined {
+    if (args.cloud !== undefined && args.preset !== undefined && args.cloud !== args.preset) {
+        throw new InvalidClientConfigInput("preset", "S3Access: both preset and its deprecated alias cloud are set, to different values: keep preset only");
+    }
+    if (args.cloud !== undefined) warn('S3Access: the input "cloud" is deprecated and will be removed in the next major release: rename it to "preset" (same values)');
+    const field = args.preset !== undefined ? "preset" : "cloud";
+    const chosen = args.preset ?? args.cloud;
+    if (chosen === undefined || typeof chosen === "function") return chosen;
+    const preset = Object.hasOwn(presets, chosen) ? presets[chosen] : undefined;
     if (!preset) {
-        throw new InvalidClientConfigInput("cloud", `S3Access: unknown cloud preset "${cloud}": use one of ${Object.keys(presets).join(", ")}, or give authUrl and s3Endpoint per region in regionOptions`);
+        throw new InvalidClientConfigInput(field, `S3Access: unknown ${field} "${chosen}": use one of ${Object.keys(presets).join(", ")}, or give authUrl and s3Endpoint per region in regionOptions`);
     }
     return preset;
 }
@@ -111,7 +123,7 @@ export class S3Access extends pulumi.ComponentResource {
     constructor(name: string, args: S3AccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("openstack-s3-access:index:S3Access", name, {}, opts);
         const regionList = plainChecks(args);
-        const preset = presetOf(args.cloud);
+        const preset = presetOf(args, (message) => void pulumi.log.warn(message, this));
 
         const accesses = regionList.map((region) => {
             const o = args.regionOptions?.[region] ?? {};

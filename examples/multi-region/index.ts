@@ -17,7 +17,7 @@ const preset = config.get("preset") ?? "cleura";
 const access = new S3Access("s3", {
     regions,
     projectName: config.get("projectName"),
-    cloud: preset === "none" ? undefined : preset,
+    preset: preset === "none" ? undefined : preset,
     rotationTriggers: { generation: config.get("keyGeneration") ?? "1" },
 });
 

@@ -67,7 +67,7 @@ test("endpoint precedence: override, then Keystone's catalog, then the preset", 
     const preset = () => ({ s3Endpoint: "https://preset.invalid" });
     const access = new S3Access("prec", {
         regions: ["Kna1", "Sto2"],
-        cloud: preset,
+        preset,
         regionOptions: { Kna1: { s3Endpoint: "http://localhost:8080/", name: "here" } },
     });
     const regions = await valueOf(access.regions);
@@ -93,7 +93,10 @@ test.each([
     [{ regions: ["Kna1"], regionOptions: { Kna1: { s3Endpoint: "s3.example.com" } } }, /endpoint "s3.example.com" for region "Kna1" is not a URL/],
     [{ regions: ["Kna1"], regionOptions: { Sto2: {} } }, /regionOptions has "Sto2", which is not in regions/],
     [{ regions: ["Kna1", "Sto2"], regionOptions: { Kna1: { name: "same" }, Sto2: { name: "SAME" } } }, /both be named/],
-    [{ regions: ["Kna1"], cloud: "nimbus" }, /unknown cloud preset "nimbus"/],
+    [{ regions: ["Kna1"], preset: "nimbus" }, /unknown preset "nimbus"/],
+    // Not an own preset: an inherited property name must not be taken for one.
+    [{ regions: ["Kna1"], preset: "constructor" }, /unknown preset "constructor"/],
+    [{ regions: ["Kna1"], preset: "cleura", cloud: "none" }, /both preset and its deprecated alias cloud are set/],
     // A dotted region is a valid region (the one rule Ec2Credential uses too), but its default
     // name is not a valid alias: the error says which option to set.
     [{ regions: ["Region.One"] }, /region "Region.One" needs a name: its default name "region\.one" .*set regionOptions\["Region\.One"\]\.name, e\.g\. "region-one"/],
@@ -104,17 +107,34 @@ test.each([
     expect(mocks.created).toEqual([]);
 });
 
-test("an unknown preset is reported under the field of its input, cloud", async () => {
+test.each([
+    ["preset", { preset: "nimbus" }],
+    ["cloud", { cloud: "nimbus" }],
+])("an unknown preset is reported under the field of its input, %s", async (field, input) => {
     const { S3Access, InvalidClientConfigInput } = await lib();
     let thrown: unknown;
     try {
-        new S3Access("bad", { regions: ["Kna1"], cloud: "nimbus" });
+        new S3Access("bad", { regions: ["Kna1"], ...input });
     } catch (e) {
         thrown = e;
     }
     expect(thrown).toBeInstanceOf(InvalidClientConfigInput);
-    expect(thrown).toMatchObject({ field: "cloud", message: expect.stringMatching(/^S3Access: unknown cloud preset "nimbus": use one of cleura/) });
+    expect(thrown).toMatchObject({ field, message: expect.stringMatching(new RegExp(`^S3Access: unknown ${field} "nimbus": use one of cleura`)) });
     expect(mocks.created).toEqual([]);
+});
+
+test("cloud, the deprecated alias of preset, still works and warns", async () => {
+    const { S3Access } = await lib();
+    const warned: string[] = [];
+    // Under mocks there is no engine to log to: the SDK writes warnings to console.warn.
+    const spy = jest.spyOn(console, "warn").mockImplementation((...args: unknown[]) => void warned.push(args.join(" ")));
+    try {
+        const fromAlias = new S3Access("alias", { regions: ["Kna1"], cloud: () => ({ s3Endpoint: "https://alias.invalid" }), regionOptions: { Kna1: { s3Endpoint: "https://override.invalid" } } });
+        expect((await valueOf(fromAlias.regions)).kna1.endpoint).toBe("https://override.invalid");
+    } finally {
+        spy.mockRestore();
+    }
+    expect(warned.join("\n")).toMatch(/the input "cloud" is deprecated and will be removed in the next major release: rename it to "preset"/);
 });
 
 test("a region with a dot, accepted by Ec2Credential, is accepted by S3Access and rendered", async () => {
