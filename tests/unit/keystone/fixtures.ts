@@ -121,46 +121,52 @@ export const FAST: RetryPolicy = { attemptTimeoutMs: 2_000, deadlineMs: 3_000, b
 let counter = 0;
 
 /**
- * A fresh fake Keystone: its own origin (the session's token cache is per process and keyed
- * by URL, so no test sees another's tokens), a MockAgent that refuses the real network, and
- * an HttpClient that goes through it. Call history records every request.
+ * A fresh fake Keystone: a MockAgent that refuses the real network, and an HttpClient that
+ * goes through it. Each one has its own path prefix (the session's token cache is per process
+ * and keyed by URL, so no test sees another's tokens); paths given to and returned by the
+ * helpers are without it ("/v3/..."). The origin is a closed loopback port: should a request
+ * miss every intercept, the client's plain-HTTP-vs-TLS probe stays on loopback and fails at once.
  */
 export function fakeKeystone(retry: RetryPolicy = FAST) {
-    const origin = `http://keystone-${process.pid}-${++counter}.test:5000`;
+    const origin = "http://127.0.0.1:9";
+    const prefix = `/ks${++counter}`;
     const agent = new MockAgent({ enableCallHistory: true });
     agent.disableNetConnect();
     const pool = agent.get(origin);
     const http = new HttpClient({}, retry, agent);
-    const authUrl = `${origin}/v3`;
+    const authUrl = `${origin}${prefix}/v3`;
     return {
         origin,
         authUrl,
         agent,
-        pool,
         http,
+        /** Intercept a request; `path` without the prefix. */
+        intercept: (method: string, path: string) => pool.intercept({ method, path: `${prefix}${path}` }),
         /** Serves POST /v3/auth/tokens with a 201 and an X-Subject-Token. */
         tokens(times = 1, value = TOKEN_VALUE, body: object = tokenBody()) {
             return pool
-                .intercept({ path: "/v3/auth/tokens", method: "POST" })
+                .intercept({ path: `${prefix}/v3/auth/tokens`, method: "POST" })
                 .reply(201, JSON.stringify(body), { headers: { ...JSON_HEADERS, "x-subject-token": value } })
                 .times(times);
         },
         /** JSON answer for one request. */
         answer(method: string, path: string, status: number, body?: unknown, times = 1) {
             return pool
-                .intercept({ method, path })
+                .intercept({ method, path: `${prefix}${path}` })
                 .reply(status, body === undefined ? "" : JSON.stringify(body), { headers: body === undefined ? {} : JSON_HEADERS })
                 .times(times);
         },
-        /** Every request made, in order: method, path, parsed JSON body, headers. */
+        /** Every request made, in order: method, path (without prefix or query), parsed JSON body, headers. */
         calls() {
             return (agent.getCallHistory()?.calls() ?? []).map((c) => ({
                 method: c.method,
-                path: c.path,
+                path: c.path.startsWith(prefix) ? c.path.slice(prefix.length) : c.path,
                 body: typeof c.body === "string" && c.body ? JSON.parse(c.body) : undefined,
                 headers: (c.headers ?? {}) as Record<string, string>,
             }));
         },
+        /** Fails the test if an intercept was left unused (the code made fewer calls than expected). */
+        done: () => agent.assertNoPendingInterceptors(),
         close: () => agent.close(),
     };
 }

@@ -106,7 +106,7 @@ describe("issueToken", () => {
     });
 
     test("201 whose body is not a token is refused at the edge, naming the missing field", async () => {
-        ks.pool.intercept({ path: "/v3/auth/tokens", method: "POST" }).reply(201, JSON.stringify({ token: { methods: ["password"] } }), { headers: { ...JSON_HEADERS, "x-subject-token": "t" } });
+        ks.intercept("POST", "/v3/auth/tokens").reply(201, JSON.stringify({ token: { methods: ["password"] } }), { headers: { ...JSON_HEADERS, "x-subject-token": "t" } });
         const err = await issueToken(ks.http, ks.authUrl, password, projA).catch((e) => e);
         expect(err).toBeInstanceOf(UnexpectedResponseError);
         expect(err.message).toMatch(/token\.expires_at/);
@@ -154,7 +154,7 @@ describe("issueToken", () => {
     });
 
     test("HTML 400: not a Keystone v3 endpoint", async () => {
-        ks.pool.intercept({ path: "/v3/auth/tokens", method: "POST" }).reply(400, HTML_400, { headers: { "content-type": "text/html; charset=utf-8" } });
+        ks.intercept("POST", "/v3/auth/tokens").reply(400, HTML_400, { headers: { "content-type": "text/html; charset=utf-8" } });
         const err = await issueToken(ks.http, ks.authUrl, password).catch((e) => e);
         expect(err).toBeInstanceOf(UnexpectedResponseError);
         expect(err.message).toContain("HTTP 400 with text/html, not a Keystone error");
@@ -163,7 +163,7 @@ describe("issueToken", () => {
 
     test("an HTML 503 from a gateway stays a try-later KeystoneError, with how hard it tried", async () => {
         const slow = fakeKeystone({ attemptTimeoutMs: 50, deadlineMs: 200, baseDelayMs: 5, maxDelayMs: 10 });
-        slow.pool.intercept({ path: "/v3/auth/tokens", method: "POST" }).reply(503, "<html>busy</html>").persist();
+        slow.intercept("POST", "/v3/auth/tokens").reply(503, "<html>busy</html>").persist();
         const err = await issueToken(slow.http, slow.authUrl, password).catch((e) => e);
         await slow.close();
         expect(err).toBeInstanceOf(KeystoneError);
@@ -172,7 +172,7 @@ describe("issueToken", () => {
     });
 
     test("a 2xx body that is not JSON", async () => {
-        ks.pool.intercept({ path: "/v3/auth/tokens", method: "POST" }).reply(201, "OK", { headers: { "x-subject-token": "t" } });
+        ks.intercept("POST", "/v3/auth/tokens").reply(201, "OK", { headers: { "x-subject-token": "t" } });
         const err = await issueToken(ks.http, ks.authUrl, password).catch((e) => e);
         expect(err).toBeInstanceOf(UnexpectedResponseError);
         expect(err.message).toContain("body that is not JSON");
