@@ -98,7 +98,7 @@ test("the setting the README marks (secret) is one that proves who you are", () 
     for (const row of rows.filter((r) => /\(secret\)/.test(r.line))) {
         for (const s of row.stack) expect(CREDENTIAL_KEYS).toContain(s.replace(/^openstack:/, ""));
     }
-    expect(CREDENTIAL_KEYS.sort()).toEqual(["applicationCredentialSecret", "password", "token"]);
+    expect([...CREDENTIAL_KEYS].sort()).toEqual(["applicationCredentialSecret", "password", "token"]);
 });
 
 describe("toSettings / parseBool", () => {
