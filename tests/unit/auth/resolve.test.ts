@@ -1,0 +1,308 @@
+// resolveAuth: which source wins, setting by setting; the identity whole from one source;
+// clouds.yaml + secure.yaml; `verify:`; and error messages that name the key as each source spells it.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { AuthConfigError } from "../../../provider/auth/errors";
+import { resolveAuth, ResourceAuthInputs } from "../../../provider/auth/resolve";
+import { fromStackConfig } from "../../../provider/auth/stackConfig";
+
+let dir: string;
+beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3access-auth-"))));
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const stack = (config: Record<string, string>) => fromStackConfig((k) => config[k]);
+/** An environment that sees no clouds.yaml but the ones a test writes (HOME is the temp dir). */
+const envOf = (vars: Record<string, string> = {}): NodeJS.ProcessEnv => ({ HOME: dir, ...vars });
+function file(name: string, text: string): string {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, text);
+    return p;
+}
+/** clouds.yaml (and optionally secure.yaml) as files, and the env that points at them. */
+function cloudsEnv(clouds: string, secure?: string, vars: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const env = envOf({ OS_CLIENT_CONFIG_FILE: file("clouds.yaml", clouds), ...vars });
+    if (secure !== undefined) env.OS_CLIENT_SECURE_FILE = file("secure.yaml", secure);
+    return env;
+}
+
+const envPassword = { OS_USERNAME: "env-user", OS_USER_DOMAIN_NAME: "env-dom", OS_PASSWORD: "pw-env-0001", OS_AUTH_URL: "https://env.example:5000/v3" };
+const stackPassword = { "openstack:userName": "stack-user", "openstack:userDomainName": "stack-dom", "openstack:password": "pw-stack-0001", "openstack:authUrl": "https://stack.example:5000/v3" };
+
+describe("key-by-key settings: every source, and who wins", () => {
+    // Each row: the sources that set the key (highest first, from `from` down); the highest must win.
+    type Src = "resource" | "stack" | "env" | "clouds";
+    const ORDER: Src[] = ["resource", "stack", "env", "clouds"];
+
+    function setup(key: "authUrl" | "region" | "cacertFile" | "insecure", present: Src[]) {
+        const ca = (who: string) => file(`${who}-ca.pem`, `-----BEGIN CERTIFICATE-----\n${who}\n-----END CERTIFICATE-----\n`);
+        const resource: ResourceAuthInputs = {};
+        const config: Record<string, string> = {};
+        const vars: Record<string, string> = { ...envPassword, OS_CLOUD: "c1" };
+        const cloud: string[] = ["clouds:", "  c1:", "    auth:", "      auth_url: https://clouds.example:5000/v3"];
+        delete vars.OS_AUTH_URL;
+        for (const s of present) {
+            const v = { authUrl: `https://${s}.example:5000/v3`, region: `Region-${s}`, cacertFile: s === "resource" ? "" : ca(s), insecure: s === ORDER.find((o) => present.includes(o)) ? "false" : "true" }[key];
+            if (s === "resource") (resource as Record<string, string>)[key] = v;
+            if (s === "stack") config[`openstack:${key}`] = v;
+            if (s === "env") vars[{ authUrl: "OS_AUTH_URL", region: "OS_REGION_NAME", cacertFile: "OS_CACERT", insecure: "OS_INSECURE" }[key]] = v;
+            if (s === "clouds") {
+                if (key === "authUrl") cloud[3] = `      auth_url: ${v}`;
+                if (key === "region") cloud.push(`    region_name: ${v}`);
+                if (key === "cacertFile") cloud.push(`    cacert: ${v}`);
+                if (key === "insecure") cloud.push(`    verify: ${v === "true" ? "false" : "true"}`);
+            }
+        }
+        return resolveAuth(resource, stack(config), cloudsEnv(cloud.join("\n") + "\n", undefined, vars));
+    }
+
+    const rows: Array<[string, Src[], Src]> = [];
+    for (const key of ["authUrl", "region", "cacertFile", "insecure"]) {
+        const sources = ORDER.filter((s) => s !== "resource" || key === "authUrl" || key === "region");
+        sources.forEach((winner, i) => rows.push([key, sources.slice(i), winner]));
+    }
+
+    test.each(rows)("%s set by %j: %s wins", (key, present, winner) => {
+        const r = setup(key as "authUrl", present);
+        const names = {
+            authUrl: { resource: "the resource's authUrl input", stack: "openstack:authUrl", env: "OS_AUTH_URL", clouds: "clouds.c1.auth.auth_url" },
+            insecure: { resource: "", stack: "openstack:insecure", env: "OS_INSECURE", clouds: "clouds.c1.verify" },
+        } as const;
+        if (key === "authUrl") {
+            expect(r.authUrl).toBe(`https://${winner}.example:5000/v3`);
+            expect(r.authUrlSource).toBe(names.authUrl[winner]);
+        }
+        if (key === "region") expect(r.region).toBe(`Region-${winner}`);
+        if (key === "cacertFile") expect(r.tls.ca).toContain(`\n${winner}\n`);
+        if (key === "insecure") {
+            // The winner says "verify" (insecure false), every lower source says "insecure".
+            expect(r.tls.insecure).toBe(false);
+            expect(r.insecureSource).toBe(names.insecure[winner]);
+        }
+    });
+
+    test("the clouds.yaml authUrl is used when it is the only one", () => {
+        expect(setup("authUrl", []).authUrlSource).toBe("clouds.c1.auth.auth_url");
+    });
+
+    test("insecure from the only source that sets it, named for the warning", () => {
+        const r = resolveAuth({}, stack({ ...stackPassword, "openstack:insecure": "true" }), envOf());
+        expect(r.tls).toEqual({ ca: undefined, insecure: true });
+        expect(r.insecureSource).toBe("openstack:insecure");
+        const e = resolveAuth({}, undefined, envOf({ ...envPassword, OS_INSECURE: "1" }));
+        expect(e.insecureSource).toBe("OS_INSECURE");
+        expect(e.tls.insecure).toBe(true);
+    });
+
+    test("set but empty never shadows a lower source", () => {
+        const r = resolveAuth({}, stack({ "openstack:authUrl": "", "openstack:region": "" }), envOf({ ...envPassword, OS_REGION_NAME: "Kna1" }));
+        expect(r.authUrlSource).toBe("OS_AUTH_URL");
+        expect(r.region).toBe("Kna1");
+    });
+
+    test("preferred and legacy env names: OS_PROJECT_NAME over OS_TENANT_NAME, OS_TOKEN over OS_AUTH_TOKEN", () => {
+        const r = resolveAuth({}, undefined, envOf({ ...envPassword, OS_PROJECT_NAME: "new", OS_TENANT_NAME: "old" }));
+        expect(r.scope).toEqual({ projectName: "new", projectDomainId: undefined, projectDomainName: undefined });
+        const legacy = resolveAuth({}, undefined, envOf({ ...envPassword, OS_TENANT_ID: "tid" }));
+        expect(legacy.scope).toEqual({ projectId: "tid" });
+        const t = resolveAuth({}, undefined, envOf({ OS_AUTH_URL: "https://k:5000/v3", OS_TOKEN: "tok-new-0001", OS_AUTH_TOKEN: "tok-old-0001" }));
+        expect(t.identity).toEqual({ kind: "token", token: "tok-new-0001" });
+    });
+});
+
+describe("the identity comes whole from the first source holding a secret", () => {
+    test("stack config has a password: the env's user, domain and project are not mixed in", () => {
+        const r = resolveAuth({}, stack(stackPassword), envOf({ ...envPassword, OS_PROJECT_NAME: "env-proj", OS_USER_ID: "env-uid" }));
+        expect(r.identity).toEqual({ kind: "password", password: "pw-stack-0001", userId: undefined, userName: "stack-user", userDomainId: undefined, userDomainName: "stack-dom" });
+        expect(r.scope).toBeUndefined();
+        expect(r.identitySource).toBe("stack config (openstack:*)");
+    });
+
+    test("stack config has a user but no secret: the env's whole identity is used, the stack's user ignored", () => {
+        const r = resolveAuth({}, stack({ "openstack:userName": "stack-user", "openstack:tenantName": "stack-proj" }), envOf({ ...envPassword, OS_PROJECT_ID: "env-pid" }));
+        expect(r.identity).toMatchObject({ kind: "password", userName: "env-user", userDomainName: "env-dom", password: "pw-env-0001" });
+        expect(r.scope).toEqual({ projectId: "env-pid" });
+        expect(r.identitySource).toBe("environment (OS_*)");
+    });
+
+    test("the clouds.yaml cloud named by the resource ranks above stack config and env", () => {
+        const env = cloudsEnv("clouds:\n  mine:\n    auth:\n      auth_url: https://c.example:5000/v3\n      username: cloud-user\n      password: pw-cloud-0001\n      project_id: cloud-pid\n", undefined, envPassword);
+        const r = resolveAuth({ cloud: "mine" }, stack(stackPassword), env);
+        expect(r.identity).toMatchObject({ userName: "cloud-user", password: "pw-cloud-0001" });
+        expect(r.scope).toEqual({ projectId: "cloud-pid" });
+        expect(r.authUrl).toBe("https://c.example:5000/v3");
+    });
+
+    test("within a source: token over application credential over password", () => {
+        const all = { ...stackPassword, "openstack:applicationCredentialId": "acid", "openstack:applicationCredentialSecret": "acsecret-0001", "openstack:token": "tok-0000001" };
+        expect(resolveAuth({}, stack(all), envOf()).identity.kind).toBe("token");
+        const { "openstack:token": _t, ...noToken } = all;
+        const r = resolveAuth({}, stack({ ...noToken, "openstack:tenantId": "pid" }), envOf());
+        expect(r.identity).toMatchObject({ kind: "applicationCredential", id: "acid", secret: "acsecret-0001" });
+        expect(r.scope).toBeUndefined(); // an application credential is bound to its own project
+    });
+
+    test("domainName / domainId are the fallback for both user and project domains", () => {
+        const r = resolveAuth({}, undefined, envOf({ OS_AUTH_URL: "https://k:5000/v3", OS_USERNAME: "u", OS_PASSWORD: "pw-0000001", OS_PROJECT_NAME: "p", OS_DOMAIN_NAME: "dom" }));
+        expect(r.identity).toMatchObject({ userDomainName: "dom" });
+        expect(r.scope).toEqual({ projectName: "p", projectDomainId: undefined, projectDomainName: "dom" });
+        const explicit = resolveAuth({}, undefined, envOf({ OS_AUTH_URL: "https://k:5000/v3", OS_USERNAME: "u", OS_PASSWORD: "pw-0000001", OS_USER_DOMAIN_ID: "ud", OS_DOMAIN_ID: "d" }));
+        expect(explicit.identity).toMatchObject({ userDomainId: "ud" });
+    });
+
+    test("secrets are registered: a message that repeats one is redacted", () => {
+        resolveAuth({}, stack({ ...stackPassword, "openstack:password": "pw-leaky-0001" }), envOf());
+        expect(new AuthConfigError("Keystone said pw-leaky-0001").message).toBe("Keystone said ***");
+    });
+});
+
+describe("clouds.yaml + secure.yaml", () => {
+    const clouds = "clouds:\n  c1:\n    region_name: Kna1\n    auth:\n      auth_url: https://c.example:5000/v3/\n      username: alice\n      user_domain_name: testdom\n      project_name: proj-a\n      project_domain_name: testdom\n";
+
+    test("secure.yaml's entry is merged over the cloud: password from secure.yaml, the rest from clouds.yaml", () => {
+        const env = cloudsEnv(clouds, "clouds:\n  c1:\n    auth:\n      password: pw-secure-0001\n", { OS_CLOUD: "c1" });
+        const r = resolveAuth({}, undefined, env);
+        expect(r.identity).toEqual({ kind: "password", password: "pw-secure-0001", userId: undefined, userName: "alice", userDomainId: undefined, userDomainName: "testdom" });
+        expect(r.scope).toEqual({ projectName: "proj-a", projectDomainId: undefined, projectDomainName: "testdom" });
+        expect(r.region).toBe("Kna1");
+        expect(r.authUrl).toBe("https://c.example:5000/v3"); // trailing slash normalized
+        expect(r.identitySource).toBe(`clouds.yaml cloud "c1" (${env.OS_CLIENT_CONFIG_FILE} + ${env.OS_CLIENT_SECURE_FILE})`);
+    });
+
+    test("secure.yaml overrides a key clouds.yaml also has", () => {
+        const env = cloudsEnv(clouds.replace("username: alice", "username: alice\n      password: pw-old-00001"), "clouds:\n  c1:\n    auth:\n      password: pw-new-00001\n    region_name: Sto2\n", { OS_CLOUD: "c1" });
+        const r = resolveAuth({}, undefined, env);
+        expect(r.identity).toMatchObject({ password: "pw-new-00001", userName: "alice" });
+        expect(r.region).toBe("Sto2");
+    });
+
+    test("selected by openstack:cloud, which beats OS_CLOUD", () => {
+        const env = cloudsEnv(clouds.replace("username: alice", "username: alice\n      password: pw-c1-000001") + "  c2:\n    auth:\n      auth_url: https://c2.example:5000/v3\n      username: bob\n      password: pw-c2-000001\n", undefined, { OS_CLOUD: "c2" });
+        expect(resolveAuth({}, stack({ "openstack:cloud": "c1" }), env).identity).toMatchObject({ userName: "alice" });
+        expect(resolveAuth({}, undefined, env).identity).toMatchObject({ userName: "bob" });
+    });
+
+    test("legacy tenant_name / tenant_id and a numeric value are read", () => {
+        const env = cloudsEnv("clouds:\n  c1:\n    auth:\n      auth_url: https://c.example:5000/v3\n      user_id: 12345\n      password: pw-c1-000001\n      tenant_id: legacy-pid\n", undefined, { OS_CLOUD: "c1" });
+        const r = resolveAuth({}, undefined, env);
+        expect(r.identity).toMatchObject({ userId: "12345" });
+        expect(r.scope).toEqual({ projectId: "legacy-pid" });
+    });
+
+    test("an unknown cloud lists the defined ones; by the resource input it is blamed on `cloud`", () => {
+        const env = cloudsEnv(clouds, undefined, { OS_CLOUD: "nope" });
+        expect(() => resolveAuth({}, undefined, env)).toThrow(`OS_CLOUD selects cloud "nope", which ${env.OS_CLIENT_CONFIG_FILE} does not define; defined clouds: c1`);
+        const err = (() => {
+            try {
+                resolveAuth({ cloud: "nope" }, undefined, env);
+            } catch (e) {
+                return e as AuthConfigError;
+            }
+        })();
+        expect(err).toBeInstanceOf(AuthConfigError);
+        expect(err!.property).toBe("cloud");
+        expect(err!.message).toMatch(/^the resource's cloud input selects cloud "nope"/);
+    });
+
+    test("no clouds.yaml anywhere: says where it looked", () => {
+        expect(() => resolveAuth({}, stack({ "openstack:cloud": "c1" }), envOf())).toThrow(/openstack:cloud selects cloud "c1", but no clouds.yaml was found \(looked at OS_CLIENT_CONFIG_FILE/);
+    });
+
+    test("invalid YAML and a file without clouds: are explained", () => {
+        expect(() => resolveAuth({}, undefined, cloudsEnv("clouds: [\n", undefined, { OS_CLOUD: "c1" }))).toThrow(/^clouds.yaml .* is not valid YAML/);
+        expect(() => resolveAuth({}, undefined, cloudsEnv("other: 1\n", undefined, { OS_CLOUD: "c1" }))).toThrow(/must contain a top-level "clouds:" mapping/);
+    });
+
+    describe("verify:", () => {
+        const withVerify = (v: string, extra = "") => cloudsEnv(`${clouds.replace("username: alice", "username: alice\n      password: pw-verify-001")}    verify: ${v}\n${extra}`, undefined, { OS_CLOUD: "c1" });
+
+        test.each([
+            ["true", false],
+            ["false", true],
+            ["yes", false],
+            ["no", true],
+            ['"0"', true],
+            ["1", false],
+        ])("verify: %s -> insecure %s", (v, insecure) => {
+            const r = resolveAuth({}, undefined, withVerify(v));
+            expect(r.tls.insecure).toBe(insecure);
+            expect(r.insecureSource).toBe("clouds.c1.verify");
+        });
+
+        test("a CA path: trusted, verification stays on, and errors name `verify`", () => {
+            const ca = file("my-ca.pem", "PEM-FROM-VERIFY");
+            const r = resolveAuth({}, undefined, withVerify(ca));
+            expect(r.tls).toEqual({ ca: "PEM-FROM-VERIFY", insecure: false });
+            expect(() => resolveAuth({}, undefined, withVerify(path.join(dir, "missing.pem")))).toThrow(/^clouds\.c1\.verify ".*missing\.pem" cannot be read \(ENOENT\)/);
+        });
+
+        test("an explicit cacert wins over a CA path in verify", () => {
+            const a = file("a.pem", "PEM-CACERT");
+            const b = file("b.pem", "PEM-VERIFY");
+            const r = resolveAuth({}, undefined, withVerify(b, `    cacert: ${a}\n`));
+            expect(r.tls.ca).toBe("PEM-CACERT");
+        });
+
+        test.each(["maybe", "2"])("verify: %s is an error naming the file and key, never insecure", (v) => {
+            const env = withVerify(v);
+            expect(() => resolveAuth({}, undefined, env)).toThrow(`clouds.yaml ${env.OS_CLIENT_CONFIG_FILE}: clouds.c1.verify ${JSON.stringify(v === "2" ? 2 : v)} must be true, false, or the path of a CA bundle file`);
+        });
+
+        test("a bad verify in secure.yaml names secure.yaml", () => {
+            const env = cloudsEnv(clouds, "clouds:\n  c1:\n    verify: sometimes\n    auth:\n      password: pw-sec-00001\n", { OS_CLOUD: "c1" });
+            expect(() => resolveAuth({}, undefined, env)).toThrow(`secure.yaml ${env.OS_CLIENT_SECURE_FILE}: clouds.c1.verify "sometimes" must be`);
+        });
+    });
+});
+
+describe("errors name the key as the source spells it", () => {
+    test.each<[string, Record<string, string> | undefined, Record<string, string>, string | RegExp]>([
+        ["password, no user (stack)", { "openstack:password": "pw-x-000001", "openstack:authUrl": "https://k:5000/v3" }, {}, "stack config (openstack:*) has a password but no user: set openstack:userName (with openstack:userDomainName) or openstack:userId"],
+        ["password, no user (env)", undefined, { OS_PASSWORD: "pw-x-000001", OS_AUTH_URL: "https://k:5000/v3" }, "environment (OS_*) has a password but no user: set OS_USERNAME (with OS_USER_DOMAIN_NAME) or OS_USER_ID"],
+        ["app cred secret without id or name (env)", undefined, { OS_APPLICATION_CREDENTIAL_SECRET: "acs-x-00001", OS_AUTH_URL: "https://k:5000/v3" }, "environment (OS_*) has an application-credential secret but no OS_APPLICATION_CREDENTIAL_ID or OS_APPLICATION_CREDENTIAL_NAME"],
+        ["app cred by name without owner (stack)", { "openstack:applicationCredentialName": "n", "openstack:applicationCredentialSecret": "acs-x-00001", "openstack:authUrl": "https://k:5000/v3" }, {}, "stack config (openstack:*): an application credential given by name (openstack:applicationCredentialName) also needs its owner, openstack:userName (+ openstack:userDomainName) or openstack:userId"],
+        ["no authUrl (env identity)", undefined, { OS_USERNAME: "u", OS_PASSWORD: "pw-x-000001" }, "No Keystone URL: set OS_AUTH_URL (or openstack:authUrl, the resource's authUrl input)"],
+        ["no authUrl (stack identity)", { "openstack:userName": "u", "openstack:password": "pw-x-000001" }, {}, "No Keystone URL: set openstack:authUrl (or OS_AUTH_URL, the resource's authUrl input)"],
+        ["authUrl without /v3 (env)", undefined, { ...envPassword, OS_AUTH_URL: "https://k.example:5000" }, 'OS_AUTH_URL "https://k.example:5000" does not end in /v3: use the Keystone v3 endpoint, e.g. https://k.example:5000/v3'],
+        ["authUrl not a URL (stack)", { ...stackPassword, "openstack:authUrl": "k.example" }, {}, 'openstack:authUrl "k.example" is not a URL'],
+        ["authUrl with credentials (stack)", { ...stackPassword, "openstack:authUrl": "https://u:p@k.example/v3" }, {}, "openstack:authUrl must not contain credentials, a query or a fragment"],
+        ["authUrl ftp (env)", undefined, { ...envPassword, OS_AUTH_URL: "ftp://k.example/v3" }, /^OS_AUTH_URL "ftp:\/\/k.example\/v3" must be an http\(s\) URL/],
+        ["unreadable cacert (env)", undefined, { ...envPassword, OS_CACERT: "/nonexistent/ca.pem" }, /^OS_CACERT "\/nonexistent\/ca.pem" cannot be read \(ENOENT\)/],
+        ["no credentials anywhere", undefined, { OS_AUTH_URL: "https://k:5000/v3" }, /^No OpenStack credentials found/],
+    ])("%s", (_name, config, vars, message) => {
+        const err = (() => {
+            try {
+                resolveAuth({}, config && stack(config), envOf(vars));
+            } catch (e) {
+                return e;
+            }
+        })();
+        expect(err).toBeInstanceOf(AuthConfigError);
+        if (typeof message === "string") expect((err as Error).message.startsWith(message)).toBe(true);
+        else expect((err as Error).message).toMatch(message);
+        expect((err as AuthConfigError).property).toBeUndefined();
+    });
+
+    test("clouds.yaml: keys named clouds.<cloud>.auth.<name>", () => {
+        const env = cloudsEnv("clouds:\n  c1:\n    auth:\n      auth_url: https://k.example:5000\n      username: u\n      password: pw-c-000001\n", undefined, { OS_CLOUD: "c1" });
+        expect(() => resolveAuth({}, undefined, env)).toThrow(/^clouds\.c1\.auth\.auth_url "https:\/\/k\.example:5000" does not end in \/v3/);
+        const noUser = cloudsEnv("clouds:\n  c1:\n    auth:\n      auth_url: https://k.example:5000/v3\n      password: pw-c-000001\n", undefined, { OS_CLOUD: "c1" });
+        expect(() => resolveAuth({}, undefined, noUser)).toThrow(/set clouds\.c1\.auth\.username \(with clouds\.c1\.auth\.user_domain_name\) or clouds\.c1\.auth\.user_id$/);
+    });
+
+    test("a bad authUrl input is blamed on the resource's authUrl property", () => {
+        let err: AuthConfigError | undefined;
+        try {
+            resolveAuth({ authUrl: "https://k.example:5000" }, undefined, envOf(envPassword));
+        } catch (e) {
+            err = e as AuthConfigError;
+        }
+        expect(err?.property).toBe("authUrl");
+        expect(err?.message).toMatch(/^the resource's authUrl input "https:\/\/k\.example:5000" does not end in \/v3/);
+    });
+
+    test("an authUrl input equal to the settings' own is reported as the setting", () => {
+        const r = resolveAuth({ authUrl: "https://env.example:5000/v3/" }, undefined, envOf(envPassword));
+        expect(r.authUrlSource).toBe("OS_AUTH_URL");
+    });
+});

@@ -1,0 +1,234 @@
+// check / create / read / remove of the Ec2Credential implementation against canned Keystone
+// answers. The implementation builds its own HttpClient; here that client is given the
+// MockAgent (and fast retries) instead of the network: everything else is the real code.
+import { MockAgent } from "undici";
+import { ALICE, AUTH_PROJECTS, CONFLICT, credentialCreated, DELEGATED, DOMAIN, ec2Credential, EC2_NOT_FOUND, JSON_HEADERS, PROJ_A, PROJ_B, tokenBody } from "../keystone/fixtures";
+
+const mockAgent = new MockAgent({ enableCallHistory: true });
+mockAgent.disableNetConnect();
+jest.mock("../../../provider/transport/httpClient", () => {
+    const actual = jest.requireActual("../../../provider/transport/httpClient");
+    class CannedHttpClient extends actual.HttpClient {
+        constructor(tls: unknown) {
+            super(tls, { attemptTimeoutMs: 500, deadlineMs: 1_000, baseDelayMs: 5, maxDelayMs: 20 }, mockAgent);
+        }
+    }
+    return { ...actual, HttpClient: CannedHttpClient };
+});
+
+import { check, configure, create, read, remove } from "../../../provider/ec2credential/implementation";
+import { Ec2CredentialOutputs } from "../../../provider/ec2credential/inputs";
+
+const ORIGIN = "http://127.0.0.1:9";
+const pool = mockAgent.get(ORIGIN);
+let n = 0;
+let prefix: string;
+let authUrl: string;
+const savedEnv = { ...process.env };
+
+beforeAll(() => {
+    for (const k of Object.keys(process.env)) if (k.startsWith("OS_")) delete process.env[k];
+    process.env.HOME = "/nonexistent-home-for-unit-tests";
+    configure((k) => ({ "openstack:userName": "alice", "openstack:userDomainName": "testdom", "openstack:password": "alicepass", "openstack:tenantName": "proj-a", "openstack:projectDomainName": "testdom" })[k]);
+});
+afterAll(async () => {
+    process.env = savedEnv;
+    await mockAgent.close();
+});
+beforeEach(() => {
+    // A Keystone of its own per test: the token cache is keyed by URL.
+    prefix = `/life${++n}`;
+    authUrl = `${ORIGIN}${prefix}/v3`;
+    mockAgent.clearCallHistory();
+});
+
+const answer = (method: string, path: string, status: number, body?: unknown) =>
+    pool.intercept({ method, path: `${prefix}${path}` }).reply(status, body === undefined ? "" : JSON.stringify(body), { headers: body === undefined ? {} : JSON_HEADERS });
+const tokens = (times = 1) =>
+    pool.intercept({ method: "POST", path: `${prefix}/v3/auth/tokens` }).reply(201, JSON.stringify(tokenBody()), { headers: { ...JSON_HEADERS, "x-subject-token": "TOK" } }).times(times);
+const calls = () => (mockAgent.getCallHistory()?.calls() ?? []).filter((c) => c.path.startsWith(prefix)).map((c) => `${c.method} ${c.path.slice(prefix.length)}`);
+const item = (access: string) => `/v3/users/${ALICE}/credentials/OS-EC2/${access}`;
+
+describe("check", () => {
+    test("records the resolved region and Keystone in the inputs", async () => {
+        const res = await check({ region: "Kna1", authUrl: `${authUrl}/`, __provider: "P" });
+        expect(res.failures).toEqual([]);
+        expect(res.inputs).toEqual({ region: "Kna1", authUrl, __provider: "P" });
+    });
+
+    test("bad inputs: one failure per property, saying the fix", async () => {
+        const res = await check({ region: "Kna 1", projectId: "not/an/id", bogus: 1 });
+        expect(res.failures.map((f) => f.property).sort()).toEqual(["bogus", "projectId", "region"]);
+        expect(res.failures.find((f) => f.property === "bogus")!.reason).toMatch(/^unknown input "bogus"; Ec2Credential takes region, projectId/);
+    });
+
+    test("projectId with projectName, and projectDomainName alone, are refused", async () => {
+        expect((await check({ region: "Kna1", authUrl, projectId: "p1", projectName: "x" })).failures).toEqual([{ property: "projectName", reason: "give either projectId or projectName, not both" }]);
+        expect((await check({ region: "Kna1", authUrl, projectDomainName: "d" })).failures[0].property).toBe("projectDomainName");
+    });
+
+    test("no region anywhere: a failure on region naming every way to set it", async () => {
+        const res = await check({ authUrl });
+        expect(res.failures).toEqual([{ property: "region", reason: expect.stringContaining("openstack:region, OS_REGION_NAME or region_name in clouds.yaml") }]);
+    });
+
+    test("an auth problem of the authUrl input is a failure on authUrl", async () => {
+        const res = await check({ region: "Kna1", authUrl: "https://k.example:5000" });
+        expect(res.failures).toEqual([{ property: "authUrl", reason: expect.stringMatching(/does not end in \/v3/) }]);
+    });
+
+    test("no network is touched by check", async () => {
+        await check({ region: "Kna1", authUrl });
+        expect(calls()).toEqual([]);
+    });
+});
+
+describe("create", () => {
+    test("a new key for the token's project; the catalog's S3 endpoint; the access key is the id", async () => {
+        tokens();
+        pool.intercept({ method: "POST", path: `${prefix}/v3/credentials` }).reply(({ body }) => {
+            const blob = JSON.parse(JSON.parse(String(body)).credential.blob);
+            return { statusCode: 201, data: JSON.stringify(credentialCreated(blob.access, blob.secret)), responseOptions: { headers: JSON_HEADERS } };
+        });
+        const { id, outs } = await create({ region: "Kna1", authUrl, __provider: "P" });
+        expect(id).toMatch(/^[0-9a-f]{32}$/);
+        expect(outs).toMatchObject({ region: "Kna1", authUrl, accessKeyId: id, userId: ALICE, projectId: PROJ_A, trustId: null, s3Endpoint: "http://127.0.0.1:8080" });
+        expect(outs.secretAccessKey).toMatch(/^[0-9a-f]{32}$/);
+        expect(outs).not.toHaveProperty("__provider");
+        expect(calls()).toEqual(["POST /v3/auth/tokens", "POST /v3/credentials"]);
+    });
+
+    test("a region missing from the catalog: refused before any key, listing the catalog's regions", async () => {
+        tokens();
+        await expect(create({ region: "Sto2", authUrl })).rejects.toThrow(`region "Sto2" is not in the service catalog of ${authUrl}; its regions are: Kna1`);
+        expect(calls()).toEqual(["POST /v3/auth/tokens"]);
+    });
+
+    test("projectName resolved among the user's projects (same domain as the token's project)", async () => {
+        tokens();
+        answer("GET", "/v3/auth/projects", 200, AUTH_PROJECTS);
+        pool.intercept({ method: "POST", path: `${prefix}/v3/credentials` }).reply(({ body }) => {
+            const c = JSON.parse(String(body)).credential;
+            const blob = JSON.parse(c.blob);
+            return { statusCode: 201, data: JSON.stringify(credentialCreated(blob.access, blob.secret, c.user_id, c.project_id)), responseOptions: { headers: JSON_HEADERS } };
+        });
+        const { outs } = await create({ region: "Kna1", authUrl, projectName: "proj-b", projectDomainName: "testdom" });
+        expect(outs.projectId).toBe(PROJ_B);
+        expect(calls()).not.toContain(`GET /v3/domains/${DOMAIN}`); // the token already names that domain
+    });
+
+    test("a project without a role: refused, listing the user's projects, nothing created", async () => {
+        tokens();
+        answer("GET", "/v3/auth/projects", 200, AUTH_PROJECTS);
+        await expect(create({ region: "Kna1", authUrl, projectName: "proj-c" })).rejects.toThrow(/projectName: user alice has no role on project "proj-c".*use one of the user's projects: proj-a, proj-b/);
+        expect(calls().some((c) => c.startsWith("POST /v3/credentials"))).toBe(false);
+    });
+
+    test("a 503 on create (the key may exist): the chosen access key is deleted again, and the error says so", async () => {
+        tokens();
+        let access = "";
+        pool.intercept({ method: "POST", path: `${prefix}/v3/credentials` })
+            .reply(({ body }) => {
+                access = JSON.parse(JSON.parse(String(body)).credential.blob).access;
+                return { statusCode: 503, data: JSON.stringify({ error: { code: 503, title: "Service Unavailable", message: "busy" } }), responseOptions: { headers: JSON_HEADERS } };
+            })
+            .persist();
+        pool.intercept({ method: "DELETE", path: (p) => p.startsWith(`${prefix}/v3/users/${ALICE}/credentials/OS-EC2/`) }).reply(204, "");
+        const err = await create({ region: "Kna1", authUrl }).catch((e) => e);
+        expect(err.name).toBe("Ec2CredentialError");
+        expect(err.message).toMatch(/^creating an EC2 credential in Kna1 \(.*\): .*HTTP 503: busy/);
+        expect(err.message).toContain(`Keystone had created access key ${access} all the same; it was deleted again, so nothing was left behind.`);
+        expect(calls()).toContain(`DELETE ${item(access)}`);
+    });
+
+    test("a 409 on create: nothing is deleted (a 409 is a clear answer, not a lost one)", async () => {
+        tokens();
+        answer("POST", "/v3/credentials", 409, CONFLICT);
+        pool.intercept({ method: "GET", path: (p) => p.startsWith(`${prefix}/v3/users/${ALICE}/credentials/OS-EC2/`) }).reply(200, JSON.stringify(ec2Credential("someone-elses-key", "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f")), { headers: JSON_HEADERS });
+        await expect(create({ region: "Kna1", authUrl })).rejects.toThrow(/exists but is not the one this provider created/);
+        expect(calls().some((c) => c.startsWith("DELETE"))).toBe(false);
+    });
+
+    test("adoptAccessKey: the existing key, no new one", async () => {
+        tokens();
+        answer("GET", item("adoptme0123456789"), 200, ec2Credential("adoptme0123456789", "s3cr3t-adopted"));
+        const { id, outs } = await create({ region: "Kna1", authUrl, adoptAccessKey: "adoptme0123456789" });
+        expect(id).toBe("adoptme0123456789");
+        expect(outs.secretAccessKey).toBe("s3cr3t-adopted");
+        expect(calls()).toEqual(["POST /v3/auth/tokens", `GET ${item("adoptme0123456789")}`]);
+    });
+
+    test.each([
+        [404, EC2_NOT_FOUND, /adoptAccessKey adoptme0123456789: user .* has no such EC2 credential/],
+        [403, { error: { code: 403, title: "Forbidden", message: "You are not authorized to perform the requested action: identity:ec2_get_credential." } }, /adoptAccessKey adoptme0123456789 belongs to another user/],
+        [403, DELEGATED, /refuses application-credential tokens on the EC2 credential APIs.*Authenticate with a password instead/],
+    ])("adoptAccessKey answered %d: explained", async (status, body, message) => {
+        tokens();
+        answer("GET", item("adoptme0123456789"), status, body);
+        await expect(create({ region: "Kna1", authUrl, adoptAccessKey: "adoptme0123456789" })).rejects.toThrow(message);
+    });
+
+    test("adoptAccessKey of another project: refused, naming it", async () => {
+        tokens();
+        answer("GET", item("adoptme0123456789"), 200, ec2Credential("adoptme0123456789", "s3cr3t-adopted", ALICE, PROJ_B));
+        await expect(create({ region: "Kna1", authUrl, adoptAccessKey: "adoptme0123456789" })).rejects.toThrow(`adoptAccessKey adoptme0123456789 belongs to project ${PROJ_B}, not ${PROJ_A}`);
+    });
+});
+
+describe("read and remove", () => {
+    const state = (): Ec2CredentialOutputs => ({ region: "Kna1", authUrl, accessKeyId: "key0123456789", secretAccessKey: "s3cr3t-state", userId: ALICE, projectId: PROJ_A, trustId: null });
+
+    test("read: the live key, unchanged", async () => {
+        tokens();
+        answer("GET", item("key0123456789"), 200, ec2Credential("key0123456789", "s3cr3t-state"));
+        const res = await read("key0123456789", state());
+        expect(res.id).toBe("key0123456789");
+        expect(res.props).toMatchObject({ ...state(), s3Endpoint: "http://127.0.0.1:8080" });
+        expect(res.props!.driftReason).toBeUndefined();
+    });
+
+    test("read: deleted out of band -> empty (refresh drops it)", async () => {
+        tokens();
+        answer("GET", item("key0123456789"), 404, EC2_NOT_FOUND);
+        expect(await read("key0123456789", state())).toEqual({});
+    });
+
+    test("read: bound to another project -> driftReason starting with project:", async () => {
+        tokens();
+        answer("GET", item("key0123456789"), 200, ec2Credential("key0123456789", "s3cr3t-state", ALICE, PROJ_B));
+        const res = await read("key0123456789", state());
+        expect(res.props!.driftReason).toMatch(new RegExp(`^project: access key key0123456789 is bound to project ${PROJ_B}, not ${PROJ_A}`));
+    });
+
+    test("read: 403 (no longer this user's) -> driftReason starting with user:", async () => {
+        tokens();
+        answer("GET", item("key0123456789"), 403, { error: { code: 403, title: "Forbidden", message: "You are not authorized to perform the requested action: identity:ec2_get_credential." } });
+        const res = await read("key0123456789", state());
+        expect(res.props!.driftReason).toMatch(/^user: access key key0123456789 now belongs to another user/);
+    });
+
+    test("remove: 204 and 404 both succeed", async () => {
+        tokens();
+        answer("DELETE", item("key0123456789"), 204);
+        await expect(remove("key0123456789", state())).resolves.toBeUndefined();
+        answer("DELETE", item("key0123456789"), 404, EC2_NOT_FOUND);
+        await expect(remove("key0123456789", state())).resolves.toBeUndefined();
+        expect(calls().filter((c) => c.startsWith("DELETE"))).toHaveLength(2);
+    });
+
+    test("remove: a key that now belongs to another user is not deleted", async () => {
+        await remove("key0123456789", { ...state(), driftReason: "user: access key key0123456789 now belongs to another user" });
+        expect(calls()).toEqual([]);
+    });
+
+    test("remove: Keystone unreachable -> explained with the URL's source", async () => {
+        tokens();
+        pool.intercept({ method: "DELETE", path: `${prefix}${item("key0123456789")}` })
+            .reply(() => {
+                throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
+            })
+            .persist();
+        const err = await remove("key0123456789", state()).catch((e) => e);
+        expect(err.message).toMatch(/^deleting EC2 credential key0123456789 in Kna1 .*ECONNREFUSED.*Keystone did not answer: check the resource's authUrl input/);
+    });
+});

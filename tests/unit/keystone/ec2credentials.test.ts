@@ -1,0 +1,122 @@
+// The EC2 credential calls, with a session whose token comes from the canned Keystone.
+import { hasStatus, isDelegatedTokenRefusal, KeystoneError } from "../../../provider/keystone/errors";
+import { createEc2Credential, deleteEc2Credential, getEc2Credential, newKeyPair } from "../../../provider/keystone/ec2credentials/requests";
+import { KeystoneSession } from "../../../provider/keystone/session";
+import { ALICE, BOB, CONFLICT, credentialCreated, DELEGATED, ec2Credential, EC2_NOT_FOUND, fakeKeystone, FORBIDDEN_CREATE, PROJ_A, PROJ_B, TOKEN_VALUE } from "./fixtures";
+
+let ks: ReturnType<typeof fakeKeystone>;
+let session: KeystoneSession;
+beforeEach(() => {
+    ks = fakeKeystone();
+    session = new KeystoneSession(ks.http, ks.authUrl, { kind: "password", userName: "alice", userDomainName: "testdom", password: "alicepass" }, { projectId: PROJ_A });
+    ks.tokens();
+});
+afterEach(() => ks.close());
+
+const ACCESS = "0123456789abcdef0123456789abcdef";
+const SECRET = "fedcba9876543210fedcba9876543210";
+const item = (access = ACCESS, user = ALICE) => `/v3/users/${user}/credentials/OS-EC2/${access}`;
+
+test("newKeyPair: 32 hex digits each, different every time", () => {
+    const a = newKeyPair();
+    const b = newKeyPair();
+    expect(a.access).toMatch(/^[0-9a-f]{32}$/);
+    expect(a.secret).toMatch(/^[0-9a-f]{32}$/);
+    expect(a.access).not.toBe(b.access);
+    expect(a.secret).not.toBe(a.access);
+});
+
+describe("createEc2Credential", () => {
+    test("201: POST /v3/credentials with the chosen pair in the blob, authenticated by the token", async () => {
+        ks.answer("POST", "/v3/credentials", 201, credentialCreated(ACCESS, SECRET));
+        const cred = await createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET });
+        expect(cred).toEqual({ accessKeyId: ACCESS, secretAccessKey: SECRET, userId: ALICE, projectId: PROJ_A, trustId: null });
+        const post = ks.calls().find((c) => c.path === "/v3/credentials")!;
+        expect(post.headers["x-auth-token"]).toBe(TOKEN_VALUE);
+        expect(post.body).toEqual({ credential: { type: "ec2", user_id: ALICE, project_id: PROJ_A, blob: expect.any(String) } });
+        expect(JSON.parse(post.body.credential.blob)).toEqual({ access: ACCESS, secret: SECRET, trust_id: null });
+    });
+
+    test("409 for a key that is ours (an earlier answer was lost): read back and accepted", async () => {
+        ks.answer("POST", "/v3/credentials", 409, CONFLICT);
+        ks.answer("GET", item(), 200, ec2Credential(ACCESS, SECRET));
+        const cred = await createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET });
+        expect(cred).toEqual({ accessKeyId: ACCESS, secretAccessKey: SECRET, userId: ALICE, projectId: PROJ_A, trustId: null });
+        expect(ks.calls().map((c) => `${c.method} ${c.path}`)).toEqual(["POST /v3/auth/tokens", "POST /v3/credentials", `GET ${item()}`]);
+    });
+
+    test.each([
+        ["another secret", ec2Credential(ACCESS, "another-secret-another-secret-00")],
+        ["another project", ec2Credential(ACCESS, SECRET, ALICE, PROJ_B)],
+    ])("409 for a key with %s: refused, left untouched", async (_what, stored) => {
+        ks.answer("POST", "/v3/credentials", 409, CONFLICT);
+        ks.answer("GET", item(), 200, stored);
+        const err = await createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET }).catch((e) => e);
+        expect(err.message).toBe(`EC2 credential ${ACCESS} exists but is not the one this provider created; it was left untouched`);
+        expect(ks.calls().some((c) => c.method === "DELETE")).toBe(false);
+    });
+
+    test("409 and then the key is gone on read-back: refused too", async () => {
+        ks.answer("POST", "/v3/credentials", 409, CONFLICT);
+        ks.answer("GET", item(), 404, EC2_NOT_FOUND);
+        await expect(createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET })).rejects.toThrow(/is not the one this provider created/);
+    });
+
+    test("403 for another user's key: the KeystoneError, not retried", async () => {
+        ks.answer("POST", "/v3/credentials", 403, FORBIDDEN_CREATE);
+        const err = await createEc2Credential(session, { userId: BOB, projectId: PROJ_A, access: ACCESS, secret: SECRET }).catch((e) => e);
+        expect(hasStatus(err, 403)).toBe(true);
+        expect(err.message).toContain("identity:create_credential");
+        expect(ks.calls().filter((c) => c.path === "/v3/credentials")).toHaveLength(1);
+    });
+
+    test("the secret never appears in an error, even when Keystone echoes it", async () => {
+        const secret = "echoed-secret-echoed-secret-0001";
+        ks.answer("POST", "/v3/credentials", 400, { error: { code: 400, title: "Bad Request", message: `blob {"secret": "${secret}"} is invalid` } });
+        const err = await createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret }).catch((e) => e);
+        expect(err).toBeInstanceOf(KeystoneError);
+        expect(err.message).toContain("***");
+        expect(err.message).not.toContain(secret);
+    });
+});
+
+describe("getEc2Credential", () => {
+    test("200: the OS-EC2 view, tenant_id as projectId", async () => {
+        ks.answer("GET", item(), 200, ec2Credential(ACCESS, SECRET));
+        expect(await getEc2Credential(session, ALICE, ACCESS)).toEqual({ accessKeyId: ACCESS, secretAccessKey: SECRET, userId: ALICE, projectId: PROJ_A, trustId: null });
+    });
+
+    test("404: undefined", async () => {
+        ks.answer("GET", item(), 404, EC2_NOT_FOUND);
+        expect(await getEc2Credential(session, ALICE, ACCESS)).toBeUndefined();
+    });
+
+    test("403 delegated-token refusal is passed on and recognised", async () => {
+        ks.answer("GET", item(), 403, DELEGATED);
+        const err = await getEc2Credential(session, ALICE, ACCESS).catch((e) => e);
+        expect(isDelegatedTokenRefusal(err)).toBe(true);
+        expect(isDelegatedTokenRefusal(new Error("Delegated tokens cannot access credentials directly"))).toBe(false);
+    });
+
+    test("ids are URL-encoded into the path", async () => {
+        ks.answer("GET", `/v3/users/a%2Fb/credentials/OS-EC2/x%20y`, 404, EC2_NOT_FOUND);
+        expect(await getEc2Credential(session, "a/b", "x y")).toBeUndefined();
+    });
+});
+
+describe("deleteEc2Credential", () => {
+    test("204: true", async () => {
+        ks.answer("DELETE", item(), 204);
+        expect(await deleteEc2Credential(session, ALICE, ACCESS)).toBe(true);
+    });
+
+    test("404: false (already gone)", async () => {
+        ks.answer("DELETE", item(), 404, EC2_NOT_FOUND);
+        expect(await deleteEc2Credential(session, ALICE, ACCESS)).toBe(false);
+    });
+
+    test("403: thrown", async () => {
+        ks.answer("DELETE", item(), 403, { error: { code: 403, title: "Forbidden", message: "You are not authorized to perform the requested action: identity:ec2_delete_credential." } });
+        await expect(deleteEc2Credential(session, ALICE, ACCESS)).rejects.toThrow(/HTTP 403: .*identity:ec2_delete_credential/);
+    });
+});
