@@ -40,8 +40,10 @@ export class KeystoneSession {
     async token(): Promise<Token> {
         const cached = tokens.get(this.key);
         if (cached) {
-            const t = await cached.catch(() => undefined);
-            if (t && t.expiresAt.getTime() - Date.now() > RENEW_BEFORE_MS) return t;
+            // A failed request fails everyone who waited on it: N callers must not turn one
+            // wrong password into N login attempts (and a lockout).
+            const t = await cached;
+            if (t.expiresAt.getTime() - Date.now() > RENEW_BEFORE_MS) return t;
             if (tokens.get(this.key) !== cached) return this.token(); // someone else renewed
             this.invalidate(cached);
         }

@@ -109,7 +109,7 @@ test("endpoint precedence: override > Keystone's catalog > preset", async () => 
     const preset = (region: string) => ({ authUrl: `https://${region.toLowerCase()}.preset.example:5000/v3`, s3Endpoint: `https://s3-${region.toLowerCase()}.preset.example` });
     const access = new S3Access("prec", {
         regions: ["Kna1", "Sto2", "Tky1"],
-        cloud: preset,
+        preset,
         regionOptions: { Kna1: { s3Endpoint: "https://override.example/" } },
     });
     const regions = await valueOf(access.regions);
@@ -122,7 +122,7 @@ test("endpoint precedence: override > Keystone's catalog > preset", async () => 
 
 test("the built-in cleura preset by name", async () => {
     const { S3Access } = await lib();
-    const access = new S3Access("c", { regions: ["Tky1"], cloud: "cleura", regionOptions: { Tky1: { authUrl: "https://mine.example:5000/v3" } } });
+    const access = new S3Access("c", { regions: ["Tky1"], preset: "cleura", regionOptions: { Tky1: { authUrl: "https://mine.example:5000/v3" } } });
     expect((await valueOf(access.regions)).tky1.endpoint).toBe("https://s3-tky1.citycloud.com");
     expect(credentials()[0].inputs.authUrl).toBe("https://mine.example:5000/v3");
 });
@@ -145,7 +145,7 @@ test.each([
     [{ regions: ["Kna1"], regionOptions: { Kna1: { s3Endpoint: "s3.example.com" } } }, /endpoint "s3.example.com" for region "Kna1" is not a URL/],
     [{ regions: ["Kna1"], regionOptions: { Sto2: {} } }, /regionOptions has "Sto2", which is not in regions/],
     [{ regions: ["Kna1", "Sto2"], regionOptions: { Kna1: { name: "same" }, Sto2: { name: "SAME" } } }, /both be named/],
-    [{ regions: ["Kna1"], cloud: "nimbus" }, /unknown cloud preset "nimbus": use one of cleura/],
+    [{ regions: ["Kna1"], preset: "nimbus" }, /unknown preset "nimbus": use one of cleura/],
     [{ regions: ["Region.One"] }, /set regionOptions\["Region\.One"\]\.name, e\.g\. "region-one"/],
 ])("bad input %j is refused before any credential is registered", async (args, message) => {
     const { S3Access } = await lib();

@@ -105,14 +105,10 @@ test("concurrent callers that queued behind a failed token request get its failu
     ks.done();
 });
 
-// PRODUCT BUG (provider/keystone/session.ts, token()): when a shared token request fails, its
-// own `fresh.catch(() => this.invalidate(fresh))` has already emptied the cache by the time the
-// other waiters resume, so each waiter takes the "someone else renewed" branch
-// (`tokens.get(key) !== cached` -> `return this.token()`) and sends its own token request, one
-// after the other. With a wrong password and N resources in parallel, Keystone sees N failed
-// logins instead of one (Keystone's lockout_failure_attempts can lock the user out) and the
-// run takes N round trips to fail. Expected: every waiter gets the shared failure.
-test.failing("a wrong password with N concurrent callers costs one token request, not N", async () => {
+// N resources in parallel with a wrong password: the waiters share the one failure. Sending a
+// token request each would be N failed logins (Keystone's lockout_failure_attempts can lock
+// the user out) and N round trips before the run fails.
+test("a wrong password with N concurrent callers costs one token request, not N", async () => {
     const N = 5;
     ks.answer("POST", "/v3/auth/tokens", 401, UNAUTHORIZED).persist();
     const session = new KeystoneSession(ks.http, ks.authUrl, alice);
