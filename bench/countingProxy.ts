@@ -20,9 +20,9 @@ export class CountingProxy {
 
     static async start(upstreamUrl: string): Promise<CountingProxy> {
         const upstream = new URL(upstreamUrl);
-        let proxy: CountingProxy | undefined;
-        const server = http.createServer((req, res) => {
-            proxy!.count(req.method ?? "", req.url ?? "");
+        const server = http.createServer();
+        const forward = (req: http.IncomingMessage, res: http.ServerResponse) => {
+            proxy.count(req.method ?? "", req.url ?? "");
             // agent: false, as Keystone answers `Connection: close` anyway; its headers are
             // passed back unchanged so the client behaves as it does without the proxy.
             const up = http.request(
@@ -34,10 +34,11 @@ export class CountingProxy {
             );
             up.on("error", () => res.destroy());
             req.pipe(up);
-        });
+        };
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
         const port = (server.address() as AddressInfo).port;
-        proxy = new CountingProxy(server, `http://127.0.0.1:${port}${upstream.pathname.replace(/\/$/, "")}`);
+        const proxy = new CountingProxy(server, `http://127.0.0.1:${port}${upstream.pathname.replace(/\/$/, "")}`);
+        server.on("request", forward);
         return proxy;
     }
 

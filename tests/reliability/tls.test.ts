@@ -2,7 +2,7 @@
 // works on a fresh machine): verification is on by default, openstack:cacertFile trusts the
 // CA, and openstack:insecure works only when set, with a warning.
 import { s3Status } from "../support/referee";
-import { HostPool, HostRun, keysOf, relConfig, relIdentity, RelIdentity, startTlsProxy } from "./fixtures";
+import { HostPool, HostRun, HostSetup, keysOf, relConfig, relIdentity, RelIdentity, startTlsProxy } from "./fixtures";
 
 let rel: RelIdentity;
 let tls: { authUrl: string; caFile: string };
@@ -60,7 +60,7 @@ test("openstack:insecure=true works when set, and warns on the host's stderr", a
 });
 
 /** A clouds.yaml cloud "tls" of the suite's user at the TLS Keystone, with `verify:` as given. */
-function tlsCloud(verify: string): { config: Record<string, string>; env: Record<string, string>; files: Record<string, string>; inputs: {} } {
+function tlsCloud(verify: string): HostSetup {
     const yaml = `clouds:\n  tls:\n    region_name: Kna1\n    verify: ${verify}\n    auth:\n      auth_url: ${tls.authUrl}\n      username: ${rel.name}\n      user_domain_name: testdom\n      password: ${relConfig(rel)["openstack:password"]}\n      project_name: proj-a\n      project_domain_name: testdom\n`;
     return { config: {}, env: { OS_CLOUD: "tls" }, files: { ".config/openstack/clouds.yaml": yaml }, inputs: {} };
 }

@@ -55,10 +55,10 @@ export class FaultProxy {
     ) {}
 
     static async start(upstream = "http://127.0.0.1:5000"): Promise<FaultProxy> {
-        let proxy: FaultProxy | undefined;
-        const server = http.createServer((req, res) => proxy!.handle(req, res));
+        const server = http.createServer();
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-        proxy = new FaultProxy(server, new URL(upstream), (server.address() as AddressInfo).port);
+        const proxy = new FaultProxy(server, new URL(upstream), (server.address() as AddressInfo).port);
+        server.on("request", (req, res) => proxy.handle(req, res));
         return proxy;
     }
 
