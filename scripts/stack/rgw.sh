@@ -64,26 +64,9 @@ die() { say "ERROR: $*"; exit 1; }
 # -----------------------------------------------------------------------------
 # 1. Packages (~55 s on a fresh machine: 53 packages incl. boost and lvm2)
 # -----------------------------------------------------------------------------
-PKGS=(ceph-mon ceph-osd radosgw ceph-common)
-missing=()
-for p in "${PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing: ${missing[*]}"
-  created_policy=0
-  trap '[ "$created_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d' EXIT
-  if [ ! -e /usr/sbin/policy-rc.d ]; then   # no service starts from dpkg (see start.sh)
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; created_policy=1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" > "/tmp/rgw-apt.$$.log" 2>&1 \
-    || { apt-get update -qq -o DPkg::Lock::Timeout=600 >/dev/null \
-         && apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" > "/tmp/rgw-apt.$$.log" 2>&1; } \
-    || { tail -40 "/tmp/rgw-apt.$$.log" >&2; die "apt-get install failed (log: /tmp/rgw-apt.$$.log)"; }
-  rm -f "/tmp/rgw-apt.$$.log"
-  say "packages installed"
-fi
+# shellcheck source=packages.sh
+. "$(dirname "$0")/packages.sh"
+install_missing ceph-mon ceph-osd radosgw ceph-common || die "apt-get install of the ceph packages failed"
 
 # -----------------------------------------------------------------------------
 # helpers
