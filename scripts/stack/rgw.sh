@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # =============================================================================
-# rgw.sh - region Kna1's S3 on Ceph RADOS Gateway, the gateway most OpenStack
-#          public clouds run, validating Keystone EC2 credentials against the
-#          local Keystone of start.sh. Sto2 stays on Swift s3api: the tests see
+# rgw.sh - region Kna1's S3 on Ceph RADOS Gateway, common on OpenStack public
+#          clouds, validating Keystone EC2 credentials against the local
+#          Keystone of start.sh. Sto2 stays on Swift s3api: the tests see
 #          both gateways.
 #
 #   ceph-mon  a   127.0.0.1:3300 (v2) / 6789 (v1), auth none (loopback only)
