@@ -207,7 +207,7 @@ export async function boto3RoundTrip(dotenvFile: string, bucket: string, ca?: st
 }
 
 /** The JS SDK's way to trust a CA: its own https agent (it reads no CA bundle setting). */
-export function sdkCa(ca?: string): { requestHandler?: { httpsAgent: Agent } } {
+function sdkCa(ca?: string): { requestHandler?: { httpsAgent: Agent } } {
     return ca ? { requestHandler: { httpsAgent: new Agent({ ca: readFileSync(ca) }) } } : {};
 }
 
