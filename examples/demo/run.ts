@@ -1,5 +1,5 @@
-// `npm run demo`: the multi-region example end to end on the local OpenStack (Keystone +
-// Swift S3, started by scripts/stack/start.sh): up, write the client configs into a demo
+// `npm run demo`: the multi-region example end to end on the local OpenStack (Keystone, Kna1's
+// S3 on Ceph RGW, Sto2's on Swift s3api; scripts/stack/start.sh + rgw.sh): up, write the client configs into a demo
 // home with s3-access-write, use them with s3cmd in every region, refresh, destroy.
 // With the Pulumi CLI installed it drives the real engine (Automation API, local backend);
 // without it, the project's engine harness drives the real dynamic-provider host.
@@ -128,7 +128,7 @@ async function main() {
         say(`pulumi refresh: ${await deployment.refresh()}`);
     } finally {
         await deployment.destroy();
-        say("pulumi destroy: keys deleted");
+        say("pulumi destroy: keys deleted in Keystone (Kna1's RGW may honour them up to ~300 s more, Sto2's Swift not at all)");
     }
     say(`the configs written for you to inspect are under ${home} (their keys are deleted now)`);
 }

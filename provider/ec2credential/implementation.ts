@@ -216,7 +216,7 @@ export async function remove(id: string, props: Ec2CredentialOutputs): Promise<v
     const auth = authFor(props);
     try {
         const gone = !(await deleteEc2Credential(sessionFor(auth), props.userId, id));
-        debug(gone ? `EC2 credential ${id} was already gone` : `deleted EC2 credential ${id}`);
+        debug(gone ? `EC2 credential ${id} was already gone` : `deleted EC2 credential ${id} in Keystone (an S3 gateway may honour it a while longer: Ceph RGW up to ~300 s)`);
     } catch (err) {
         explain(err, `deleting EC2 credential ${id} in ${auth.region} (${auth.authUrl})`, auth);
     }

@@ -27,18 +27,9 @@ say() { echo "[tls.sh] $*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root (apt-get)"
 
-if ! dpkg-query -W -f='${Status}' stunnel4 2>/dev/null | grep -q "install ok installed"; then
-  say "installing stunnel4"
-  created_policy=0
-  trap '[ "$created_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d' EXIT
-  if [ ! -e /usr/sbin/policy-rc.d ]; then   # no service starts from dpkg (see start.sh)
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; created_policy=1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 stunnel4 >/dev/null 2>&1 \
-    || { apt-get update -qq -o DPkg::Lock::Timeout=600 >/dev/null && apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 stunnel4 >/dev/null; } \
-    || die "apt-get install stunnel4 failed"
-fi
+# shellcheck source=packages.sh
+. "$(dirname "$0")/packages.sh"
+install_missing stunnel4 || die "apt-get install stunnel4 failed"
 
 mkdir -p "$TLS" "$RUN" "$LOG"
 chmod 700 "$TLS"

@@ -1,6 +1,7 @@
 /**
- * The rendered configs work with the real clients against the local S3 (both regions): every
- * client is configured only from the files renderClientConfigs produced.
+ * The rendered configs work with the real clients against the local S3 (both regions: Kna1 on
+ * Ceph RGW, Sto2 on Swift s3api), and on RGW over https too: every client is configured only
+ * from the files renderClientConfigs produced (plus, over https, the local test CA).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -10,7 +11,7 @@ import { renderClientConfigs } from "../../components/renderers";
 import { mintTestKey } from "../support/ec2";
 import { parseEnv } from "util";
 import { awsCallTrace, awsCliRoundTrip, boto3RoundTrip, clientEnv, rcloneRoundTrip, s3cmdRoundTrip, sdkV3RoundTrip } from "../support/s3clients";
-import { stackInfo } from "../support/stack";
+import { gatewayOf, stackInfo } from "../support/stack";
 import { configFiles } from "./fixtures";
 
 jest.setTimeout(180_000);
@@ -27,7 +28,15 @@ const bucketFor = (client: string, name: string) => `rt-${client}-${name}-${runI
 let key: Awaited<ReturnType<typeof mintTestKey>>;
 let dir: string;
 let configs: ClientConfigs;
+let tlsConfigs: ClientConfigs;
 const file = (name: string) => path.join(dir, name);
+const tlsFile = (name: string) => path.join(dir, "tls", name);
+const kna1 = stackInfo().regions.Kna1;
+
+function writeConfigs(into: string, c: ClientConfigs): void {
+    fs.mkdirSync(into, { recursive: true, mode: 0o700 });
+    for (const [name, text] of Object.entries(configFiles(c))) fs.writeFileSync(path.join(into, name), text, { mode: 0o600 });
+}
 
 /**
  * With `env` (+ `profileArgs`) as the only configuration, `aws s3 ls` reaches the S3 endpoint
@@ -66,7 +75,12 @@ beforeAll(async () => {
     key = await mintTestKey();
     configs = renderClientConfigs(regionsFor(key.accessKeyId, key.secretAccessKey));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "rendered-"));
-    for (const [name, text] of Object.entries(configFiles(configs))) fs.writeFileSync(file(name), text, { mode: 0o600 });
+    writeConfigs(dir, configs);
+    if (kna1.s3_endpoint_tls) {
+        const { accessKeyId, secretAccessKey } = key;
+        tlsConfigs = renderClientConfigs([{ region: "Kna1", name: "kna1", endpoint: kna1.s3_endpoint_tls, accessKeyId, secretAccessKey }]);
+        writeConfigs(path.dirname(tlsFile("x")), tlsConfigs);
+    }
 });
 
 afterAll(async () => {
@@ -74,8 +88,11 @@ afterAll(async () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("the local stack has the two regions", () => {
+test("the local stack has the two regions, Kna1 on RGW (http and https), Sto2 on Swift", () => {
     expect(regionNames).toEqual(expect.arrayContaining(["Kna1", "Sto2"]));
+    expect(gatewayOf("Kna1")).toBe("rgw");
+    expect(kna1.s3_endpoint_tls).toMatch(/^https:/);
+    expect(gatewayOf("Sto2")).toBe("swift");
 });
 
 describe.each(regionNames)("region %s", (region) => {
@@ -116,5 +133,31 @@ describe.each(regionNames)("region %s", (region) => {
 
     test("@aws-sdk/client-s3 with AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE and AWS_PROFILE only", async () => {
         await sdkV3RoundTrip(file("aws-config"), file("aws-credentials"), name, bucketFor("sdk", name));
+    });
+});
+
+// RGW over https with the local CA. The rendered files are the same as for a real cloud; only the
+// CA, which a public certificate does not need, is given to each client its own way.
+describe("Kna1 on RGW over https, the local CA handed to each client", () => {
+    const ca = () => kna1.s3_ca_file!;
+
+    test("s3cmd with the rendered s3cfg (use_https) and --ca-certs", async () => {
+        await s3cmdRoundTrip(tlsFile("s3cfg-kna1"), bucketFor("s3cmd", "tls"), ca());
+    });
+
+    test("rclone with the rendered rclone.conf and --ca-cert", async () => {
+        await rcloneRoundTrip(tlsFile("rclone.conf"), "kna1", bucketFor("rclone", "tls"), ca());
+    });
+
+    test("Debian aws CLI 2.9 with the rendered files and --ca-bundle", async () => {
+        await awsCliRoundTrip(tlsFile("aws-config"), tlsFile("aws-credentials"), tlsConfigs.awsCliArgs.kna1, bucketFor("aws", "tls"), undefined, ca());
+    });
+
+    test("boto3 with the rendered dotenv and verify=<CA>", async () => {
+        await boto3RoundTrip(tlsFile("kna1.env"), bucketFor("boto3", "tls"), ca());
+    });
+
+    test("@aws-sdk/client-s3 with the rendered files, a stream upload, and an https agent trusting the CA", async () => {
+        await sdkV3RoundTrip(tlsFile("aws-config"), tlsFile("aws-credentials"), "kna1", bucketFor("sdk", "tls"), ca());
     });
 });

@@ -89,13 +89,18 @@ export async function rebindKey(access: string, from: User, to: { user: User; pr
 
 /** A signed S3 ListBuckets against the local S3 of a region: 200 when S3 accepts the key. */
 export async function s3Status(region: "Kna1" | "Sto2", access: string, secret: string): Promise<number> {
+    return (await s3Answer(region, access, secret)).status;
+}
+
+/** The same, with the S3 error code (e.g. InvalidAccessKeyId, SignatureDoesNotMatch) when refused. */
+export async function s3Answer(region: "Kna1" | "Sto2", access: string, secret: string): Promise<{ status: number; code?: string }> {
     const { S3Client, ListBucketsCommand } = await import("@aws-sdk/client-s3");
     const client = new S3Client({ endpoint: stackInfo().regions[region].s3_endpoint, region, forcePathStyle: true, credentials: { accessKeyId: access, secretAccessKey: secret } });
     try {
         await client.send(new ListBucketsCommand({}));
-        return 200;
+        return { status: 200 };
     } catch (err: any) {
-        return err?.$metadata?.httpStatusCode ?? 0;
+        return { status: err?.$metadata?.httpStatusCode ?? 0, code: err?.Code ?? err?.name };
     } finally {
         client.destroy();
     }

@@ -2,9 +2,13 @@
  * Runs REAL S3 clients against the local stack, configured only by rendered files, and checks
  * a full round trip: make bucket, put, list, list buckets, get (content compared), then remove
  * the bucket. Each function resolves with the (redacted) client output or throws with it.
+ * `ca`, for an https endpoint with the local test CA, is handed to each client the way its
+ * users would (a real cloud's certificate needs none, so the rendered files carry no CA).
  */
 import { ExecFileException, execFile } from "child_process";
 import * as fs from "fs/promises";
+import { createReadStream, readFileSync } from "fs";
+import { Agent } from "https";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
@@ -102,9 +106,9 @@ async function roundTrip(client: string, bucket: string, steps: Steps, log: stri
 const readBack = (run: Run, args: string[], file: string) => run(args).then(() => fs.readFile(file, "utf8"));
 
 /** s3cmd with only `-c <rendered file>`. */
-export async function s3cmdRoundTrip(configFile: string, bucket: string): Promise<string> {
+export async function s3cmdRoundTrip(configFile: string, bucket: string, ca?: string): Promise<string> {
     const log: string[] = [];
-    const run = runner("s3cmd", ["-c", configFile], clientEnv(), await secretsIn([configFile]), log);
+    const run = runner("s3cmd", ["-c", configFile, ...(ca ? ["--ca-certs", ca] : [])], clientEnv(), await secretsIn([configFile]), log);
     const b = `s3://${bucket}`;
     return roundTrip("s3cmd", bucket, {
         makeBucket: () => run(["mb", b]),
@@ -117,9 +121,9 @@ export async function s3cmdRoundTrip(configFile: string, bucket: string): Promis
 }
 
 /** rclone with only `--config <rendered rclone.conf>`. */
-export async function rcloneRoundTrip(rcloneConf: string, remoteName: string, bucket: string): Promise<string> {
+export async function rcloneRoundTrip(rcloneConf: string, remoteName: string, bucket: string, ca?: string): Promise<string> {
     const log: string[] = [];
-    const run = runner("rclone", ["--config", rcloneConf], clientEnv(), await secretsIn([rcloneConf]), log);
+    const run = runner("rclone", ["--config", rcloneConf, ...(ca ? ["--ca-cert", ca] : [])], clientEnv(), await secretsIn([rcloneConf]), log);
     const b = `${remoteName}:${bucket}`;
     return roundTrip("rclone", bucket, {
         makeBucket: () => run(["mkdir", b]),
@@ -142,10 +146,11 @@ export async function awsCliRoundTrip(
     cliArgs: string[],
     bucket: string,
     awsBin = DEBIAN_AWS,
+    ca?: string,
 ): Promise<string> {
     const log: string[] = [];
     const env = clientEnv({ AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: credentialsFile });
-    const run = runner(awsBin, cliArgs, env, await secretsIn([credentialsFile]), log);
+    const run = runner(awsBin, [...cliArgs, ...(ca ? ["--ca-bundle", ca] : [])], env, await secretsIn([credentialsFile]), log);
     const b = `s3://${bucket}`;
     return roundTrip("aws", bucket, {
         makeBucket: () => run(["s3", "mb", b]),
@@ -159,21 +164,21 @@ export async function awsCliRoundTrip(
 
 // Loads the dotenv into os.environ, so keys and region come from it. boto3 1.26 predates
 // AWS_ENDPOINT_URL_S3 and botocore has no variable for the addressing style, so those two
-// are the only settings passed in code.
+// are the only settings passed in code (and verify=, the local test CA, when given).
 const BOTO3_SCRIPT = `
 import os, sys, boto3
 from botocore.config import Config
-dotenv, op, bucket, key = sys.argv[1:5]
+dotenv, ca, op, bucket, key = sys.argv[1:6]
 for line in open(dotenv):
     line = line.strip()
     if line and not line.startswith('#'):
         k, _, v = line.partition('=')
         os.environ[k] = v
-s3 = boto3.client('s3', endpoint_url=os.environ['AWS_ENDPOINT_URL_S3'], config=Config(s3={'addressing_style': 'path'}))
+s3 = boto3.client('s3', endpoint_url=os.environ['AWS_ENDPOINT_URL_S3'], verify=ca or None, config=Config(s3={'addressing_style': 'path'}))
 if op == 'mb':
     s3.create_bucket(Bucket=bucket)
 elif op == 'put':
-    s3.upload_file(sys.argv[5], bucket, key)
+    s3.upload_file(sys.argv[6], bucket, key)
 elif op == 'ls':
     print('\\n'.join(o['Key'] for o in s3.list_objects_v2(Bucket=bucket).get('Contents', [])))
 elif op == 'buckets':
@@ -186,10 +191,10 @@ elif op == 'rb':
     s3.delete_bucket(Bucket=bucket)
 `;
 
-/** Debian's boto3, configured by the rendered dotenv file (see BOTO3_SCRIPT for what is not). */
-export async function boto3RoundTrip(dotenvFile: string, bucket: string): Promise<string> {
+/** boto3 (Debian's unless `python` says otherwise), configured by the rendered dotenv file (see BOTO3_SCRIPT for what is not). */
+export async function boto3RoundTrip(dotenvFile: string, bucket: string, ca?: string, python = DEBIAN_PYTHON): Promise<string> {
     const log: string[] = [];
-    const run = runner(DEBIAN_PYTHON, ["-c", BOTO3_SCRIPT, dotenvFile], clientEnv(), await secretsIn([dotenvFile]), log);
+    const run = runner(python, ["-c", BOTO3_SCRIPT, dotenvFile, ca ?? ""], clientEnv(), await secretsIn([dotenvFile]), log);
     const op = (name: string, ...rest: string[]) => run([name, bucket, OBJECT_KEY, ...rest]);
     return roundTrip("boto3", bucket, {
         makeBucket: () => op("mb"),
@@ -199,6 +204,11 @@ export async function boto3RoundTrip(dotenvFile: string, bucket: string): Promis
         get: () => op("get"),
         removeBucket: () => op("rb"),
     }, log);
+}
+
+/** The JS SDK's way to trust a CA: its own https agent (it reads no CA bundle setting). */
+function sdkCa(ca?: string): { requestHandler?: { httpsAgent: Agent } } {
+    return ca ? { requestHandler: { httpsAgent: new Agent({ ca: readFileSync(ca) }) } } : {};
 }
 
 /** Runs fn with process.env holding no AWS_* variables but `vars`; the SDK reads them lazily, so all of fn. */
@@ -217,16 +227,17 @@ async function withAwsEnv<T>(vars: Record<string, string>, fn: () => Promise<T>)
 /**
  * @aws-sdk/client-s3 configured only through AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE and
  * AWS_PROFILE: region, keys, endpoint (the services section's endpoint_url) and checksum mode come
- * from the rendered files.
+ * from the rendered files. The upload is a file stream, the body that makes the SDK's default
+ * checksum (an aws-chunked trailer) fail on RGW 16.2: only the rendered when_required saves it.
  */
-export async function sdkV3RoundTrip(configFile: string, credentialsFile: string, profile: string, bucket: string): Promise<string> {
+export async function sdkV3RoundTrip(configFile: string, credentialsFile: string, profile: string, bucket: string, ca?: string): Promise<string> {
     const env = { AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: credentialsFile, AWS_PROFILE: profile };
     const secrets = await secretsIn([credentialsFile]);
     const log: string[] = [];
     return withAwsEnv(env, async () => {
         // The JS SDK has no config-file or environment setting for path-style addressing
         // (`s3 = addressing_style` is botocore-only), so this one option is given in code.
-        const s3 = new S3Client({ forcePathStyle: true });
+        const s3 = new S3Client({ forcePathStyle: true, ...sdkCa(ca) });
         const send = async <T>(what: string, p: Promise<T>): Promise<T> => {
             try {
                 const out = await p;
@@ -239,8 +250,7 @@ export async function sdkV3RoundTrip(configFile: string, credentialsFile: string
         try {
             return await roundTrip("sdk-v3", bucket, {
                 makeBucket: () => send("CreateBucket", s3.send(new CreateBucketCommand({ Bucket: bucket }))),
-                put: async (src) =>
-                    send("PutObject", s3.send(new PutObjectCommand({ Bucket: bucket, Key: OBJECT_KEY, Body: await fs.readFile(src) }))),
+                put: (src) => send("PutObject", s3.send(new PutObjectCommand({ Bucket: bucket, Key: OBJECT_KEY, Body: createReadStream(src) }))),
                 listObjects: async () => {
                     const out = await send("ListObjectsV2", s3.send(new ListObjectsV2Command({ Bucket: bucket })));
                     return (out.Contents ?? []).map((o) => o.Key).join("\n");
