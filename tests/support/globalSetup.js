@@ -1,5 +1,7 @@
-// Runs once before all suites: make sure the local OpenStack stack is up, starting it
-// (install + configure, idempotent) when Keystone, Swift (Sto2) or RGW (Kna1) does not answer.
+// Runs once before the integration suites: brings dist/ up to date with the sources (provider
+// hosts and the write CLI run the built package, so `npx jest <file>` after an edit must not
+// test old code), then makes sure the local OpenStack stack is up, starting it (install +
+// configure, idempotent) when Keystone, Swift (Sto2) or RGW (Kna1) does not answer.
 const { execFileSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
@@ -17,6 +19,9 @@ function kna1OnRgw() {
 }
 
 module.exports = async function globalSetup() {
+    // Incremental (dist/.tsbuildinfo): about 2 s when nothing changed.
+    const root = path.join(__dirname, "../..");
+    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.build.json")], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
     const script = (name) => path.join(__dirname, "../../scripts/stack", name);
     const run = (name) => execFileSync("bash", [script(name)], { stdio: ["ignore", "ignore", "inherit"] });
     const [keystone, swift, rgw] = await Promise.all([
