@@ -38,7 +38,12 @@ module.exports = {
             testMatch: ["**/*.test.ts"],
             transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: { ...require("./tsconfig.json").compilerOptions, isolatedModules: true } }] },
         },
-        { ...integration, displayName: "parallel", testMatch: ["**/*.test.ts"], testPathIgnorePatterns: [...integration.testPathIgnorePatterns, "\\.serial\\.test\\.ts$"] },
+        {
+            ...integration,
+            displayName: "parallel",
+            testMatch: ["**/*.test.ts"],
+            testPathIgnorePatterns: [...integration.testPathIgnorePatterns, "\\.serial\\.test\\.ts$"],
+        },
         // Suites that stop Keystone or count its requests exactly: run alone, after the rest
         // (npm test runs this project with --runInBand).
         { ...integration, displayName: "serial", testMatch: ["**/*.serial.test.ts"] },

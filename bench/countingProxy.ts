@@ -26,7 +26,14 @@ export class CountingProxy {
             // agent: false, as Keystone answers `Connection: close` anyway; its headers are
             // passed back unchanged so the client behaves as it does without the proxy.
             const up = http.request(
-                { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host }, agent: false },
+                {
+                    host: upstream.hostname,
+                    port: upstream.port,
+                    method: req.method,
+                    path: req.url,
+                    headers: { ...req.headers, host: upstream.host },
+                    agent: false,
+                },
                 (ur) => {
                     res.writeHead(ur.statusCode ?? 502, ur.headers);
                     ur.pipe(res);

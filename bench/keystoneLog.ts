@@ -10,5 +10,8 @@ const REQUEST_LINE = /\] (GET|POST|PUT|PATCH|DELETE|HEAD) \//;
 /** How many requests the log holds so far (0 when there is no log). */
 export function keystoneLoggedRequests(): number {
     if (!fs.existsSync(LOG)) return 0;
-    return fs.readFileSync(LOG, "utf8").split("\n").filter((l) => REQUEST_LINE.test(l)).length;
+    return fs
+        .readFileSync(LOG, "utf8")
+        .split("\n")
+        .filter((l) => REQUEST_LINE.test(l)).length;
 }

@@ -26,7 +26,11 @@ async function lifecycle<K>(path: KeyPath<K>, n: number, concurrency: number, pr
         const r = await pool(items, concurrency, op);
         return { values: r.results, result: { phase, concurrency, keys: n, wallMs: r.wallMs, ops: summarize(r.opMs), counts: proxy.since(before) } };
     };
-    const up = await measure("up", Array.from({ length: n }, (_, i) => i), () => path.create());
+    const up = await measure(
+        "up",
+        Array.from({ length: n }, (_, i) => i),
+        () => path.create(),
+    );
     const refresh = await measure("refresh", up.values, (k) => path.read(k));
     const destroy = await measure("destroy", up.values, (k) => path.remove(k));
     return [up.result, refresh.result, destroy.result];
@@ -54,8 +58,10 @@ export async function manyKeys(deps: ManyKeysDeps, opts: ManyKeysOptions) {
     const proxiedBefore = hostProxy.snapshot().total + rawProxy.snapshot().total;
     const tokenRows: string[][] = [];
     const tokenTargets: Target[] = [];
-    const tokenRow = (who: string, ops: number, c: RequestCounts) => tokenRows.push([who, String(ops), String(c.tokens), String(c.total), (c.total / ops).toFixed(2)]);
-    const oneToken = (who: string, c: RequestCounts) => tokenTargets.push({ name: `token requests, ${who}`, measured: String(c.tokens), goal: "1 per (Keystone, identity, scope)", ok: c.tokens === 1 });
+    const tokenRow = (who: string, ops: number, c: RequestCounts) =>
+        tokenRows.push([who, String(ops), String(c.tokens), String(c.total), (c.total / ops).toFixed(2)]);
+    const oneToken = (who: string, c: RequestCounts) =>
+        tokenTargets.push({ name: `token requests, ${who}`, measured: String(c.tokens), goal: "1 per (Keystone, identity, scope)", ok: c.tokens === 1 });
 
     // A fresh host whose very first steps arrive all at once: the in-flight token is shared.
     const cold = await deps.startHost();
@@ -78,7 +84,11 @@ export async function manyKeys(deps: ManyKeysDeps, opts: ManyKeysOptions) {
     try {
         const start = hostProxy.snapshot();
         const warm = await lifecycle(hostPath, 1, 1, hostProxy);
-        tokenRow("bench host, warm-up (1 key up/refresh/destroy)", 3, warm.reduce((a, p) => ({ total: a.total + p.counts.total, tokens: a.tokens + p.counts.tokens }), { total: 0, tokens: 0 }));
+        tokenRow(
+            "bench host, warm-up (1 key up/refresh/destroy)",
+            3,
+            warm.reduce((a, p) => ({ total: a.total + p.counts.total, tokens: a.tokens + p.counts.tokens }), { total: 0, tokens: 0 }),
+        );
         for (const concurrency of [opts.concurrency, 1]) {
             const h = await lifecycle(hostPath, opts.keys, concurrency, hostProxy);
             const r = await lifecycle(raw, opts.keys, concurrency, rawProxy);
@@ -116,7 +126,12 @@ export async function manyKeys(deps: ManyKeysDeps, opts: ManyKeysOptions) {
             ];
             phaseRows.push(cells(deps.raw.label, r, "-", "-", "-"));
             phaseRows.push(cells(host.label, h, ratio(q), "<= 1.50x", verdict(q <= 1.5)));
-            phaseTargets.push({ name: `${h.keys} keys ${h.phase} at ${concurrency} concurrent: host wall / raw wall`, measured: `${ms(h.wallMs)} / ${ms(r.wallMs)} ms = ${ratio(q)}`, goal: "<= 1.50x", ok: q <= 1.5 });
+            phaseTargets.push({
+                name: `${h.keys} keys ${h.phase} at ${concurrency} concurrent: host wall / raw wall`,
+                measured: `${ms(h.wallMs)} / ${ms(r.wallMs)} ms = ${ratio(q)}`,
+                goal: "<= 1.50x",
+                ok: q <= 1.5,
+            });
         });
     }
 

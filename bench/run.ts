@@ -27,7 +27,11 @@ const CONCURRENCY = knob("BENCH_CONCURRENCY", 16);
 const RENDERS = knob("BENCH_RENDERS", 5000);
 const PROVIDER_LIMIT = 16 * 1024;
 
-const loadAverage = () => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`;
+const loadAverage = () =>
+    `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`;
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 /** Deletes what a failed step left behind; returns alice's keys afterwards. */
@@ -63,7 +67,10 @@ async function main(): Promise<void> {
     const targets: Target[] = [];
     const cleanups: (() => Promise<void>)[] = [];
     try {
-        out.push(`# npm run bench\n`, `node ${process.version}, ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Keystone ${s.auth_url}, ${loadAverage()} at the start\n`);
+        out.push(
+            `# npm run bench\n`,
+            `node ${process.version}, ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Keystone ${s.auth_url}, ${loadAverage()} at the start\n`,
+        );
 
         progress("serializing the provider");
         const provider = await serializeProvider(new Ec2CredentialProvider());
@@ -89,7 +96,10 @@ async function main(): Promise<void> {
         progress(`sections 2-3: ${KEYS} keys at ${CONCURRENCY} concurrent and sequentially`);
         const hostProxy = await CountingProxy.start(s.auth_url);
         const rawProxy = await CountingProxy.start(s.auth_url);
-        cleanups.push(() => hostProxy.close(), () => rawProxy.close());
+        cleanups.push(
+            () => hostProxy.close(),
+            () => rawProxy.close(),
+        );
         const proxiedRaw = new RawKeystone(rawProxy.url, alice);
         cleanups.push(() => proxiedRaw.close());
         await proxiedRaw.login();

@@ -35,7 +35,12 @@ export interface SingleKeyOptions {
     cliSamples: number;
 }
 
-export async function singleKey(host: KeyPath<HostKey>, raw: KeyPath<string>, cli: KeyPath<string>, opts: SingleKeyOptions): Promise<{ markdown: string; targets: Target[] }> {
+export async function singleKey(
+    host: KeyPath<HostKey>,
+    raw: KeyPath<string>,
+    cli: KeyPath<string>,
+    opts: SingleKeyOptions,
+): Promise<{ markdown: string; targets: Target[] }> {
     const discard = emptySamples();
     await cycles(host, opts.warmup, discard);
     await cycles(raw, opts.warmup, discard);

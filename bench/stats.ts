@@ -42,7 +42,11 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; valu
  * independent steps: wall time of the whole batch, each operation's own latency, results in
  * item order.
  */
-export async function pool<T, R>(items: readonly T[], concurrency: number, op: (item: T) => Promise<R>): Promise<{ wallMs: number; opMs: number[]; results: R[] }> {
+export async function pool<T, R>(
+    items: readonly T[],
+    concurrency: number,
+    op: (item: T) => Promise<R>,
+): Promise<{ wallMs: number; opMs: number[]; results: R[] }> {
     const opMs: number[] = [];
     const results: R[] = new Array(items.length);
     let next = 0;

@@ -73,7 +73,9 @@ export const CLIENTS = {
         /** One s3cmd file per region (s3cmd reads one [default] per file), for ~/.s3cfg-<name>. */
         fields: { s3cmdConfigs: perRegion(z.string(), renderS3cmdConfig) },
         files: (c, where) =>
-            Object.entries(c.s3cmdConfigs).map(([name, text]) => fileKinds.ini(where.inHome(`.s3cfg-${name}`), text, `s3cmdConfigs.${name}`, `s3cmd config for ${name}`)),
+            Object.entries(c.s3cmdConfigs).map(([name, text]) =>
+                fileKinds.ini(where.inHome(`.s3cfg-${name}`), text, `s3cmdConfigs.${name}`, `s3cmd config for ${name}`),
+            ),
     }),
     mc: client({
         fields: {
@@ -92,7 +94,10 @@ export const CLIENTS = {
     dotenv: client({
         /** A dotenv file per region (AWS_* variables), in a directory of our own. */
         fields: { dotenv: perRegion(z.string(), renderDotenv) },
-        files: (c, where) => Object.entries(c.dotenv).map(([name, text]) => fileKinds.whole(where.inHome(".config", "s3-access", `${name}.env`), text, `environment for ${name}`)),
+        files: (c, where) =>
+            Object.entries(c.dotenv).map(([name, text]) =>
+                fileKinds.whole(where.inHome(".config", "s3-access", `${name}.env`), text, `environment for ${name}`),
+            ),
     }),
 };
 
@@ -116,7 +121,9 @@ export const CONFIG_FIELDS = Object.keys(FIELDS) as (keyof ClientConfigs)[];
  * The shape of clientConfigs, field by field from the table. Loose: the stack output it is
  * read back from may carry more (the `regions` summary, fields of later versions).
  */
-export const clientConfigsSchema: z.ZodType<ClientConfigs> = z.looseObject(Object.fromEntries(Object.entries(FIELDS).map(([key, f]) => [key, f.schema]))) as z.ZodType as z.ZodType<ClientConfigs>;
+export const clientConfigsSchema: z.ZodType<ClientConfigs> = z.looseObject(
+    Object.fromEntries(Object.entries(FIELDS).map(([key, f]) => [key, f.schema])),
+) as z.ZodType as z.ZodType<ClientConfigs>;
 
 /** Validates the regions (throwing InvalidClientConfigInput), then renders every client's fields. */
 export function renderClientConfigs(input: readonly RegionAccess[]): ClientConfigs {

@@ -44,13 +44,17 @@ function presetOf(args: S3AccessArgs, warn: (message: string) => void): CloudPre
     if (args.cloud !== undefined && args.preset !== undefined && args.cloud !== args.preset) {
         throw new InvalidClientConfigInput("preset", "S3Access: both preset and its deprecated alias cloud are set, to different values: keep preset only");
     }
-    if (args.cloud !== undefined) warn('S3Access: the input "cloud" is deprecated and will be removed in the next major release: rename it to "preset" (same values)');
+    if (args.cloud !== undefined)
+        warn('S3Access: the input "cloud" is deprecated and will be removed in the next major release: rename it to "preset" (same values)');
     const field = args.preset !== undefined ? "preset" : "cloud";
     const chosen = args.preset ?? args.cloud;
     if (chosen === undefined || typeof chosen === "function") return chosen;
     const preset = Object.hasOwn(presets, chosen) ? presets[chosen] : undefined;
     if (!preset) {
-        throw new InvalidClientConfigInput(field, `S3Access: unknown ${field} "${chosen}": use one of ${Object.keys(presets).join(", ")}, or give authUrl and s3Endpoint per region in regionOptions`);
+        throw new InvalidClientConfigInput(
+            field,
+            `S3Access: unknown ${field} "${chosen}": use one of ${Object.keys(presets).join(", ")}, or give authUrl and s3Endpoint per region in regionOptions`,
+        );
     }
     return preset;
 }
@@ -83,7 +87,10 @@ function plainChecks(args: S3AccessArgs): string[] {
     if (new Set(regions).size !== regions.length) throw new InvalidClientConfigInput("regions", "S3Access: a region is listed twice in regions");
     for (const key of Object.keys(args.regionOptions ?? {})) {
         if (!regions.includes(key)) {
-            throw new InvalidClientConfigInput("regions", `S3Access: regionOptions has "${key}", which is not in regions (${regions.join(", ")}): add it to regions or fix the spelling`);
+            throw new InvalidClientConfigInput(
+                "regions",
+                `S3Access: regionOptions has "${key}", which is not in regions (${regions.join(", ")}): add it to regions or fix the spelling`,
+            );
         }
     }
     const names = regions.map((r) => nameOf(r, args.regionOptions?.[r]?.name));
@@ -144,15 +151,16 @@ export class S3Access extends pulumi.ComponentResource {
                     },
                     { parent: this },
                 );
-            const endpoint = pulumi
-                .all([o.s3Endpoint, credential.s3Endpoint])
-                .apply(([override, catalog]) => {
-                    const chosen = override ?? catalog ?? fromPreset.s3Endpoint;
-                    if (!chosen) {
-                        throw new InvalidClientConfigInput("endpoint", `S3Access: no S3 endpoint for region "${region}": Keystone's catalog has no "s3" service there and no preset applies; set regionOptions.${region}.s3Endpoint`);
-                    }
-                    return validateEndpoint(chosen, region);
-                });
+            const endpoint = pulumi.all([o.s3Endpoint, credential.s3Endpoint]).apply(([override, catalog]) => {
+                const chosen = override ?? catalog ?? fromPreset.s3Endpoint;
+                if (!chosen) {
+                    throw new InvalidClientConfigInput(
+                        "endpoint",
+                        `S3Access: no S3 endpoint for region "${region}": Keystone's catalog has no "s3" service there and no preset applies; set regionOptions.${region}.s3Endpoint`,
+                    );
+                }
+                return validateEndpoint(chosen, region);
+            });
             const summary: pulumi.Output<RegionSummary> = pulumi
                 .all([endpoint, credential.accessKeyId])
                 .apply(([ep, accessKeyId]) => ({ region, name: alias, endpoint: ep, accessKeyId }));

@@ -67,8 +67,7 @@ export function validateEndpoint(endpoint: unknown, region?: unknown): string {
     const bad = (why: string): never =>
         fail(
             "endpoint",
-            `endpoint ${q(endpoint)}${forRegion(region)} ${why}: give the S3 endpoint as http(s)://host[:port], ` +
-                `e.g. "https://s3-kna1.citycloud.com"`,
+            `endpoint ${q(endpoint)}${forRegion(region)} ${why}: give the S3 endpoint as http(s)://host[:port], ` + `e.g. "https://s3-kna1.citycloud.com"`,
         );
     // The URL parser silently drops tabs/newlines and trims spaces; refuse them instead of rewriting.
     if (typeof endpoint !== "string" || !/^[\x21-\x7e]+$/.test(endpoint)) return bad("is empty or contains whitespace or non-ASCII characters");

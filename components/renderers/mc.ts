@@ -3,10 +3,7 @@ import { RegionAccess } from "../model";
 /** ~/.mc/config.json in mc's format version 10. */
 export function renderMcConfig(regions: readonly RegionAccess[]): string {
     const aliases = Object.fromEntries(
-        regions.map((r) => [
-            r.name,
-            { url: r.endpoint, accessKey: r.accessKeyId, secretKey: r.secretAccessKey, api: "S3v4", path: "on" },
-        ]),
+        regions.map((r) => [r.name, { url: r.endpoint, accessKey: r.accessKeyId, secretKey: r.secretAccessKey, api: "S3v4", path: "on" }]),
     );
     return JSON.stringify({ version: "10", aliases }, null, 2) + "\n";
 }
@@ -19,8 +16,6 @@ export function shellQuote(s: string): string {
 /** `mc alias set` lines, the alternative to writing config.json. */
 export function renderMcAliasCommands(regions: readonly RegionAccess[]): string[] {
     return regions.map((r) =>
-        ["mc", "alias", "set", r.name, r.endpoint, r.accessKeyId, r.secretAccessKey, "--api", "S3v4", "--path", "on"]
-            .map(shellQuote)
-            .join(" "),
+        ["mc", "alias", "set", r.name, r.endpoint, r.accessKeyId, r.secretAccessKey, "--api", "S3v4", "--path", "on"].map(shellQuote).join(" "),
     );
 }

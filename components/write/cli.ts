@@ -43,7 +43,10 @@ interface Options {
 
 function parseClients(list: string | undefined): Set<Client> {
     if (list === undefined) return new Set(CLIENTS);
-    const names = list.split(",").map((s) => s.trim()).filter(Boolean);
+    const names = list
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     const unknown = names.filter((n) => !(CLIENTS as readonly string[]).includes(n));
     if (names.length === 0 || unknown.length > 0) {
         throw new WriteInputError(`--only ${JSON.stringify(list)}: give a comma-separated list of ${CLIENTS.join(", ")}`);

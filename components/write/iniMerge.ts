@@ -49,7 +49,15 @@ function renderedSections(rendered: string, what: string): Map<string, string> {
     if (found.length === 0 || !before.every((l) => FILLER.test(content(l)))) {
         throw new WriteInputError(`${what} in the stack output is not an INI file of [sections]: re-run pulumi up with this package's S3Access`);
     }
-    return new Map(found.map((s) => [s.header, lines.slice(s.start, s.end).map((l) => `${content(l)}\n`).join("")]));
+    return new Map(
+        found.map((s) => [
+            s.header,
+            lines
+                .slice(s.start, s.end)
+                .map((l) => `${content(l)}\n`)
+                .join(""),
+        ]),
+    );
 }
 
 /** The section headers of a rendered INI text, in order (for reporting what was written). */

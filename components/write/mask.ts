@@ -15,13 +15,24 @@ const unquote = (v: string): string => v.replace(/^"(.*)"$/, "$1");
 /** Every secret-looking setting's value in the given texts. */
 export function secretValues(texts: ReadonlyArray<string | null>): string[] {
     const values = texts.flatMap((t) => (t ?? "").split(/\r?\n/).map((line) => SECRET_SETTING.exec(line)?.[2]));
-    return [...new Set(values.filter((v): v is string => !!v).map(unquote).filter((v) => v.length >= MIN_SECRET_LENGTH))];
+    return [
+        ...new Set(
+            values
+                .filter((v): v is string => !!v)
+                .map(unquote)
+                .filter((v) => v.length >= MIN_SECRET_LENGTH),
+        ),
+    ];
 }
 
 export function maskSecrets(text: string, secrets: readonly string[]): string {
     const byLine = text
         .split("\n")
-        .map((line) => line.replace(SECRET_SETTING, (_, key: string, value: string, tail: string) => (value ? `${key}${value.startsWith('"') ? `"${MASK}"` : MASK}${tail}` : `${key}${tail}`)))
+        .map((line) =>
+            line.replace(SECRET_SETTING, (_, key: string, value: string, tail: string) =>
+                value ? `${key}${value.startsWith('"') ? `"${MASK}"` : MASK}${tail}` : `${key}${tail}`,
+            ),
+        )
         .join("\n");
     return secrets.reduce((t, s) => t.split(s).join(MASK), byLine);
 }

@@ -90,7 +90,9 @@ export function selectClientConfigs(outputs: Record<string, unknown>, output?: s
         if (value === HIDDEN_SECRET) throw hiddenError(`stack output ${quote(output)} is`);
         const why = problems(value);
         if (why !== undefined) {
-            throw new WriteInputError(`stack output ${quote(output)} is not S3Access clientConfigs (${why}): name the output that exports access.clientConfigs`);
+            throw new WriteInputError(
+                `stack output ${quote(output)} is not S3Access clientConfigs (${why}): name the output that exports access.clientConfigs`,
+            );
         }
         return accept(value as ClientConfigs, output);
     }

@@ -103,7 +103,9 @@ async function main() {
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });
 
     const viaCli = pulumiCliAvailable();
-    say(`pulumi up (${viaCli ? "Pulumi CLI via the Automation API" : "no Pulumi CLI here: the engine harness drives the real provider host"}), regions ${REGIONS.join(", ")}, local OpenStack state in ${STACK_DIR}`);
+    say(
+        `pulumi up (${viaCli ? "Pulumi CLI via the Automation API" : "no Pulumi CLI here: the engine harness drives the real provider host"}), regions ${REGIONS.join(", ")}, local OpenStack state in ${STACK_DIR}`,
+    );
     const deployment = viaCli ? await upWithCli() : await upWithHarness();
     try {
         say(`stack output endpoints: ${JSON.stringify(deployment.outputs.endpoints)}`);

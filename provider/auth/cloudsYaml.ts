@@ -35,11 +35,15 @@ function readCloudsFile(file: string, what: string): Record<string, Cloud> {
     try {
         doc = parse(fs.readFileSync(file, "utf8"));
     } catch (err) {
-        throw new AuthConfigError(`${what} ${file} is not valid YAML (${(err as Error).message.split("\n")[0]}): fix the file or point OS_CLIENT_CONFIG_FILE elsewhere`);
+        throw new AuthConfigError(
+            `${what} ${file} is not valid YAML (${(err as Error).message.split("\n")[0]}): fix the file or point OS_CLIENT_CONFIG_FILE elsewhere`,
+        );
     }
     const parsed = fileSchema.safeParse(doc);
     if (!parsed.success) {
-        throw new AuthConfigError(`${what} ${file} must contain a top-level "clouds:" mapping of cloud names to settings (${parsed.error.issues[0].path.join(".")}: ${parsed.error.issues[0].message})`);
+        throw new AuthConfigError(
+            `${what} ${file} must contain a top-level "clouds:" mapping of cloud names to settings (${parsed.error.issues[0].path.join(".")}: ${parsed.error.issues[0].message})`,
+        );
     }
     return parsed.data.clouds;
 }
@@ -62,7 +66,9 @@ function verifySettings(verify: unknown, where: string): Pick<AuthSettings, "ins
     const text = typeof verify === "number" ? String(verify) : typeof verify === "string" ? verify.trim() : undefined;
     if (text !== undefined && text.toLowerCase() in VERIFY_WORDS) return { insecure: !VERIFY_WORDS[text.toLowerCase()] };
     if (text && /[/\\]|\.(pem|crt|cer)$/i.test(text)) return { insecure: false, cacertFile: text };
-    throw new AuthConfigError(`${where} ${JSON.stringify(verify)} must be true, false, or the path of a CA bundle file to trust (e.g. /etc/ssl/certs/my-cloud-ca.pem)`);
+    throw new AuthConfigError(
+        `${where} ${JSON.stringify(verify)} must be true, false, or the path of a CA bundle file to trust (e.g. /etc/ssl/certs/my-cloud-ca.pem)`,
+    );
 }
 
 function cloudSettings(cloud: Cloud, name: string, where: string): { settings: AuthSettings; caFromVerify: boolean } {
@@ -93,7 +99,9 @@ export function fromCloudsYaml(name: string, selectedBy: string, env: NodeJS.Pro
     const clouds = readCloudsFile(cloudsFile, "clouds.yaml");
     const cloud = clouds[name];
     if (!cloud) {
-        throw new AuthConfigError(`${selectedBy} selects cloud "${name}", which ${cloudsFile} does not define; defined clouds: ${Object.keys(clouds).join(", ") || "(none)"}`);
+        throw new AuthConfigError(
+            `${selectedBy} selects cloud "${name}", which ${cloudsFile} does not define; defined clouds: ${Object.keys(clouds).join(", ") || "(none)"}`,
+        );
     }
     const secureFile = candidates(env, env.OS_CLIENT_SECURE_FILE, "secure.yaml").find((f) => fs.existsSync(f));
     const secure = secureFile ? readCloudsFile(secureFile, "secure.yaml")[name] : undefined;

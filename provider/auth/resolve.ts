@@ -44,7 +44,9 @@ export function normalizeAuthUrl(value: string, key: string): string {
         throw new AuthConfigError(`${key} "${value}" must be an http(s) URL, e.g. https://kna1.citycloud.com:5000/v3`);
     }
     if (url.username || url.password || url.search || url.hash) {
-        throw new AuthConfigError(`${key} must not contain credentials, a query or a fragment: use the plain Keystone v3 endpoint, e.g. https://kna1.citycloud.com:5000/v3`);
+        throw new AuthConfigError(
+            `${key} must not contain credentials, a query or a fragment: use the plain Keystone v3 endpoint, e.g. https://kna1.citycloud.com:5000/v3`,
+        );
     }
     const path = url.pathname.replace(/\/+$/, "");
     if (!path.endsWith("/v3")) {
@@ -70,10 +72,14 @@ function identityOf(src: SettingsSource): Identity {
     if (s.token) return { kind: "token", token: s.token };
     if (s.applicationCredentialSecret) {
         if (!s.applicationCredentialId && !s.applicationCredentialName) {
-            throw new AuthConfigError(`${src.label} has an application-credential secret but no ${src.keyName("applicationCredentialId")} or ${src.keyName("applicationCredentialName")}`);
+            throw new AuthConfigError(
+                `${src.label} has an application-credential secret but no ${src.keyName("applicationCredentialId")} or ${src.keyName("applicationCredentialName")}`,
+            );
         }
         if (!s.applicationCredentialId && !s.userId && !s.userName) {
-            throw new AuthConfigError(`${src.label}: an application credential given by name (${src.keyName("applicationCredentialName")}) also needs its owner, ${src.keyName("userName")} (+ ${src.keyName("userDomainName")}) or ${src.keyName("userId")}`);
+            throw new AuthConfigError(
+                `${src.label}: an application credential given by name (${src.keyName("applicationCredentialName")}) also needs its owner, ${src.keyName("userName")} (+ ${src.keyName("userDomainName")}) or ${src.keyName("userId")}`,
+            );
         }
         return {
             kind: "applicationCredential",
@@ -87,7 +93,9 @@ function identityOf(src: SettingsSource): Identity {
         };
     }
     if (!s.userId && !s.userName) {
-        throw new AuthConfigError(`${src.label} has a password but no user: set ${src.keyName("userName")} (with ${src.keyName("userDomainName")}) or ${src.keyName("userId")}`);
+        throw new AuthConfigError(
+            `${src.label} has a password but no user: set ${src.keyName("userName")} (with ${src.keyName("userDomainName")}) or ${src.keyName("userId")}`,
+        );
     }
     return {
         kind: "password",
@@ -112,7 +120,9 @@ function readCaFile(file: string, key: string): string {
     try {
         return fs.readFileSync(file, "utf8");
     } catch (err) {
-        throw new AuthConfigError(`${key} "${file}" cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): point it at a readable PEM file with the CA that signed Keystone's certificate`);
+        throw new AuthConfigError(
+            `${key} "${file}" cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): point it at a readable PEM file with the CA that signed Keystone's certificate`,
+        );
     }
 }
 
@@ -133,7 +143,11 @@ export function resolveAuth(resource: ResourceAuthInputs, stack: SettingsSource 
     if (stack) sources.push(stack);
     sources.push(envSrc);
     if (!resource.cloud) {
-        const named = stack?.settings.cloud ? { name: stack.settings.cloud, by: "openstack:cloud" } : envSrc.settings.cloud ? { name: envSrc.settings.cloud, by: "OS_CLOUD" } : undefined;
+        const named = stack?.settings.cloud
+            ? { name: stack.settings.cloud, by: "openstack:cloud" }
+            : envSrc.settings.cloud
+              ? { name: envSrc.settings.cloud, by: "OS_CLOUD" }
+              : undefined;
         if (named) sources.push(fromCloudsYaml(named.name, named.by, env));
     }
 

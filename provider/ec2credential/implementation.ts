@@ -34,7 +34,9 @@ function sessionFor(auth: ResolvedAuth): KeystoneSession {
     let http = clients.get(key);
     if (!http) {
         if (auth.tls.insecure) {
-            process.stderr.write(`warning: TLS certificate verification is disabled for ${auth.authUrl} (${auth.insecureSource}); anyone on the network path can read the credentials\n`);
+            process.stderr.write(
+                `warning: TLS certificate verification is disabled for ${auth.authUrl} (${auth.insecureSource}); anyone on the network path can read the credentials\n`,
+            );
         }
         http = new HttpClient(auth.tls);
         clients.set(key, http);
@@ -58,16 +60,25 @@ export async function check(news: Record<string, unknown>): Promise<{ inputs: Re
         return { inputs: news, failures: [{ property: err.property ?? "", reason: err.message }] };
     }
     if (!auth.region) {
-        return { inputs: news, failures: [{ property: "region", reason: 'no region: set the region input (e.g. "Kna1"), openstack:region, OS_REGION_NAME or region_name in clouds.yaml' }] };
+        return {
+            inputs: news,
+            failures: [
+                { property: "region", reason: 'no region: set the region input (e.g. "Kna1"), openstack:region, OS_REGION_NAME or region_name in clouds.yaml' },
+            ],
+        };
     }
     // Resolved here so that state records which Keystone and region the key belongs to,
     // and a change of either in config shows up as a replacement in the preview.
     return { inputs: { ...inputs, region: auth.region, authUrl: auth.authUrl, __provider }, failures: [] };
 }
 
-const sameMap = (a?: Record<string, string>, b?: Record<string, string>) => JSON.stringify(Object.entries(a ?? {}).sort()) === JSON.stringify(Object.entries(b ?? {}).sort());
+const sameMap = (a?: Record<string, string>, b?: Record<string, string>) =>
+    JSON.stringify(Object.entries(a ?? {}).sort()) === JSON.stringify(Object.entries(b ?? {}).sort());
 
-export async function diff(olds: Ec2CredentialOutputs, news: Ec2CredentialInputs): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+export async function diff(
+    olds: Ec2CredentialOutputs,
+    news: Ec2CredentialInputs,
+): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
     const replaces: string[] = [];
     if (news.region !== olds.region) replaces.push("region");
     if (news.authUrl !== olds.authUrl) replaces.push("authUrl");
@@ -116,7 +127,11 @@ function mayHaveCreated(err: unknown): boolean {
  * whatever Keystone did with a request whose answer was lost, deleting that access key undoes
  * it; if even that fails, the error names the key and the command that deletes it.
  */
-async function mint(session: KeystoneSession, auth: ResolvedAuth, key: { userId: string; projectId: string; access: string; secret: string }): Promise<Ec2Credential> {
+async function mint(
+    session: KeystoneSession,
+    auth: ResolvedAuth,
+    key: { userId: string; projectId: string; access: string; secret: string },
+): Promise<Ec2Credential> {
     try {
         return await createEc2Credential(session, key);
     } catch (err) {
@@ -146,7 +161,9 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
         const token = await session.token();
         const regions = catalogRegions(token.catalog);
         if (regions.length > 0 && !regions.includes(auth.region!)) {
-            throw new Ec2CredentialError(`region "${auth.region}" is not in the service catalog of ${auth.authUrl}; its regions are: ${regions.join(", ")}. Set region to one of them, or authUrl to that region's Keystone`);
+            throw new Ec2CredentialError(
+                `region "${auth.region}" is not in the service catalog of ${auth.authUrl}; its regions are: ${regions.join(", ")}. Set region to one of them, or authUrl to that region's Keystone`,
+            );
         }
         const userId = inputs.userId ?? token.userId;
         const projectId = await resolveProject(session, token, inputs, userId);
@@ -154,13 +171,20 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
             const existing = await getEc2Credential(session, userId, inputs.adoptAccessKey).catch((err) => {
                 // Keystone answers 404 for a missing key whoever asks, so 403 means: it exists, but is not this user's.
                 if (hasStatus(err, 403) && !isDelegatedTokenRefusal(err)) {
-                    throw new Ec2CredentialError(`adoptAccessKey ${inputs.adoptAccessKey} belongs to another user (Keystone refuses to show it to user ${userId}): adopt one of this user's keys (openstack ec2 credentials list), or set userId to its owner (needs admin rights)`);
+                    throw new Ec2CredentialError(
+                        `adoptAccessKey ${inputs.adoptAccessKey} belongs to another user (Keystone refuses to show it to user ${userId}): adopt one of this user's keys (openstack ec2 credentials list), or set userId to its owner (needs admin rights)`,
+                    );
                 }
                 throw err;
             });
-            if (!existing) throw new Ec2CredentialError(`adoptAccessKey ${inputs.adoptAccessKey}: user ${userId} has no such EC2 credential (openstack ec2 credentials list shows the user's keys)`);
+            if (!existing)
+                throw new Ec2CredentialError(
+                    `adoptAccessKey ${inputs.adoptAccessKey}: user ${userId} has no such EC2 credential (openstack ec2 credentials list shows the user's keys)`,
+                );
             if (existing.projectId !== projectId) {
-                throw new Ec2CredentialError(`adoptAccessKey ${inputs.adoptAccessKey} belongs to project ${existing.projectId}, not ${projectId}: set projectId to ${existing.projectId} or adopt another key`);
+                throw new Ec2CredentialError(
+                    `adoptAccessKey ${inputs.adoptAccessKey} belongs to project ${existing.projectId}, not ${projectId}: set projectId to ${existing.projectId} or adopt another key`,
+                );
             }
             debug(`adopted EC2 credential ${existing.accessKeyId} (user ${userId}, project ${projectId})`);
             return { id: existing.accessKeyId, outs: outputs(inputs, auth, existing, token) };
@@ -186,7 +210,9 @@ export async function read(id: string, props: Partial<Ec2CredentialOutputs>): Pr
         } catch (err) {
             if (!hasStatus(err, 403) || isDelegatedTokenRefusal(err)) throw err;
             // The key exists (a missing one is a 404 for anybody) but is no longer this user's.
-            const driftReason = props.driftReason ?? `user: access key ${id} now belongs to another user (Keystone refuses to show it to user ${userId}); the next update replaces it`;
+            const driftReason =
+                props.driftReason ??
+                `user: access key ${id} now belongs to another user (Keystone refuses to show it to user ${userId}); the next update replaces it`;
             return { id, props: { ...(props as Ec2CredentialOutputs), driftReason } };
         }
         if (!live) return {}; // deleted out of band: refresh drops it from state
@@ -216,7 +242,11 @@ export async function remove(id: string, props: Ec2CredentialOutputs): Promise<v
     const auth = authFor(props);
     try {
         const gone = !(await deleteEc2Credential(sessionFor(auth), props.userId, id));
-        debug(gone ? `EC2 credential ${id} was already gone` : `deleted EC2 credential ${id} in Keystone (an S3 gateway may honour it a while longer: Ceph RGW up to ~300 s)`);
+        debug(
+            gone
+                ? `EC2 credential ${id} was already gone`
+                : `deleted EC2 credential ${id} in Keystone (an S3 gateway may honour it a while longer: Ceph RGW up to ~300 s)`,
+        );
     } catch (err) {
         explain(err, `deleting EC2 credential ${id} in ${auth.region} (${auth.authUrl})`, auth);
     }

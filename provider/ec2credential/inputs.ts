@@ -59,10 +59,13 @@ export const inputsSchema = z
         cloud: name.optional(),
         rotationTriggers: z
             .record(z.string(), z.string({ error: "must be a string (use String(value) or JSON.stringify for other types)" }), {
-                error: "must be a map of strings, e.g. { schedule: \"2026-Q4\" }",
+                error: 'must be a map of strings, e.g. { schedule: "2026-Q4" }',
             })
             .optional(),
-        adoptAccessKey: z.string().regex(/^[A-Za-z0-9]{8,128}$/, "must be an EC2 access key as printed by `openstack ec2 credentials list`").optional(),
+        adoptAccessKey: z
+            .string()
+            .regex(/^[A-Za-z0-9]{8,128}$/, "must be an EC2 access key as printed by `openstack ec2 credentials list`")
+            .optional(),
     })
     .strict();
 

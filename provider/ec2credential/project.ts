@@ -22,21 +22,36 @@ export async function resolveProject(session: KeystoneSession, token: Token, inp
     const mine = await projectsWithRole(session);
     if (inputs.projectId) {
         if (mine.some((p) => p.id === inputs.projectId)) return inputs.projectId;
-        throw noRole("projectId", inputs.projectId, token, mine.map((p) => p.name));
+        throw noRole(
+            "projectId",
+            inputs.projectId,
+            token,
+            mine.map((p) => p.name),
+        );
     }
     let named = mine.filter((p) => p.name === inputs.projectName);
     if (inputs.projectDomainName && named.length > 0) {
-        const names = await Promise.all(named.map((p) => (p.domain_id === token.project?.domainId ? token.project?.domainName : domainName(session, p.domain_id))));
+        const names = await Promise.all(
+            named.map((p) => (p.domain_id === token.project?.domainId ? token.project?.domainName : domainName(session, p.domain_id))),
+        );
         named = named.filter((_, i) => names[i] === inputs.projectDomainName || named[i].domain_id === inputs.projectDomainName);
     }
     if (named.length === 1) return named[0].id;
-    if (named.length > 1) throw new Ec2CredentialError(`projectName "${inputs.projectName}" exists in ${named.length} domains: set projectDomainName or use projectId`);
-    throw noRole("projectName", `"${inputs.projectName}"${inputs.projectDomainName ? ` in domain ${inputs.projectDomainName}` : ""}`, token, mine.map((p) => p.name));
+    if (named.length > 1)
+        throw new Ec2CredentialError(`projectName "${inputs.projectName}" exists in ${named.length} domains: set projectDomainName or use projectId`);
+    throw noRole(
+        "projectName",
+        `"${inputs.projectName}"${inputs.projectDomainName ? ` in domain ${inputs.projectDomainName}` : ""}`,
+        token,
+        mine.map((p) => p.name),
+    );
 }
 
 function tokenProject(token: Token): NonNullable<Token["project"]> {
     if (!token.project) {
-        throw new Ec2CredentialError("no project: the token is not scoped to a project; set projectId or projectName on the resource, or openstack:tenantName / OS_PROJECT_NAME");
+        throw new Ec2CredentialError(
+            "no project: the token is not scoped to a project; set projectId or projectName on the resource, or openstack:tenantName / OS_PROJECT_NAME",
+        );
     }
     return token.project;
 }
@@ -50,13 +65,20 @@ async function otherUsersProject(session: KeystoneSession, token: Token, inputs:
     if (!(await userExists(session, userId))) {
         const named = await userIdsNamed(session, userId);
         if (named.length > 0) {
-            throw new Ec2CredentialError(`userId "${userId}" is a user name, not an id: set userId to ${named.length === 1 ? `"${named[0]}"` : `one of ${named.join(", ")} (users of that name in several domains)`}; nothing was created`);
+            throw new Ec2CredentialError(
+                `userId "${userId}" is a user name, not an id: set userId to ${named.length === 1 ? `"${named[0]}"` : `one of ${named.join(", ")} (users of that name in several domains)`}; nothing was created`,
+            );
         }
-        throw new Ec2CredentialError(`userId ${userId}: Keystone has no such user. Use the id printed by openstack user show <name> -f value -c id, or drop userId`);
+        throw new Ec2CredentialError(
+            `userId ${userId}: Keystone has no such user. Use the id printed by openstack user show <name> -f value -c id, or drop userId`,
+        );
     }
-    const projectId = inputs.projectId ?? (inputs.projectName ? await projectIdNamed(session, inputs.projectName, inputs.projectDomainName) : tokenProject(token).id);
+    const projectId =
+        inputs.projectId ?? (inputs.projectName ? await projectIdNamed(session, inputs.projectName, inputs.projectDomainName) : tokenProject(token).id);
     if (!(await userHasRoleOn(session, userId, projectId))) {
-        throw new Ec2CredentialError(`userId ${userId} has no role on project ${projectId}, so S3 would refuse any key for it; nothing was created. Give the user a role there (openstack role add --user ... --project ... member)`);
+        throw new Ec2CredentialError(
+            `userId ${userId} has no role on project ${projectId}, so S3 would refuse any key for it; nothing was created. Give the user a role there (openstack role add --user ... --project ... member)`,
+        );
     }
     return projectId;
 }
@@ -70,7 +92,8 @@ async function projectIdNamed(session: KeystoneSession, name: string, domain?: s
     }
     if (named.length === 1) return named[0].id;
     const where = domain ? ` in domain ${domain}` : "";
-    if (named.length === 0) throw new Ec2CredentialError(`projectName "${name}"${where}: Keystone has no such project; check the name (openstack project list) or use projectId`);
+    if (named.length === 0)
+        throw new Ec2CredentialError(`projectName "${name}"${where}: Keystone has no such project; check the name (openstack project list) or use projectId`);
     throw new Ec2CredentialError(`projectName "${name}" exists in ${named.length} domains: set projectDomainName or use projectId`);
 }
 

@@ -35,7 +35,10 @@ export async function call<T>(
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-        throw new UnexpectedResponseError(target, `HTTP ${res.status}, ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`);
+        throw new UnexpectedResponseError(
+            target,
+            `HTTP ${res.status}, ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`,
+        );
     }
     return { status: res.status, headers: res.headers, body: parsed.data };
 }

@@ -74,7 +74,13 @@ export class KeystoneSession {
             try {
                 return await call(
                     this.http,
-                    { method: req.method, url: `${this.authUrl}${req.path}`, json: req.json, retry: req.retry, headers: { ...req.headers, "x-auth-token": token.value } },
+                    {
+                        method: req.method,
+                        url: `${this.authUrl}${req.path}`,
+                        json: req.json,
+                        retry: req.retry,
+                        headers: { ...req.headers, "x-auth-token": token.value },
+                    },
                     expect,
                     schema,
                 );

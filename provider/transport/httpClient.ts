@@ -90,7 +90,11 @@ function classify(err: unknown): Classified {
     }
     // Some plain-HTTP servers (uwsgi) wait for a request line and then hang up mid-handshake.
     if (/before secure TLS connection was established/.test(message)) {
-        return { failure: "tls", reached: false, detail: `the server hung up during the TLS handshake (${message}): if that port serves plain HTTP, use an http:// URL` };
+        return {
+            failure: "tls",
+            reached: false,
+            detail: `the server hung up during the TLS handshake (${message}): if that port serves plain HTTP, use an http:// URL`,
+        };
     }
     if (TLS_CODES.test(code) || TLS_CODES.test(message)) {
         return {
@@ -100,7 +104,13 @@ function classify(err: unknown): Classified {
         };
     }
     const reached = !UNREACHED_CODES.has(code);
-    if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError || code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT" || e.message === "attempt timed out") {
+    if (
+        err instanceof undiciErrors.HeadersTimeoutError ||
+        err instanceof undiciErrors.BodyTimeoutError ||
+        code === "UND_ERR_CONNECT_TIMEOUT" ||
+        code === "ETIMEDOUT" ||
+        e.message === "attempt timed out"
+    ) {
         return { failure: "timeout", reached, detail: `no response in time (${message})` };
     }
     return { failure: "connection", reached, detail: `${code || "connection failed"}: ${message}` };
@@ -189,7 +199,10 @@ export class HttpClient {
                 const serverSays = retryAfterMs(response.headers["retry-after"]);
                 const wait = this.backoff(attempt, retry, serverSays);
                 if (elapsed + wait + minAttemptMs > retry.deadlineMs) {
-                    const asked = serverSays !== undefined && serverSays >= wait ? `; the server asked to wait ${Math.ceil(serverSays / 1000)} s more, past the deadline` : "";
+                    const asked =
+                        serverSays !== undefined && serverSays >= wait
+                            ? `; the server asked to wait ${Math.ceil(serverSays / 1000)} s more, past the deadline`
+                            : "";
                     return { ...response, gaveUp: `Gave up ${describeAttempts(attempt, elapsed)}${asked}` };
                 }
                 await sleep(wait);

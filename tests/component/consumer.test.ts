@@ -4,7 +4,9 @@ import { renderClientConfigs } from "../../index";
 import { valueOf } from "../support/mocks";
 
 test("the consumer example reads the producing stack's outputs and keeps the secret secret", async () => {
-    const s3 = renderClientConfigs([{ region: "Kna1", name: "kna1", endpoint: "https://s3-kna1.citycloud.com", accessKeyId: "AKEXAMPLE1", secretAccessKey: "SECRETEXAMPLE1" }]);
+    const s3 = renderClientConfigs([
+        { region: "Kna1", name: "kna1", endpoint: "https://s3-kna1.citycloud.com", accessKeyId: "AKEXAMPLE1", secretAccessKey: "SECRETEXAMPLE1" },
+    ]);
     const endpoints = { kna1: { region: "Kna1", name: "kna1", endpoint: "https://s3-kna1.citycloud.com", accessKeyId: "AKEXAMPLE1" } };
     process.env.PULUMI_CONFIG = JSON.stringify({ "consumer:accessStack": "org/openstack-s3-access-example/prod" });
     await pulumi.runtime.setMocks(

@@ -105,21 +105,25 @@ test("the jq line writes the region's dotenv byte for byte, readable only by its
     expect(JSON.parse(owner.join("\n"))).toHaveProperty("ID");
 });
 
-const hasDotenv = fs.existsSync(NEWER_PYTHON) && (() => {
-    try {
-        require("child_process").execFileSync(NEWER_PYTHON, ["-c", "import boto3, dotenv"], { stdio: "ignore" });
-        return true;
-    } catch {
-        return false;
-    }
-})();
+const hasDotenv =
+    fs.existsSync(NEWER_PYTHON) &&
+    (() => {
+        try {
+            require("child_process").execFileSync(NEWER_PYTHON, ["-c", "import boto3, dotenv"], { stdio: "ignore" });
+            return true;
+        } catch {
+            return false;
+        }
+    })();
 
 (hasDotenv ? test : test.skip)("the README's python-dotenv + boto3 snippet lists Kna1's buckets", async () => {
     fs.writeFileSync(path.join(dir, "kna1.env"), configs.dotenv.kna1, { mode: 0o600 });
     const bucket = `readme-boto3-${runId}`;
     const snippet = readmePython("load_dotenv(");
     // The snippet as written, with a bucket made before its list_buckets and removed after.
-    const script = snippet.replace(/^print\(/m, `s3.create_bucket(Bucket="${bucket}")\ntry:\n    print(`).concat(`finally:\n    s3.delete_bucket(Bucket="${bucket}")\n`);
+    const script = snippet
+        .replace(/^print\(/m, `s3.create_bucket(Bucket="${bucket}")\ntry:\n    print(`)
+        .concat(`finally:\n    s3.delete_bucket(Bucket="${bucket}")\n`);
     const env = clientEnv({ AWS_CONFIG_FILE: path.join(dir, "absent"), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "absent") });
     try {
         const { stdout } = await exec(NEWER_PYTHON, ["-c", script], { cwd: dir, env, timeout: 90_000 });

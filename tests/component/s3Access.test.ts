@@ -28,7 +28,16 @@ test("two regions: a key per region as children, every config output secret, sum
 
     expect(mocks.created.map((r) => r.name).sort()).toEqual(["team-kna1", "team-sto2"]);
     expect(Object.keys(access.credentials).sort()).toEqual(["kna1", "sto2"]);
-    for (const out of [access.clientConfigs, access.awsConfig, access.awsCredentials, access.s3cmdConfigs, access.mcConfig, access.mcAliasCommands, access.rcloneConfig, access.dotenv]) {
+    for (const out of [
+        access.clientConfigs,
+        access.awsConfig,
+        access.awsCredentials,
+        access.s3cmdConfigs,
+        access.mcConfig,
+        access.mcAliasCommands,
+        access.rcloneConfig,
+        access.dotenv,
+    ]) {
         expect(await pulumi.isSecret(out as pulumi.Output<unknown>)).toBe(true);
     }
     expect(await pulumi.isSecret(access.regions)).toBe(false);
@@ -99,7 +108,10 @@ test.each([
     [{ regions: ["Kna1"], preset: "cleura", cloud: "none" }, /both preset and its deprecated alias cloud are set/],
     // A dotted region is a valid region (the one rule Ec2Credential uses too), but its default
     // name is not a valid alias: the error says which option to set.
-    [{ regions: ["Region.One"] }, /region "Region.One" needs a name: its default name "region\.one" .*set regionOptions\["Region\.One"\]\.name, e\.g\. "region-one"/],
+    [
+        { regions: ["Region.One"] },
+        /region "Region.One" needs a name: its default name "region\.one" .*set regionOptions\["Region\.One"\]\.name, e\.g\. "region-one"/,
+    ],
 ])("bad input %j is refused before any resource is registered", async (args, message) => {
     const { S3Access } = await lib();
     expect(() => new S3Access("bad", args as any)).toThrow(message);
@@ -129,7 +141,11 @@ test("cloud, the deprecated alias of preset, still works and warns", async () =>
     // Under mocks there is no engine to log to: the SDK writes warnings to console.warn.
     const spy = jest.spyOn(console, "warn").mockImplementation((...args: unknown[]) => void warned.push(args.join(" ")));
     try {
-        const fromAlias = new S3Access("alias", { regions: ["Kna1"], cloud: () => ({ s3Endpoint: "https://alias.invalid" }), regionOptions: { Kna1: { s3Endpoint: "https://override.invalid" } } });
+        const fromAlias = new S3Access("alias", {
+            regions: ["Kna1"],
+            cloud: () => ({ s3Endpoint: "https://alias.invalid" }),
+            regionOptions: { Kna1: { s3Endpoint: "https://override.invalid" } },
+        });
         expect((await valueOf(fromAlias.regions)).kna1.endpoint).toBe("https://override.invalid");
     } finally {
         spy.mockRestore();

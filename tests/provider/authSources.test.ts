@@ -18,7 +18,11 @@ let home: string;
  * OS_* of the runner removed (undefined is dropped by spawn), a HOME of its own, and `extra`.
  */
 function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-    const none = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith("OS_")).map((k) => [k, undefined]));
+    const none = Object.fromEntries(
+        Object.keys(process.env)
+            .filter((k) => k.startsWith("OS_"))
+            .map((k) => [k, undefined]),
+    );
     return { ...none, HOME: home, ...extra };
 }
 
@@ -87,7 +91,13 @@ test("a token (openstack:token), re-scoped to the configured project", async () 
         body: JSON.stringify({ auth: { identity: { methods: ["password"], password: { user: { id: s.users.alice.id, password: s.users.alice.password } } } } }),
     });
     const token = res.headers.get("x-subject-token")!;
-    const config = { "openstack:authUrl": s.auth_url, "openstack:token": secret(token), "openstack:tenantName": "proj-a", "openstack:projectDomainName": "testdom", "openstack:region": "Kna1" };
+    const config = {
+        "openstack:authUrl": s.auth_url,
+        "openstack:token": secret(token),
+        "openstack:tenantName": "proj-a",
+        "openstack:projectDomainName": "testdom",
+        "openstack:region": "Kna1",
+    };
     await withHost(cleanEnv(), config, async (e) => {
         const r = await mintAndProve(e, {});
         expect(r.outputs).toMatchObject({ userId: s.users.alice.id, projectId: s.projects["proj-a"] });

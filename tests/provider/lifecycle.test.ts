@@ -162,7 +162,9 @@ test("a project without a role is refused before anything is created", async () 
     const inProjC = async () => (await listKeys("alice")).filter((k) => k.tenant_id === s.projects["proj-c"]);
     const before = await inProjC();
     const checked = await engine.checked("norole", { projectId: s.projects["proj-c"] });
-    await expect(host.create(engine.urn("norole"), checked)).rejects.toThrow(/projectId: user alice has no role on project .*nothing was created.*proj-a, proj-b/);
+    await expect(host.create(engine.urn("norole"), checked)).rejects.toThrow(
+        /projectId: user alice has no role on project .*nothing was created.*proj-a, proj-b/,
+    );
     expect(await inProjC()).toEqual(before);
 });
 

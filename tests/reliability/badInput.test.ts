@@ -92,7 +92,13 @@ test.each([
     ["the domain's name", "testdom"],
     ["the domain's id", () => ctx.stack.domains.testdom],
 ])("admin: another user's key by projectName + projectDomainName as %s", async (_how, domain) => {
-    const config = relConfig(ctx.rel, { "openstack:userName": "admin", "openstack:userDomainName": "Default", "openstack:password": ctx.stack.users.admin.password, "openstack:tenantName": "admin", "openstack:projectDomainName": "Default" });
+    const config = relConfig(ctx.rel, {
+        "openstack:userName": "admin",
+        "openstack:userDomainName": "Default",
+        "openstack:password": ctx.stack.users.admin.password,
+        "openstack:tenantName": "admin",
+        "openstack:projectDomainName": "Default",
+    });
     const projectDomainName = typeof domain === "function" ? domain() : domain;
     const run = await hosts.up({ config, inputs: { userId: ctx.rel.userId, projectName: "proj-a", projectDomainName } });
     expect(run.error).toBeUndefined();

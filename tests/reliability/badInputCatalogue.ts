@@ -57,7 +57,10 @@ export async function catalogueContext(suite: string): Promise<CatalogueContext>
     const stack = stackInfo();
     const rel = await relIdentity(suite);
     const revokedToken = await userToken(rel.userId, stack.projects["proj-a"]);
-    const revoke = await fetch(`${stack.auth_url}/auth/tokens`, { method: "DELETE", headers: { "x-auth-token": revokedToken, "x-subject-token": revokedToken } });
+    const revoke = await fetch(`${stack.auth_url}/auth/tokens`, {
+        method: "DELETE",
+        headers: { "x-auth-token": revokedToken, "x-subject-token": revokedToken },
+    });
     if (revoke.status !== 204) throw new Error(`fixture: revoke -> ${revoke.status}`);
     if (!(await portClosed(CLOSED_PORT_URL))) throw new Error(`fixture: ${CLOSED_PORT_URL} is in use`);
     const projB = await mintKeyFor(rel.userId, stack.projects["proj-b"]);
@@ -69,7 +72,17 @@ export async function catalogueContext(suite: string): Promise<CatalogueContext>
         aliceKey: alice.access,
         revokedToken,
         tlsAuthUrl: startTlsProxy().authUrl,
-        secrets: [REL_USER.password, REL_USER.appCredSecret, stack.users.admin.password, WRONG_PASSWORD, WRONG_AC_SECRET, GARBAGE_TOKEN, revokedToken, projB.secret, alice.secret],
+        secrets: [
+            REL_USER.password,
+            REL_USER.appCredSecret,
+            stack.users.admin.password,
+            WRONG_PASSWORD,
+            WRONG_AC_SECRET,
+            GARBAGE_TOKEN,
+            revokedToken,
+            projB.secret,
+            alice.secret,
+        ],
         dispose: async () => {
             await retrying(() => deleteKey("alice", alice.access));
             await deleteKeyOf(rel.userId, projB.access);
@@ -84,27 +97,33 @@ const relCloud = (c: CatalogueContext, extra: string) =>
     );
 /** The seeded admin, as stack config. */
 const adminConfig = (c: CatalogueContext) =>
-    relConfig(c.rel, { "openstack:userName": "admin", "openstack:userDomainName": "Default", "openstack:password": c.stack.users.admin.password, "openstack:tenantName": "admin", "openstack:projectDomainName": "Default" });
+    relConfig(c.rel, {
+        "openstack:userName": "admin",
+        "openstack:userDomainName": "Default",
+        "openstack:password": c.stack.users.admin.password,
+        "openstack:tenantName": "admin",
+        "openstack:projectDomainName": "Default",
+    });
 
 export const CATALOGUE: BadInputCase[] = [
     // --- inputs (check) ---
     {
         name: "unknown input key",
-        input: "`regoin: \"Kna1\"` (typo)",
+        input: '`regoin: "Kna1"` (typo)',
         setup: (c) => ({ config: relConfig(c.rel), inputs: { regoin: "Kna1" } }),
         expectProperty: "regoin",
         expectMessage: /unknown input "regoin".*takes region, projectId/,
     },
     {
         name: "region with spaces",
-        input: "`region: \"Kna 1\"`",
+        input: '`region: "Kna 1"`',
         setup: (c) => ({ config: relConfig(c.rel), inputs: { region: "Kna 1" } }),
         expectProperty: "region",
         expectMessage: /region must be a region name such as "Kna1"/,
     },
     {
         name: "empty region",
-        input: "`region: \"\"`",
+        input: '`region: ""`',
         setup: (c) => ({ config: relConfig(c.rel), inputs: { region: "" } }),
         expectProperty: "region",
         expectMessage: /region must be a region name/,
@@ -118,28 +137,28 @@ export const CATALOGUE: BadInputCase[] = [
     },
     {
         name: "projectDomainName without projectName",
-        input: "`projectDomainName: \"testdom\"` alone",
+        input: '`projectDomainName: "testdom"` alone',
         setup: (c) => ({ config: relConfig(c.rel), inputs: { projectDomainName: "testdom" } }),
         expectProperty: "projectDomainName",
         expectMessage: /only qualifies projectName: set projectName too/,
     },
     {
         name: "empty project name",
-        input: "`projectName: \"\"`",
+        input: '`projectName: ""`',
         setup: (c) => ({ config: relConfig(c.rel), inputs: { projectName: "" } }),
         expectProperty: "projectName",
         expectMessage: /projectName must be a non-empty name/,
     },
     {
         name: "project id that is not an id",
-        input: "`projectId: \"proj a\"`",
+        input: '`projectId: "proj a"`',
         setup: (c) => ({ config: relConfig(c.rel), inputs: { projectId: "proj a" } }),
         expectProperty: "projectId",
         expectMessage: /projectId must be an OpenStack id .*openstack project show/,
     },
     {
         name: "user id that is not an id",
-        input: "`userId: \"alice smith\"`",
+        input: '`userId: "alice smith"`',
         setup: (c) => ({ config: relConfig(c.rel), inputs: { userId: "alice smith" } }),
         expectProperty: "userId",
         expectMessage: /userId must be an OpenStack id/,
@@ -153,35 +172,35 @@ export const CATALOGUE: BadInputCase[] = [
     },
     {
         name: "rotationTriggers not a map",
-        input: "`rotationTriggers: \"weekly\"`",
+        input: '`rotationTriggers: "weekly"`',
         setup: (c) => ({ config: relConfig(c.rel), inputs: { rotationTriggers: "weekly" } }),
         expectProperty: "rotationTriggers",
         expectMessage: /must be a map of strings/,
     },
     {
         name: "malformed adoptAccessKey",
-        input: "`adoptAccessKey: \"AK-!!\"`",
+        input: '`adoptAccessKey: "AK-!!"`',
         setup: (c) => ({ config: relConfig(c.rel), inputs: { adoptAccessKey: "AK-!!" } }),
         expectProperty: "adoptAccessKey",
         expectMessage: /adoptAccessKey must be an EC2 access key/,
     },
     {
         name: "authUrl input without /v3",
-        input: "`authUrl: \"http://127.0.0.1:5000\"`",
+        input: '`authUrl: "http://127.0.0.1:5000"`',
         setup: (c) => ({ config: relConfig(c.rel), inputs: { authUrl: "http://127.0.0.1:5000" } }),
         expectProperty: "authUrl",
         expectMessage: /does not end in \/v3: use the Keystone v3 endpoint, e\.g\. http:\/\/127\.0\.0\.1:5000\/v3/,
     },
     {
         name: "authUrl input with credentials in it",
-        input: "`authUrl: \"http://rel:pw@127.0.0.1:5000/v3\"`",
+        input: '`authUrl: "http://rel:pw@127.0.0.1:5000/v3"`',
         setup: (c) => ({ config: relConfig(c.rel), inputs: { authUrl: `http://${c.rel.name}:${REL_USER.password}@127.0.0.1:5000/v3` } }),
         expectProperty: "authUrl",
         expectMessage: /must not contain credentials/,
     },
     {
         name: "unknown clouds.yaml cloud as input",
-        input: "`cloud: \"nope\"` with a clouds.yaml that defines `mine`",
+        input: '`cloud: "nope"` with a clouds.yaml that defines `mine`',
         setup: (c) => ({
             config: relConfig(c.rel),
             files: cloudsYaml("clouds:\n  mine:\n    auth:\n      auth_url: http://127.0.0.1:5000/v3\n"),
@@ -244,7 +263,10 @@ export const CATALOGUE: BadInputCase[] = [
     {
         name: "application credential secret without id or name",
         input: "openstack:applicationCredentialSecret alone",
-        setup: (c) => ({ config: relConfig(c.rel, { "openstack:password": undefined, "openstack:applicationCredentialSecret": REL_USER.appCredSecret }), inputs: {} }),
+        setup: (c) => ({
+            config: relConfig(c.rel, { "openstack:password": undefined, "openstack:applicationCredentialSecret": REL_USER.appCredSecret }),
+            inputs: {},
+        }),
         expectProperty: "",
         expectMessage: /application-credential secret but no openstack:applicationCredentialId or openstack:applicationCredentialName/,
     },
@@ -272,7 +294,12 @@ export const CATALOGUE: BadInputCase[] = [
     {
         name: "unknown cloud name",
         input: "OS_CLOUD=nope, clouds.yaml defines `mine`",
-        setup: () => ({ config: {}, env: { OS_CLOUD: "nope" }, files: cloudsYaml("clouds:\n  mine:\n    auth:\n      auth_url: http://127.0.0.1:5000/v3\n"), inputs: {} }),
+        setup: () => ({
+            config: {},
+            env: { OS_CLOUD: "nope" },
+            files: cloudsYaml("clouds:\n  mine:\n    auth:\n      auth_url: http://127.0.0.1:5000/v3\n"),
+            inputs: {},
+        }),
         expectProperty: "",
         expectMessage: /OS_CLOUD selects cloud "nope", which .* does not define; defined clouds: mine/,
     },
@@ -289,7 +316,9 @@ export const CATALOGUE: BadInputCase[] = [
         setup: (c) => ({
             config: {},
             env: { OS_CLOUD: "mine" },
-            files: cloudsYaml(`clouds:\n  mine:\n    region_name: Kna1\n    auth:\n      username: ${c.rel.name}\n      user_domain_name: testdom\n      password: ${REL_USER.password}\n      project_name: proj-a\n      project_domain_name: testdom\n`),
+            files: cloudsYaml(
+                `clouds:\n  mine:\n    region_name: Kna1\n    auth:\n      username: ${c.rel.name}\n      user_domain_name: testdom\n      password: ${REL_USER.password}\n      project_name: proj-a\n      project_domain_name: testdom\n`,
+            ),
             inputs: {},
         }),
         expectProperty: "",
@@ -298,15 +327,16 @@ export const CATALOGUE: BadInputCase[] = [
     // --- found out by Keystone (create) ---
     {
         name: "unknown region",
-        input: "`region: \"Xyz1\"`",
+        input: '`region: "Xyz1"`',
         setup: (c) => ({ config: relConfig(c.rel), inputs: { region: "Xyz1" } }),
         expectMessage: /region "Xyz1" is not in the service catalog of .*; its regions are: Kna1, Sto2\. Set region to one of them/,
     },
     {
         name: "unknown project name",
-        input: "`projectName: \"no-such-project\"`",
+        input: '`projectName: "no-such-project"`',
         setup: (c) => ({ config: relConfig(c.rel), inputs: { projectName: "no-such-project" } }),
-        expectMessage: /projectName: user rel-\w+ has no role on project "no-such-project" \(or it does not exist\).*one of the user's projects: proj-a, proj-b/,
+        expectMessage:
+            /projectName: user rel-\w+ has no role on project "no-such-project" \(or it does not exist\).*one of the user's projects: proj-a, proj-b/,
     },
     {
         name: "unknown project id",
@@ -316,9 +346,10 @@ export const CATALOGUE: BadInputCase[] = [
     },
     {
         name: "project without a role",
-        input: "`projectName: \"proj-c\"` (nobody has a role there)",
+        input: '`projectName: "proj-c"` (nobody has a role there)',
         setup: (c) => ({ config: relConfig(c.rel), inputs: { projectName: "proj-c" } }),
-        expectMessage: /projectName: user rel-\w+ has no role on project "proj-c" .*so S3 would refuse any key for it; nothing was created.*openstack role add.*proj-a, proj-b/,
+        expectMessage:
+            /projectName: user rel-\w+ has no role on project "proj-c" .*so S3 would refuse any key for it; nothing was created.*openstack role add.*proj-a, proj-b/,
     },
     {
         name: "stack project name unknown",
@@ -352,28 +383,41 @@ export const CATALOGUE: BadInputCase[] = [
         name: "garbage token",
         input: "openstack:token = garbage, no password",
         setup: (c) => ({ config: relConfig(c.rel, { "openstack:password": undefined, "openstack:token": GARBAGE_TOKEN }), inputs: {} }),
-        expectMessage: /Keystone refused to authenticate the given token scoped to project proj-a \(domain testdom\): it has expired, was revoked.*openstack:token/,
+        expectMessage:
+            /Keystone refused to authenticate the given token scoped to project proj-a \(domain testdom\): it has expired, was revoked.*openstack:token/,
     },
     {
         name: "revoked token",
         input: "openstack:token = a token Keystone has revoked",
         setup: (c) => ({ config: relConfig(c.rel, { "openstack:password": undefined, "openstack:token": c.revokedToken }), inputs: {} }),
-        expectMessage: /Keystone refused to authenticate the given token scoped to project proj-a \(domain testdom\): it has expired, was revoked.*openstack:token/,
+        expectMessage:
+            /Keystone refused to authenticate the given token scoped to project proj-a \(domain testdom\): it has expired, was revoked.*openstack:token/,
     },
     {
         name: "application credential on a strict Keystone",
         input: "openstack:applicationCredentialId + Secret (Keystone refuses delegated tokens on OS-EC2)",
         setup: (c) => ({
-            config: relConfig(c.rel, { "openstack:userName": undefined, "openstack:password": undefined, "openstack:applicationCredentialId": c.rel.appCredId, "openstack:applicationCredentialSecret": REL_USER.appCredSecret }),
+            config: relConfig(c.rel, {
+                "openstack:userName": undefined,
+                "openstack:password": undefined,
+                "openstack:applicationCredentialId": c.rel.appCredId,
+                "openstack:applicationCredentialSecret": REL_USER.appCredSecret,
+            }),
             inputs: {},
         }),
-        expectMessage: /refuses application-credential tokens on the EC2 credential APIs.*Authenticate with a password instead \(openstack:userName \+ openstack:userDomainName \+ openstack:password/,
+        expectMessage:
+            /refuses application-credential tokens on the EC2 credential APIs.*Authenticate with a password instead \(openstack:userName \+ openstack:userDomainName \+ openstack:password/,
     },
     {
         name: "wrong application credential secret",
         input: "openstack:applicationCredentialSecret wrong",
         setup: (c) => ({
-            config: relConfig(c.rel, { "openstack:userName": undefined, "openstack:password": undefined, "openstack:applicationCredentialId": c.rel.appCredId, "openstack:applicationCredentialSecret": WRONG_AC_SECRET }),
+            config: relConfig(c.rel, {
+                "openstack:userName": undefined,
+                "openstack:password": undefined,
+                "openstack:applicationCredentialId": c.rel.appCredId,
+                "openstack:applicationCredentialSecret": WRONG_AC_SECRET,
+            }),
             inputs: {},
         }),
         expectMessage: /HTTP 401.*Keystone refused to authenticate application credential .*openstack:applicationCredentialSecret/,
@@ -389,7 +433,8 @@ export const CATALOGUE: BadInputCase[] = [
         input: "openstack:authUrl = http://... of a TLS-only port",
         // The default deadline (120 s): the TLS port is recognised at the first dropped request.
         setup: (c) => ({ config: relConfig(c.rel, { "openstack:authUrl": c.tlsAuthUrl.replace("https:", "http:") }), inputs: {} }),
-        expectMessage: /POST http:\/\/127\.0\.0\.1:5443\/v3\/auth\/tokens: this port speaks TLS.*Use an https:\/\/ URL \(1 attempt in \d+\.\d s\).*openstack:authUrl/,
+        expectMessage:
+            /POST http:\/\/127\.0\.0\.1:5443\/v3\/auth\/tokens: this port speaks TLS.*Use an https:\/\/ URL \(1 attempt in \d+\.\d s\).*openstack:authUrl/,
     },
     {
         name: "https where a plain-HTTP server answers the handshake",
@@ -402,7 +447,8 @@ export const CATALOGUE: BadInputCase[] = [
         name: "authUrl that is not Keystone",
         input: "openstack:authUrl = the S3 endpoint + /v3 (answers HTTP 400 with an HTML page)",
         setup: (c) => ({ config: relConfig(c.rel, { "openstack:authUrl": `${c.stack.regions.Sto2.s3_endpoint}/v3` }), inputs: {} }),
-        expectMessage: /POST http:\/\/127\.0\.0\.1:\d+\/v3\/auth\/tokens: unexpected response \(HTTP 400 with text\/html, not a Keystone error\)\. This URL does not look like a Keystone v3 endpoint.*e\.g\. https:\/\/kna1\.citycloud\.com:5000\/v3.*openstack:authUrl/,
+        expectMessage:
+            /POST http:\/\/127\.0\.0\.1:\d+\/v3\/auth\/tokens: unexpected response \(HTTP 400 with text\/html, not a Keystone error\)\. This URL does not look like a Keystone v3 endpoint.*e\.g\. https:\/\/kna1\.citycloud\.com:5000\/v3.*openstack:authUrl/,
         mustNotSay: /<html>|Bad Request/,
     },
     {
@@ -440,7 +486,7 @@ export const CATALOGUE: BadInputCase[] = [
     },
     {
         name: "clouds.yaml verify empty",
-        input: "clouds.yaml `verify: \"\"`",
+        input: 'clouds.yaml `verify: ""`',
         setup: (c) => ({ config: {}, env: { OS_CLOUD: "mine" }, files: relCloud(c, '    verify: ""\n'), inputs: {} }),
         expectProperty: "",
         expectMessage: /clouds\.mine\.verify "" must be true, false, or the path of a CA bundle file/,
@@ -468,16 +514,17 @@ export const CATALOGUE: BadInputCase[] = [
     },
     {
         name: "user name where the id belongs (admin)",
-        input: "as admin, `userId: \"bob\"`",
+        input: 'as admin, `userId: "bob"`',
         setup: (c) => ({ config: adminConfig(c), inputs: { userId: "bob", projectName: "proj-b" } }),
         expectMessage: /userId "bob" is a user name, not an id: set userId to "[0-9a-f]{32}"; nothing was created/,
         alsoWatch: ["admin", "bob"],
     },
     {
         name: "user name where the id belongs (member)",
-        input: "as a member, `userId: \"bob\"`",
+        input: 'as a member, `userId: "bob"`',
         setup: (c) => ({ config: relConfig(c.rel), inputs: { userId: "bob" } }),
-        expectMessage: /userId bob: managing another user's keys needs admin rights.*userId takes a user id, not a name \(openstack user show bob -f value -c id prints it\)/,
+        expectMessage:
+            /userId bob: managing another user's keys needs admin rights.*userId takes a user id, not a name \(openstack user show bob -f value -c id prints it\)/,
         alsoWatch: ["bob"],
     },
 ];

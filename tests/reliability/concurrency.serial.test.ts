@@ -54,7 +54,9 @@ test(`${N} keys created, refreshed and destroyed concurrently through one provid
     expect(new Set(ids).size).toBe(N);
     const live = new Map((await listKeys("alice")).map((k) => [k.access, k]));
     for (const st of states) {
-        expect(live.get(st.id)).toEqual(expect.objectContaining({ secret: st.outputs.secretAccessKey, user_id: s.users.alice.id, tenant_id: s.projects["proj-a"] }));
+        expect(live.get(st.id)).toEqual(
+            expect.objectContaining({ secret: st.outputs.secretAccessKey, user_id: s.users.alice.id, tenant_id: s.projects["proj-a"] }),
+        );
     }
 
     const refreshed = await all(names.map((name, i) => engine.refresh(name, states[i])));

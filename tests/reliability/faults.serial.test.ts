@@ -59,7 +59,9 @@ async function up(engine: EngineDriver, name: string): Promise<State> {
 /** The outputs describe the very key Keystone holds: same access, secret, user and project. */
 async function expectKeystoneHolds(outputs: Props): Promise<void> {
     const live = await getKey("alice", outputs.accessKeyId);
-    expect(live).toEqual(expect.objectContaining({ access: outputs.accessKeyId, secret: outputs.secretAccessKey, user_id: s.users.alice.id, tenant_id: s.projects["proj-a"] }));
+    expect(live).toEqual(
+        expect.objectContaining({ access: outputs.accessKeyId, secret: outputs.secretAccessKey, user_id: s.users.alice.id, tenant_id: s.projects["proj-a"] }),
+    );
     expect(outputs).toMatchObject({ userId: s.users.alice.id, projectId: s.projects["proj-a"] });
 }
 
@@ -209,14 +211,24 @@ describe("a create whose every answer is lost leaves no key behind", () => {
         const message = await failureOf(up(impatient, "orphan"));
         proxy.clearFaults();
         const command = message.match(/Delete it once Keystone answers: (openstack .*)$/)?.[1];
-        expect(command).toMatch(new RegExp(`^openstack --os-auth-url ${proxy.authUrl.replace(/\./g, "\\.")} ec2 credentials delete --user ${s.users.alice.id} [0-9a-f]{32}$`));
+        expect(command).toMatch(
+            new RegExp(`^openstack --os-auth-url ${proxy.authUrl.replace(/\./g, "\\.")} ec2 credentials delete --user ${s.users.alice.id} [0-9a-f]{32}$`),
+        );
         const access = command!.split(" ").pop()!;
         made.add(access);
         expect(message).toContain(`Keystone may have created access key ${access}, and deleting it failed too`);
         expect(await getKey("alice", access)).toBeDefined();
         // The command works as printed, with the user's own openstack CLI settings.
         const cfg = stackConfigFor("alice");
-        const env = { ...process.env, OS_USERNAME: cfg["openstack:userName"], OS_USER_DOMAIN_NAME: cfg["openstack:userDomainName"], OS_PASSWORD: cfg["openstack:password"], OS_PROJECT_NAME: cfg["openstack:tenantName"], OS_PROJECT_DOMAIN_NAME: cfg["openstack:projectDomainName"], OS_IDENTITY_API_VERSION: "3" };
+        const env = {
+            ...process.env,
+            OS_USERNAME: cfg["openstack:userName"],
+            OS_USER_DOMAIN_NAME: cfg["openstack:userDomainName"],
+            OS_PASSWORD: cfg["openstack:password"],
+            OS_PROJECT_NAME: cfg["openstack:tenantName"],
+            OS_PROJECT_DOMAIN_NAME: cfg["openstack:projectDomainName"],
+            OS_IDENTITY_API_VERSION: "3",
+        };
         const [cli, ...args] = command!.split(" ");
         await promisify(execFile)(cli, args, { env });
         expect(await getKey("alice", access)).toBeUndefined();
@@ -298,9 +310,17 @@ describe("tokens", () => {
         const auth = await fetch(`${s.auth_url}/auth/tokens`, {
             method: "POST",
             headers: { "content-type": "application/json" },
-            body: JSON.stringify({ auth: { identity: { methods: ["password"], password: { user: { id: admin.id, password: admin.password } } }, scope: { project: { id: s.projects.admin } } } }),
+            body: JSON.stringify({
+                auth: {
+                    identity: { methods: ["password"], password: { user: { id: admin.id, password: admin.password } } },
+                    scope: { project: { id: s.projects.admin } },
+                },
+            }),
         });
-        const res = await fetch(`${s.auth_url}/auth/tokens`, { method: "DELETE", headers: { "x-auth-token": auth.headers.get("x-subject-token")!, "x-subject-token": token } });
+        const res = await fetch(`${s.auth_url}/auth/tokens`, {
+            method: "DELETE",
+            headers: { "x-auth-token": auth.headers.get("x-subject-token")!, "x-subject-token": token },
+        });
         expect(res.status).toBe(204);
     }
 
@@ -331,7 +351,11 @@ describe("tokens", () => {
 describe("Keystone stopped and restarted mid-run", () => {
     const run = promisify(execFile);
     const script = (name: string) => path.join(REPO_ROOT, "scripts/stack", name);
-    const keystoneAnswers = () => fetch(s.auth_url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    const keystoneAnswers = () =>
+        fetch(s.auth_url, { signal: AbortSignal.timeout(2000) }).then(
+            (r) => r.ok,
+            () => false,
+        );
 
     // Other suites share this Keystone: bring it back whatever happened here.
     afterAll(async () => {

@@ -55,29 +55,50 @@ export async function relIdentity(suite: string): Promise<RelIdentity> {
     const name = `rel-${suite}`;
     const found = await must(() => keystone("admin", "GET", `/users?name=${name}&domain_id=${domainId}`), [200], "find user");
     const userId: string =
-        found.users[0]?.id ?? (await must(() => keystone("admin", "POST", "/users", { user: { name, domain_id: domainId, password: REL_USER.password } }), [201], "create user")).user.id;
+        found.users[0]?.id ??
+        (await must(() => keystone("admin", "POST", "/users", { user: { name, domain_id: domainId, password: REL_USER.password } }), [201], "create user")).user
+            .id;
     const member = (await must(() => keystone("admin", "GET", "/roles?name=member"), [200], "find role")).roles[0].id;
     for (const p of ["proj-a", "proj-b"] as const) {
         await must(() => keystone("admin", "PUT", `/projects/${s.projects[p]}/users/${userId}/roles/${member}`), [204], `grant ${p}`);
     }
     const token = await userToken(userId, s.projects["proj-a"]);
     const own = (method: string, p: string, body?: unknown) =>
-        fetch(`${s.auth_url}${p}`, { method, headers: { "content-type": "application/json", "x-auth-token": token }, body: body === undefined ? undefined : JSON.stringify(body) }).then(async (r) => ({ status: r.status, json: await r.json() }));
+        fetch(`${s.auth_url}${p}`, {
+            method,
+            headers: { "content-type": "application/json", "x-auth-token": token },
+            body: body === undefined ? undefined : JSON.stringify(body),
+        }).then(async (r) => ({ status: r.status, json: await r.json() }));
     const acs = await must(() => own("GET", `/users/${userId}/application_credentials?name=${REL_USER.appCredName}`), [200], "find app credential");
     const appCredId: string =
         acs.application_credentials[0]?.id ??
-        (await must(() => own("POST", `/users/${userId}/application_credentials`, { application_credential: { name: REL_USER.appCredName, secret: REL_USER.appCredSecret } }), [201], "create app credential"))
-            .application_credential.id;
+        (
+            await must(
+                () =>
+                    own("POST", `/users/${userId}/application_credentials`, {
+                        application_credential: { name: REL_USER.appCredName, secret: REL_USER.appCredSecret },
+                    }),
+                [201],
+                "create app credential",
+            )
+        ).application_credential.id;
     return { name, userId, appCredId };
 }
 
 /** A fresh project-scoped token of the suites' user (not the provider's). */
 export async function userToken(userId: string, projectId: string): Promise<string> {
-    const res = await retrying(() => fetch(`${stackInfo().auth_url}/auth/tokens`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ auth: { identity: { methods: ["password"], password: { user: { id: userId, password: REL_USER.password } } }, scope: { project: { id: projectId } } } }),
-    }));
+    const res = await retrying(() =>
+        fetch(`${stackInfo().auth_url}/auth/tokens`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({
+                auth: {
+                    identity: { methods: ["password"], password: { user: { id: userId, password: REL_USER.password } } },
+                    scope: { project: { id: projectId } },
+                },
+            }),
+        }),
+    );
     if (res.status !== 201) throw new Error(`fixture: token -> ${res.status}`);
     return res.headers.get("x-subject-token")!;
 }
@@ -89,7 +110,11 @@ export async function userToken(userId: string, projectId: string): Promise<stri
  */
 export function keyProjectInDatabase(access: string): string | undefined {
     const id = createHash("sha256").update(access).digest("hex");
-    return execFileSync("sqlite3", [path.join(STACK_DIR, "keystone.sqlite"), `SELECT project_id FROM credential WHERE id = '${id}'`], { encoding: "utf8" }).trim() || undefined;
+    return (
+        execFileSync("sqlite3", [path.join(STACK_DIR, "keystone.sqlite"), `SELECT project_id FROM credential WHERE id = '${id}'`], {
+            encoding: "utf8",
+        }).trim() || undefined
+    );
 }
 
 /** The real key list of any user, as the admin sees it. */
@@ -131,7 +156,11 @@ export function relConfig(rel: RelIdentity, overrides: Record<string, string | u
  * decide the outcome. Undefined values are dropped by spawn(), which unsets them.
  */
 export function cleanEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    const unset = Object.fromEntries(Object.keys(process.env).filter((k) => /^(OS_|S3_ACCESS_)/.test(k)).map((k) => [k, undefined]));
+    const unset = Object.fromEntries(
+        Object.keys(process.env)
+            .filter((k) => /^(OS_|S3_ACCESS_)/.test(k))
+            .map((k) => [k, undefined]),
+    );
     return { ...unset, HOME: home, ...extra };
 }
 
@@ -231,9 +260,7 @@ export class HostPool {
 export async function startPermissiveKeystone(): Promise<{ authUrl: string; stop(): Promise<void> }> {
     const main = path.join(STACK_DIR, "etc/keystone");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keystone-permissive-"));
-    const conf = fs
-        .readFileSync(path.join(main, "keystone.conf"), "utf8")
-        .replace(/^log_file = .*$/m, `log_file = ${path.join(dir, "keystone.log")}`);
+    const conf = fs.readFileSync(path.join(main, "keystone.conf"), "utf8").replace(/^log_file = .*$/m, `log_file = ${path.join(dir, "keystone.log")}`);
     fs.writeFileSync(path.join(dir, "keystone.conf"), `${conf}\n[auth]\nadditional_primary_auth_methods = application_credential\n`);
     const ini = fs
         .readFileSync(path.join(main, "uwsgi.ini"), "utf8")
@@ -253,7 +280,10 @@ export async function startPermissiveKeystone(): Promise<{ authUrl: string; stop
         fs.rmSync(dir, { recursive: true, force: true });
     };
     for (const started = Date.now(); Date.now() - started < 30_000; await new Promise((r) => setTimeout(r, 300))) {
-        const up = await fetch(authUrl, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+        const up = await fetch(authUrl, { signal: AbortSignal.timeout(2000) }).then(
+            (r) => r.ok,
+            () => false,
+        );
         if (up) return { authUrl, stop };
         if (proc.exitCode !== null) break;
     }

@@ -41,7 +41,11 @@ function requestLogWindow(): { read(): string } {
 }
 
 function expectNoSecret(what: string, text: string, secrets: string[]): void {
-    expect({ what, leaked: secrets.filter((s) => text.includes(s)), tokenLike: text.match(TOKEN_LIKE)?.[0] }).toEqual({ what, leaked: [], tokenLike: undefined });
+    expect({ what, leaked: secrets.filter((s) => text.includes(s)), tokenLike: text.match(TOKEN_LIKE)?.[0] }).toEqual({
+        what,
+        leaked: [],
+        tokenLike: undefined,
+    });
 }
 
 test("no message of the bad-input catalogue, no debug line and no request URL holds a secret", async () => {

@@ -40,7 +40,9 @@ test.each([
     const before = await accessKeys();
     const run = await hosts.up({ config: config(extra), inputs: {} });
     expect(run.created).toBeUndefined();
-    expect(run.error).toMatch(/POST https:\/\/127\.0\.0\.1:5443\/v3\/auth\/tokens: TLS verification failed \(.*certificate.*\)\. Trust the server's CA with openstack:cacertFile/);
+    expect(run.error).toMatch(
+        /POST https:\/\/127\.0\.0\.1:5443\/v3\/auth\/tokens: TLS verification failed \(.*certificate.*\)\. Trust the server's CA with openstack:cacertFile/,
+    );
     // Refused at the first attempt: a certificate does not get better by retrying.
     expect(run.error).toMatch(/\(1 attempt in/);
     expect(run.stderr).not.toMatch(/TLS certificate verification is disabled/);

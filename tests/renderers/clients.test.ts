@@ -50,7 +50,10 @@ async function expectEndpointScopedToS3(env: NodeJS.ProcessEnv, profileArgs: str
     expect(s3.error).toBe("");
     expect(s3.urls.length).toBeGreaterThan(0);
     for (const url of s3.urls) expect(new URL(url).origin).toBe(endpoint);
-    for (const [service, op] of [["sts", "get-caller-identity"], ["iam", "list-users"]]) {
+    for (const [service, op] of [
+        ["sts", "get-caller-identity"],
+        ["iam", "list-users"],
+    ]) {
         const t = await awsCallTrace(NEWER_AWS, [...profileArgs, service, op], env, secrets);
         expect(t.urls.length).toBeGreaterThan(0);
         for (const url of t.urls) {

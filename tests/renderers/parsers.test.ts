@@ -43,8 +43,7 @@ const expectedRclone = perRegion((r) => [
     ],
 ]);
 // The ini package turns "true"/"false" into booleans.
-const iniTyped = (o: Record<string, string>) =>
-    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === "true" ? true : v === "false" ? false : v]));
+const iniTyped = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === "true" ? true : v === "false" ? false : v]));
 const expectedS3cmd = (r: Expected) => ({
     access_key: r.ak,
     secret_key: r.sk,
@@ -184,20 +183,19 @@ describe("mc", () => {
 
     test("config.json matches the v10 schema with one alias per region", () => {
         const parsed = McConfigV10.parse(JSON.parse(configs.mcConfig));
-        expect(parsed.aliases).toEqual(
-            perRegion((r) => [[r.name, { url: r.endpoint, accessKey: r.ak, secretKey: r.sk, api: "S3v4", path: "on" }]]),
-        );
+        expect(parsed.aliases).toEqual(perRegion((r) => [[r.name, { url: r.endpoint, accessKey: r.ak, secretKey: r.sk, api: "S3v4", path: "on" }]]));
     });
 
     test("bash splits each alias command into the intended arguments", () => {
         // A stand-in `mc` prints its arguments NUL-separated, one command per line of output
-    // (env -i: no BASH_ENV or profile of this machine gets sourced).
+        // (env -i: no BASH_ENV or profile of this machine gets sourced).
         const script = `mc() { printf '%s\\0' "$@"; echo; }; . "$1"`;
         const out = run("env", ["-i", "bash", "-c", script, "_", file("mc-alias-commands.sh")]);
-        const argvs = out.trimEnd().split("\n").map((l) => l.split("\0").slice(0, -1));
-        expect(argvs).toEqual(
-            REGIONS.map((r) => ["alias", "set", r.name, r.endpoint, r.ak, r.sk, "--api", "S3v4", "--path", "on"]),
-        );
+        const argvs = out
+            .trimEnd()
+            .split("\n")
+            .map((l) => l.split("\0").slice(0, -1));
+        expect(argvs).toEqual(REGIONS.map((r) => ["alias", "set", r.name, r.endpoint, r.ak, r.sk, "--api", "S3v4", "--path", "on"]));
     });
 });
 
@@ -215,7 +213,12 @@ describe("dotenv", () => {
 
     test.each(REGIONS)("bash `set -a; . <dotenv>` exports exactly the intended variables of $name", (r) => {
         const out = run("env", ["-i", "bash", "-c", `set -a; . "$1"; env -0`, "_", file(`${r.name}.env`)]);
-        const vars = Object.fromEntries(out.split("\0").filter(Boolean).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+        const vars = Object.fromEntries(
+            out
+                .split("\0")
+                .filter(Boolean)
+                .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+        );
         expect(Object.fromEntries(Object.entries(vars).filter(([k]) => k.startsWith("AWS_")))).toEqual(expectedDotenv(r));
     });
 });

@@ -69,7 +69,27 @@ test("the error names the value, the region and the fix", () => {
 });
 
 const BAD: Record<keyof RegionAccess, unknown[]> = {
-    name: ["kna 1", "[kna1]", "kna1]", '"kna1"', "kna'1", "kna1\n[evil]", "kna1\r", "a=b", "a#b", "a;b", "a:b", "", "1kna", "k", "kna.1", "kna1\t", "x".repeat(64), undefined, 7],
+    name: [
+        "kna 1",
+        "[kna1]",
+        "kna1]",
+        '"kna1"',
+        "kna'1",
+        "kna1\n[evil]",
+        "kna1\r",
+        "a=b",
+        "a#b",
+        "a;b",
+        "a:b",
+        "",
+        "1kna",
+        "k",
+        "kna.1",
+        "kna1\t",
+        "x".repeat(64),
+        undefined,
+        7,
+    ],
     region: ["Kna 1", "Kna1\n", "", "[Kna1]", "Kna1=x", "Kna1#", '"Kna1"', "-Kna1", null],
     endpoint: [
         "not a url",

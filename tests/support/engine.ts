@@ -204,7 +204,9 @@ export const unwrapSecret = (v: any) => (v && typeof v === "object" && v[SECRET_
  * Mocks in which dynamic resources are handed to `register` with plain inputs; every other
  * resource (components, StackReferences) just echoes its inputs.
  */
-export function dynamicResourceMocks(register: (args: pulumi.runtime.MockResourceArgs, inputs: Props) => Promise<{ id: string; state: Props }>): pulumi.runtime.Mocks {
+export function dynamicResourceMocks(
+    register: (args: pulumi.runtime.MockResourceArgs, inputs: Props) => Promise<{ id: string; state: Props }>,
+): pulumi.runtime.Mocks {
     return {
         call: (args) => args.inputs,
         async newResource(args) {

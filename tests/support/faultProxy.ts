@@ -170,7 +170,14 @@ export class FaultProxy {
         for await (const c of req) chunks.push(c as Buffer);
         return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
             const up = http.request(
-                { host: this.upstream.hostname, port: this.upstream.port, method, path: req.url, headers: { ...req.headers, host: this.upstream.host }, agent: false },
+                {
+                    host: this.upstream.hostname,
+                    port: this.upstream.port,
+                    method,
+                    path: req.url,
+                    headers: { ...req.headers, host: this.upstream.host },
+                    agent: false,
+                },
                 (r) => {
                     const body: Buffer[] = [];
                     r.on("data", (c: Buffer) => body.push(c));

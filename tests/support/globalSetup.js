@@ -6,7 +6,11 @@ const { execFileSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
 
-const answers = (url) => fetch(url, { signal: AbortSignal.timeout(3000) }).then((r) => r.ok, () => false);
+const answers = (url) =>
+    fetch(url, { signal: AbortSignal.timeout(3000) }).then(
+        (r) => r.ok,
+        () => false,
+    );
 
 /** Kna1 is on RGW in stack.json (start.sh, when someone re-runs it, points it back at Swift). */
 function kna1OnRgw() {
@@ -21,7 +25,10 @@ function kna1OnRgw() {
 module.exports = async function globalSetup() {
     // Incremental (dist/.tsbuildinfo): about 2 s when nothing changed.
     const root = path.join(__dirname, "../..");
-    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.build.json")], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.build.json")], {
+        cwd: root,
+        stdio: ["ignore", "inherit", "inherit"],
+    });
     const script = (name) => path.join(__dirname, "../../scripts/stack", name);
     const run = (name) => execFileSync("bash", [script(name)], { stdio: ["ignore", "ignore", "inherit"] });
     const [keystone, swift, rgw] = await Promise.all([

@@ -83,7 +83,9 @@ export async function rebindKey(access: string, from: User, to: { user: User; pr
     if (!old) throw new Error("referee: rebind of a missing key");
     await deleteKey(from, access);
     const blob = JSON.stringify({ access, secret: old.secret, trust_id: null });
-    const r = await keystone("admin", "POST", "/credentials", { credential: { type: "ec2", user_id: s.users[to.user].id, project_id: s.projects[to.project], blob } });
+    const r = await keystone("admin", "POST", "/credentials", {
+        credential: { type: "ec2", user_id: s.users[to.user].id, project_id: s.projects[to.project], blob },
+    });
     if (r.status !== 201) throw new Error(`referee: rebind -> ${r.status} ${JSON.stringify(r.json)}`);
 }
 
@@ -95,7 +97,12 @@ export async function s3Status(region: "Kna1" | "Sto2", access: string, secret: 
 /** The same, with the S3 error code (e.g. InvalidAccessKeyId, SignatureDoesNotMatch) when refused. */
 export async function s3Answer(region: "Kna1" | "Sto2", access: string, secret: string): Promise<{ status: number; code?: string }> {
     const { S3Client, ListBucketsCommand } = await import("@aws-sdk/client-s3");
-    const client = new S3Client({ endpoint: stackInfo().regions[region].s3_endpoint, region, forcePathStyle: true, credentials: { accessKeyId: access, secretAccessKey: secret } });
+    const client = new S3Client({
+        endpoint: stackInfo().regions[region].s3_endpoint,
+        region,
+        forcePathStyle: true,
+        credentials: { accessKeyId: access, secretAccessKey: secret },
+    });
     try {
         await client.send(new ListBucketsCommand({}));
         return { status: 200 };

@@ -110,14 +110,19 @@ export async function s3cmdRoundTrip(configFile: string, bucket: string, ca?: st
     const log: string[] = [];
     const run = runner("s3cmd", ["-c", configFile, ...(ca ? ["--ca-certs", ca] : [])], clientEnv(), await secretsIn([configFile]), log);
     const b = `s3://${bucket}`;
-    return roundTrip("s3cmd", bucket, {
-        makeBucket: () => run(["mb", b]),
-        put: (src) => run(["put", src, `${b}/${OBJECT_KEY}`]),
-        listObjects: () => run(["ls", `${b}/`]),
-        listBuckets: () => run(["ls"]),
-        get: (dst) => readBack(run, ["get", "--force", `${b}/${OBJECT_KEY}`, dst], dst),
-        removeBucket: () => run(["rb", "--recursive", "--force", b]),
-    }, log);
+    return roundTrip(
+        "s3cmd",
+        bucket,
+        {
+            makeBucket: () => run(["mb", b]),
+            put: (src) => run(["put", src, `${b}/${OBJECT_KEY}`]),
+            listObjects: () => run(["ls", `${b}/`]),
+            listBuckets: () => run(["ls"]),
+            get: (dst) => readBack(run, ["get", "--force", `${b}/${OBJECT_KEY}`, dst], dst),
+            removeBucket: () => run(["rb", "--recursive", "--force", b]),
+        },
+        log,
+    );
 }
 
 /** rclone with only `--config <rendered rclone.conf>`. */
@@ -125,14 +130,19 @@ export async function rcloneRoundTrip(rcloneConf: string, remoteName: string, bu
     const log: string[] = [];
     const run = runner("rclone", ["--config", rcloneConf, ...(ca ? ["--ca-cert", ca] : [])], clientEnv(), await secretsIn([rcloneConf]), log);
     const b = `${remoteName}:${bucket}`;
-    return roundTrip("rclone", bucket, {
-        makeBucket: () => run(["mkdir", b]),
-        put: (src) => run(["copyto", src, `${b}/${OBJECT_KEY}`]),
-        listObjects: () => run(["lsf", b]),
-        listBuckets: () => run(["lsf", `${remoteName}:`]),
-        get: () => run(["cat", `${b}/${OBJECT_KEY}`]),
-        removeBucket: () => run(["purge", b]),
-    }, log);
+    return roundTrip(
+        "rclone",
+        bucket,
+        {
+            makeBucket: () => run(["mkdir", b]),
+            put: (src) => run(["copyto", src, `${b}/${OBJECT_KEY}`]),
+            listObjects: () => run(["lsf", b]),
+            listBuckets: () => run(["lsf", `${remoteName}:`]),
+            get: () => run(["cat", `${b}/${OBJECT_KEY}`]),
+            removeBucket: () => run(["purge", b]),
+        },
+        log,
+    );
 }
 
 /**
@@ -152,14 +162,19 @@ export async function awsCliRoundTrip(
     const env = clientEnv({ AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: credentialsFile });
     const run = runner(awsBin, [...cliArgs, ...(ca ? ["--ca-bundle", ca] : [])], env, await secretsIn([credentialsFile]), log);
     const b = `s3://${bucket}`;
-    return roundTrip("aws", bucket, {
-        makeBucket: () => run(["s3", "mb", b]),
-        put: (src) => run(["s3", "cp", src, `${b}/${OBJECT_KEY}`, "--only-show-errors"]),
-        listObjects: () => run(["s3", "ls", `${b}/`]),
-        listBuckets: () => run(["s3api", "list-buckets", "--query", "Buckets[].Name", "--output", "text"]),
-        get: () => run(["s3", "cp", `${b}/${OBJECT_KEY}`, "-"]),
-        removeBucket: () => run(["s3", "rb", b, "--force"]),
-    }, log);
+    return roundTrip(
+        "aws",
+        bucket,
+        {
+            makeBucket: () => run(["s3", "mb", b]),
+            put: (src) => run(["s3", "cp", src, `${b}/${OBJECT_KEY}`, "--only-show-errors"]),
+            listObjects: () => run(["s3", "ls", `${b}/`]),
+            listBuckets: () => run(["s3api", "list-buckets", "--query", "Buckets[].Name", "--output", "text"]),
+            get: () => run(["s3", "cp", `${b}/${OBJECT_KEY}`, "-"]),
+            removeBucket: () => run(["s3", "rb", b, "--force"]),
+        },
+        log,
+    );
 }
 
 // Loads the dotenv into os.environ, so keys and region come from it. boto3 1.26 predates
@@ -196,14 +211,19 @@ export async function boto3RoundTrip(dotenvFile: string, bucket: string, ca?: st
     const log: string[] = [];
     const run = runner(python, ["-c", BOTO3_SCRIPT, dotenvFile, ca ?? ""], clientEnv(), await secretsIn([dotenvFile]), log);
     const op = (name: string, ...rest: string[]) => run([name, bucket, OBJECT_KEY, ...rest]);
-    return roundTrip("boto3", bucket, {
-        makeBucket: () => op("mb"),
-        put: (src) => op("put", src),
-        listObjects: () => op("ls"),
-        listBuckets: () => op("buckets"),
-        get: () => op("get"),
-        removeBucket: () => op("rb"),
-    }, log);
+    return roundTrip(
+        "boto3",
+        bucket,
+        {
+            makeBucket: () => op("mb"),
+            put: (src) => op("put", src),
+            listObjects: () => op("ls"),
+            listBuckets: () => op("buckets"),
+            get: () => op("get"),
+            removeBucket: () => op("rb"),
+        },
+        log,
+    );
 }
 
 /** The JS SDK's way to trust a CA: its own https agent (it reads no CA bundle setting). */
@@ -248,26 +268,31 @@ export async function sdkV3RoundTrip(configFile: string, credentialsFile: string
             }
         };
         try {
-            return await roundTrip("sdk-v3", bucket, {
-                makeBucket: () => send("CreateBucket", s3.send(new CreateBucketCommand({ Bucket: bucket }))),
-                put: (src) => send("PutObject", s3.send(new PutObjectCommand({ Bucket: bucket, Key: OBJECT_KEY, Body: createReadStream(src) }))),
-                listObjects: async () => {
-                    const out = await send("ListObjectsV2", s3.send(new ListObjectsV2Command({ Bucket: bucket })));
-                    return (out.Contents ?? []).map((o) => o.Key).join("\n");
+            return await roundTrip(
+                "sdk-v3",
+                bucket,
+                {
+                    makeBucket: () => send("CreateBucket", s3.send(new CreateBucketCommand({ Bucket: bucket }))),
+                    put: (src) => send("PutObject", s3.send(new PutObjectCommand({ Bucket: bucket, Key: OBJECT_KEY, Body: createReadStream(src) }))),
+                    listObjects: async () => {
+                        const out = await send("ListObjectsV2", s3.send(new ListObjectsV2Command({ Bucket: bucket })));
+                        return (out.Contents ?? []).map((o) => o.Key).join("\n");
+                    },
+                    listBuckets: async () => {
+                        const out = await send("ListBuckets", s3.send(new ListBucketsCommand({})));
+                        return (out.Buckets ?? []).map((b) => b.Name).join("\n");
+                    },
+                    get: async () => {
+                        const out = await send("GetObject", s3.send(new GetObjectCommand({ Bucket: bucket, Key: OBJECT_KEY })));
+                        return (await out.Body?.transformToString()) ?? "";
+                    },
+                    removeBucket: async () => {
+                        await send("DeleteObject", s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: OBJECT_KEY })));
+                        await send("DeleteBucket", s3.send(new DeleteBucketCommand({ Bucket: bucket })));
+                    },
                 },
-                listBuckets: async () => {
-                    const out = await send("ListBuckets", s3.send(new ListBucketsCommand({})));
-                    return (out.Buckets ?? []).map((b) => b.Name).join("\n");
-                },
-                get: async () => {
-                    const out = await send("GetObject", s3.send(new GetObjectCommand({ Bucket: bucket, Key: OBJECT_KEY })));
-                    return (await out.Body?.transformToString()) ?? "";
-                },
-                removeBucket: async () => {
-                    await send("DeleteObject", s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: OBJECT_KEY })));
-                    await send("DeleteBucket", s3.send(new DeleteBucketCommand({ Bucket: bucket })));
-                },
-            }, log);
+                log,
+            );
         } finally {
             s3.destroy();
         }

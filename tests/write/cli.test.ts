@@ -46,7 +46,9 @@ describe("--dry-run", () => {
     test("shows each change as a diff with the secrets masked", () => {
         const creds = path.join(home, ".aws", "credentials");
         expect(result.stdout).toContain(`would update ${creds}: sections [kna1], [sto2]`);
-        expect(result.stdout).toContain(`--- ${creds}\n+++ ${creds}\n@@ -1,3 +1,11 @@\n [work]\n aws_access_key_id = AKIAWORK\n aws_secret_access_key = ********\n+\n+[kna1]\n+aws_access_key_id = AKIAWRITEKNA1\n+aws_secret_access_key = ********\n`);
+        expect(result.stdout).toContain(
+            `--- ${creds}\n+++ ${creds}\n@@ -1,3 +1,11 @@\n [work]\n aws_access_key_id = AKIAWORK\n aws_secret_access_key = ********\n+\n+[kna1]\n+aws_access_key_id = AKIAWRITEKNA1\n+aws_secret_access_key = ********\n`,
+        );
         expect(result.stdout).toContain(`would create ${path.join(home, ".s3cfg-kna1")}: s3cmd config for kna1\n--- /dev/null\n`);
         expect(result.stdout).toMatch(/^\+ {6}"secretKey": "\*{8}",$/m);
         expect(result.stdout).toContain("+AWS_SECRET_ACCESS_KEY=********\n");
@@ -61,7 +63,12 @@ describe("choosing what to write", () => {
         fs.writeFileSync(file, input);
         const result = await runCli(["--only", "rclone,dotenv", "--file", file], { home });
         expect(result.code).toBe(0);
-        expect(Object.keys(snapshot(home)).sort()).toEqual([".config/rclone/rclone.conf", ".config/s3-access/kna1.env", ".config/s3-access/sto2.env", "outputs.json"]);
+        expect(Object.keys(snapshot(home)).sort()).toEqual([
+            ".config/rclone/rclone.conf",
+            ".config/s3-access/kna1.env",
+            ".config/s3-access/sto2.env",
+            "outputs.json",
+        ]);
     });
 
     test("AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE and RCLONE_CONFIG move those files, as they do for the clients", async () => {
@@ -122,13 +129,38 @@ describe("bad input exits 2 with a message naming the fix, and writes nothing", 
         ["not JSON", [], `{"s3": {"awsConfig": ${FAKE_SECRETS[0]}`, /^s3-access-write: stdin is not valid JSON.*pulumi stack output --json --show-secrets/],
         ["empty input", [], "", /stdin is empty.*--file <path>/],
         ["a JSON array", [], "[1, 2]", /not a JSON object of stack outputs/],
-        ["no matching output", [], JSON.stringify({ bucket: "b", s3: { awsConfig: "x" } }), /no stack output is S3Access clientConfigs \(outputs: "bucket", "s3"; "s3" comes closest, but awsCredentials: Invalid input: expected string, received undefined; .*\): export them/],
-        ["ambiguous outputs", [], JSON.stringify({ prod: configs, dev: configs }), /several stack outputs are S3Access clientConfigs: "prod", "dev"; choose one with --output <name>/],
-        ["--output naming a missing key", ["--output", "s4"], input, /--output "s4": the stack has no such output; its outputs are "bucketName", "count", "s3"/],
+        [
+            "no matching output",
+            [],
+            JSON.stringify({ bucket: "b", s3: { awsConfig: "x" } }),
+            /no stack output is S3Access clientConfigs \(outputs: "bucket", "s3"; "s3" comes closest, but awsCredentials: Invalid input: expected string, received undefined; .*\): export them/,
+        ],
+        [
+            "ambiguous outputs",
+            [],
+            JSON.stringify({ prod: configs, dev: configs }),
+            /several stack outputs are S3Access clientConfigs: "prod", "dev"; choose one with --output <name>/,
+        ],
+        [
+            "--output naming a missing key",
+            ["--output", "s4"],
+            input,
+            /--output "s4": the stack has no such output; its outputs are "bucketName", "count", "s3"/,
+        ],
         ["--output naming an output of another shape", ["--output", "count"], input, /stack output "count" is not S3Access clientConfigs \(\(value\): .*\)/],
         ["a secret output hidden by pulumi", [], JSON.stringify({ s3: "[secret]" }), /stack outputs "s3" are hidden as "\[secret\]": add --show-secrets/],
-        ["secret values hidden by pulumi", [], stackOutputJson({ ...configs, dotenv: { kna1: "[secret]" } }), /stack output "s3" has values hidden as "\[secret\]": add --show-secrets/],
-        ["a name that would escape the home", [], stackOutputJson({ ...configs, s3cmdConfigs: { "../../evil": "[default]\n" } }), /"s3" comes closest, but s3cmdConfigs\["\.\.\/\.\.\/evil"\]: not a usable name/],
+        [
+            "secret values hidden by pulumi",
+            [],
+            stackOutputJson({ ...configs, dotenv: { kna1: "[secret]" } }),
+            /stack output "s3" has values hidden as "\[secret\]": add --show-secrets/,
+        ],
+        [
+            "a name that would escape the home",
+            [],
+            stackOutputJson({ ...configs, s3cmdConfigs: { "../../evil": "[default]\n" } }),
+            /"s3" comes closest, but s3cmdConfigs\["\.\.\/\.\.\/evil"\]: not a usable name/,
+        ],
         ["an unknown client in --only", ["--only", "aws,s4cmd"], input, /--only "aws,s4cmd": give a comma-separated list of aws, s3cmd, mc, rclone, dotenv/],
         ["an unknown flag", ["--force"], input, /Unknown option '--force'.*--help/],
         ["a --file that does not exist", ["--file", "/nonexistent/outputs.json"], "", /--file \/nonexistent\/outputs.json: cannot read it \(ENOENT\)/],
@@ -146,7 +178,12 @@ describe("bad input exits 2 with a message naming the fix, and writes nothing", 
     });
 
     test.each([
-        ["an encrypted rclone.conf", ".config/rclone/rclone.conf", "# Encrypted rclone configuration File\n\nRCLONE_ENCRYPT_V0:\nabc\n", /is an encrypted rclone config/],
+        [
+            "an encrypted rclone.conf",
+            ".config/rclone/rclone.conf",
+            "# Encrypted rclone configuration File\n\nRCLONE_ENCRYPT_V0:\nabc\n",
+            /is an encrypted rclone config/,
+        ],
         ["an mc config.json that is not JSON", ".mc/config.json", "{ not json", /config.json is not valid JSON: fix or move it, or leave mc out with --only/],
         ["an old mc config version", ".mc/config.json", '{"version": "9", "hosts": {}}', /is mc config version "9", not "10": run mc once to migrate it/],
     ])("%s is refused before any file is written", async (_, rel, content, message) => {

@@ -92,4 +92,7 @@ export function snapshot(dir: string): Record<string, string> {
 export const modeOf = (file: string): number => fs.statSync(file).mode & 0o777;
 
 export const backupsOf = (file: string): string[] =>
-    fs.readdirSync(path.dirname(file)).filter((n) => n.startsWith(`${path.basename(file)}.bak-`)).map((n) => path.join(path.dirname(file), n));
+    fs
+        .readdirSync(path.dirname(file))
+        .filter((n) => n.startsWith(`${path.basename(file)}.bak-`))
+        .map((n) => path.join(path.dirname(file), n));

@@ -12,9 +12,7 @@ test("no file, or an empty one, gets the rendered text verbatim", () => {
 
 test("CRLF files keep CRLF, also in our replaced and appended sections", () => {
     const existing = "[a]\r\nx = 1\r\n\r\n[kna1]\r\nkey = old\r\n\r\n; about b\r\n[b]\r\ny = 2\r\n";
-    expect(merge(existing)).toBe(
-        "[a]\r\nx = 1\r\n\r\n[kna1]\r\nkey = new\r\nsecret = s1\r\n\r\n; about b\r\n[b]\r\ny = 2\r\n\r\n[sto2]\r\nkey = new2\r\n",
-    );
+    expect(merge(existing)).toBe("[a]\r\nx = 1\r\n\r\n[kna1]\r\nkey = new\r\nsecret = s1\r\n\r\n; about b\r\n[b]\r\ny = 2\r\n\r\n[sto2]\r\nkey = new2\r\n");
 });
 
 test("a repeated section of ours keeps only its first place; spacing inside the brackets does not hide it", () => {

@@ -18,10 +18,11 @@ const CREDENTIALS_HEAD = "[default]\naws_access_key_id = AKIAUSER\naws_secret_ac
 const CREDENTIALS_STALE_STO2 = "[sto2]\naws_access_key_id = OLDKEY\naws_secret_access_key = OldSecret222\n";
 const CREDENTIALS_TAIL = "# the next one is for CI\n[ci]\naws_access_key_id = AKIACI\naws_secret_access_key = CiSecret333";
 
-const RCLONE = "[gdrive]\ntype = drive\nscope = drive\ntoken = {\"access_token\":\"ya29.user\"}\n\n# nas\n[nas]\ntype = sftp\nhost = nas.local\n";
+const RCLONE = '[gdrive]\ntype = drive\nscope = drive\ntoken = {"access_token":"ya29.user"}\n\n# nas\n[nas]\ntype = sftp\nhost = nas.local\n';
 
 // mc writes tabs; the user's other alias and an unknown key must survive.
-const MC = '{\n\t"version": "10",\n\t"aliases": {\n\t\t"play": {\n\t\t\t"url": "https://play.min.io",\n\t\t\t"accessKey": "Q3AM",\n\t\t\t"secretKey": "zuf+tfte",\n\t\t\t"api": "S3v4",\n\t\t\t"path": "auto"\n\t\t}\n\t},\n\t"extra": {"keep": true}\n}\n';
+const MC =
+    '{\n\t"version": "10",\n\t"aliases": {\n\t\t"play": {\n\t\t\t"url": "https://play.min.io",\n\t\t\t"accessKey": "Q3AM",\n\t\t\t"secretKey": "zuf+tfte",\n\t\t\t"api": "S3v4",\n\t\t\t"path": "auto"\n\t\t}\n\t},\n\t"extra": {"keep": true}\n}\n';
 
 let home: string;
 const at = (...p: string[]) => path.join(home, ...p);
@@ -59,11 +60,7 @@ test("aws config: our stale section is replaced in place, the rest is byte for b
 
 test("aws credentials: the user's profiles and the comment before [ci] survive, even without a final newline", () => {
     const expected =
-        CREDENTIALS_HEAD +
-        renderedBlock(configs.awsCredentials, "sto2") +
-        CREDENTIALS_TAIL +
-        "\n\n" +
-        renderedBlock(configs.awsCredentials, "kna1");
+        CREDENTIALS_HEAD + renderedBlock(configs.awsCredentials, "sto2") + CREDENTIALS_TAIL + "\n\n" + renderedBlock(configs.awsCredentials, "kna1");
     expect(fs.readFileSync(at(".aws", "credentials"), "utf8")).toBe(expected);
 });
 

@@ -18,7 +18,11 @@ export async function projectsWithRole(session: KeystoneSession): Promise<Projec
 /** Domain name of a domain id, or undefined when the token may not read it. */
 export async function domainName(session: KeystoneSession, domainId: string): Promise<string | undefined> {
     try {
-        const res = await session.request({ method: "GET", path: `/domains/${encodeURIComponent(domainId)}` }, [200], z.object({ domain: z.object({ name: z.string() }) }));
+        const res = await session.request(
+            { method: "GET", path: `/domains/${encodeURIComponent(domainId)}` },
+            [200],
+            z.object({ domain: z.object({ name: z.string() }) }),
+        );
         return res.body.domain.name;
     } catch (err) {
         if (err instanceof KeystoneError && (err.status === 403 || err.status === 404)) return undefined;
@@ -28,7 +32,11 @@ export async function domainName(session: KeystoneSession, domainId: string): Pr
 
 /** GET /v3/domains?name=: ids of the domains of that name (admin rights; none is an empty list). */
 export async function domainIdsNamed(session: KeystoneSession, name: string): Promise<string[]> {
-    const res = await session.request({ method: "GET", path: `/domains?name=${encodeURIComponent(name)}` }, [200], z.object({ domains: z.array(z.object({ id: z.string() })) }));
+    const res = await session.request(
+        { method: "GET", path: `/domains?name=${encodeURIComponent(name)}` },
+        [200],
+        z.object({ domains: z.array(z.object({ id: z.string() })) }),
+    );
     return res.body.domains.map((d) => d.id);
 }
 
@@ -45,13 +53,21 @@ export async function userExists(session: KeystoneSession, userId: string): Prom
 
 /** GET /v3/users?name=: ids of the users of that name, every domain (admin rights). */
 export async function userIdsNamed(session: KeystoneSession, name: string): Promise<string[]> {
-    const res = await session.request({ method: "GET", path: `/users?name=${encodeURIComponent(name)}` }, [200], z.object({ users: z.array(z.object({ id: z.string() })) }));
+    const res = await session.request(
+        { method: "GET", path: `/users?name=${encodeURIComponent(name)}` },
+        [200],
+        z.object({ users: z.array(z.object({ id: z.string() })) }),
+    );
     return res.body.users.map((u) => u.id);
 }
 
 /** GET /v3/projects?name=: every domain's projects of that name (needs rights to list projects). */
 export async function projectsNamed(session: KeystoneSession, name: string): Promise<Project[]> {
-    const res = await session.request({ method: "GET", path: `/projects?name=${encodeURIComponent(name)}` }, [200], z.object({ projects: z.array(projectSchema) }));
+    const res = await session.request(
+        { method: "GET", path: `/projects?name=${encodeURIComponent(name)}` },
+        [200],
+        z.object({ projects: z.array(projectSchema) }),
+    );
     return res.body.projects;
 }
 

@@ -22,10 +22,7 @@ export type Identity =
 
 /** The project a token is scoped to. Application credentials carry their own scope. */
 export type Scope =
-    | { projectId: string }
-    | { projectName: string; projectDomainId?: string; projectDomainName?: string }
-    | { domainId: string }
-    | { domainName: string };
+    { projectId: string } | { projectName: string; projectDomainId?: string; projectDomainName?: string } | { domainId: string } | { domainName: string };
 
 type UserRef = { userId?: string; userName?: string; userDomainId?: string; userDomainName?: string };
 

@@ -27,7 +27,12 @@ function cloudsEnv(clouds: string, secure?: string, vars: Record<string, string>
 }
 
 const envPassword = { OS_USERNAME: "env-user", OS_USER_DOMAIN_NAME: "env-dom", OS_PASSWORD: "pw-env-0001", OS_AUTH_URL: "https://env.example:5000/v3" };
-const stackPassword = { "openstack:userName": "stack-user", "openstack:userDomainName": "stack-dom", "openstack:password": "pw-stack-0001", "openstack:authUrl": "https://stack.example:5000/v3" };
+const stackPassword = {
+    "openstack:userName": "stack-user",
+    "openstack:userDomainName": "stack-dom",
+    "openstack:password": "pw-stack-0001",
+    "openstack:authUrl": "https://stack.example:5000/v3",
+};
 
 describe("key-by-key settings: every source, and who wins", () => {
     // Each row: the sources that set the key (highest first, from `from` down); the highest must win.
@@ -42,7 +47,12 @@ describe("key-by-key settings: every source, and who wins", () => {
         const cloud: string[] = ["clouds:", "  c1:", "    auth:", "      auth_url: https://clouds.example:5000/v3"];
         delete vars.OS_AUTH_URL;
         for (const s of present) {
-            const v = { authUrl: `https://${s}.example:5000/v3`, region: `Region-${s}`, cacertFile: s === "resource" ? "" : ca(s), insecure: s === ORDER.find((o) => present.includes(o)) ? "false" : "true" }[key];
+            const v = {
+                authUrl: `https://${s}.example:5000/v3`,
+                region: `Region-${s}`,
+                cacertFile: s === "resource" ? "" : ca(s),
+                insecure: s === ORDER.find((o) => present.includes(o)) ? "false" : "true",
+            }[key];
             if (s === "resource") (resource as Record<string, string>)[key] = v;
             if (s === "stack") config[`openstack:${key}`] = v;
             if (s === "env") vars[{ authUrl: "OS_AUTH_URL", region: "OS_REGION_NAME", cacertFile: "OS_CACERT", insecure: "OS_INSECURE" }[key]] = v;
@@ -113,20 +123,35 @@ describe("key-by-key settings: every source, and who wins", () => {
 describe("the identity comes whole from the first source holding a secret", () => {
     test("stack config has a password: the env's user, domain and project are not mixed in", () => {
         const r = resolveAuth({}, stack(stackPassword), envOf({ ...envPassword, OS_PROJECT_NAME: "env-proj", OS_USER_ID: "env-uid" }));
-        expect(r.identity).toEqual({ kind: "password", password: "pw-stack-0001", userId: undefined, userName: "stack-user", userDomainId: undefined, userDomainName: "stack-dom" });
+        expect(r.identity).toEqual({
+            kind: "password",
+            password: "pw-stack-0001",
+            userId: undefined,
+            userName: "stack-user",
+            userDomainId: undefined,
+            userDomainName: "stack-dom",
+        });
         expect(r.scope).toBeUndefined();
         expect(r.identitySource).toBe("stack config (openstack:*)");
     });
 
     test("stack config has a user but no secret: the env's whole identity is used, the stack's user ignored", () => {
-        const r = resolveAuth({}, stack({ "openstack:userName": "stack-user", "openstack:tenantName": "stack-proj" }), envOf({ ...envPassword, OS_PROJECT_ID: "env-pid" }));
+        const r = resolveAuth(
+            {},
+            stack({ "openstack:userName": "stack-user", "openstack:tenantName": "stack-proj" }),
+            envOf({ ...envPassword, OS_PROJECT_ID: "env-pid" }),
+        );
         expect(r.identity).toMatchObject({ kind: "password", userName: "env-user", userDomainName: "env-dom", password: "pw-env-0001" });
         expect(r.scope).toEqual({ projectId: "env-pid" });
         expect(r.identitySource).toBe("environment (OS_*)");
     });
 
     test("the clouds.yaml cloud named by the resource ranks above stack config and env", () => {
-        const env = cloudsEnv("clouds:\n  mine:\n    auth:\n      auth_url: https://c.example:5000/v3\n      username: cloud-user\n      password: pw-cloud-0001\n      project_id: cloud-pid\n", undefined, envPassword);
+        const env = cloudsEnv(
+            "clouds:\n  mine:\n    auth:\n      auth_url: https://c.example:5000/v3\n      username: cloud-user\n      password: pw-cloud-0001\n      project_id: cloud-pid\n",
+            undefined,
+            envPassword,
+        );
         const r = resolveAuth({ cloud: "mine" }, stack(stackPassword), env);
         expect(r.identity).toMatchObject({ userName: "cloud-user", password: "pw-cloud-0001" });
         expect(r.scope).toEqual({ projectId: "cloud-pid" });
@@ -134,7 +159,12 @@ describe("the identity comes whole from the first source holding a secret", () =
     });
 
     test("within a source: token over application credential over password", () => {
-        const all = { ...stackPassword, "openstack:applicationCredentialId": "acid", "openstack:applicationCredentialSecret": "acsecret-0001", "openstack:token": "tok-0000001" };
+        const all = {
+            ...stackPassword,
+            "openstack:applicationCredentialId": "acid",
+            "openstack:applicationCredentialSecret": "acsecret-0001",
+            "openstack:token": "tok-0000001",
+        };
         expect(resolveAuth({}, stack(all), envOf()).identity.kind).toBe("token");
         const { "openstack:token": _t, ...noToken } = all;
         const r = resolveAuth({}, stack({ ...noToken, "openstack:tenantId": "pid" }), envOf());
@@ -143,10 +173,18 @@ describe("the identity comes whole from the first source holding a secret", () =
     });
 
     test("domainName / domainId are the fallback for both user and project domains", () => {
-        const r = resolveAuth({}, undefined, envOf({ OS_AUTH_URL: "https://k:5000/v3", OS_USERNAME: "u", OS_PASSWORD: "pw-0000001", OS_PROJECT_NAME: "p", OS_DOMAIN_NAME: "dom" }));
+        const r = resolveAuth(
+            {},
+            undefined,
+            envOf({ OS_AUTH_URL: "https://k:5000/v3", OS_USERNAME: "u", OS_PASSWORD: "pw-0000001", OS_PROJECT_NAME: "p", OS_DOMAIN_NAME: "dom" }),
+        );
         expect(r.identity).toMatchObject({ userDomainName: "dom" });
         expect(r.scope).toEqual({ projectName: "p", projectDomainId: undefined, projectDomainName: "dom" });
-        const explicit = resolveAuth({}, undefined, envOf({ OS_AUTH_URL: "https://k:5000/v3", OS_USERNAME: "u", OS_PASSWORD: "pw-0000001", OS_USER_DOMAIN_ID: "ud", OS_DOMAIN_ID: "d" }));
+        const explicit = resolveAuth(
+            {},
+            undefined,
+            envOf({ OS_AUTH_URL: "https://k:5000/v3", OS_USERNAME: "u", OS_PASSWORD: "pw-0000001", OS_USER_DOMAIN_ID: "ud", OS_DOMAIN_ID: "d" }),
+        );
         expect(explicit.identity).toMatchObject({ userDomainId: "ud" });
     });
 
@@ -157,12 +195,20 @@ describe("the identity comes whole from the first source holding a secret", () =
 });
 
 describe("clouds.yaml + secure.yaml", () => {
-    const clouds = "clouds:\n  c1:\n    region_name: Kna1\n    auth:\n      auth_url: https://c.example:5000/v3/\n      username: alice\n      user_domain_name: testdom\n      project_name: proj-a\n      project_domain_name: testdom\n";
+    const clouds =
+        "clouds:\n  c1:\n    region_name: Kna1\n    auth:\n      auth_url: https://c.example:5000/v3/\n      username: alice\n      user_domain_name: testdom\n      project_name: proj-a\n      project_domain_name: testdom\n";
 
     test("secure.yaml's entry is merged over the cloud: password from secure.yaml, the rest from clouds.yaml", () => {
         const env = cloudsEnv(clouds, "clouds:\n  c1:\n    auth:\n      password: pw-secure-0001\n", { OS_CLOUD: "c1" });
         const r = resolveAuth({}, undefined, env);
-        expect(r.identity).toEqual({ kind: "password", password: "pw-secure-0001", userId: undefined, userName: "alice", userDomainId: undefined, userDomainName: "testdom" });
+        expect(r.identity).toEqual({
+            kind: "password",
+            password: "pw-secure-0001",
+            userId: undefined,
+            userName: "alice",
+            userDomainId: undefined,
+            userDomainName: "testdom",
+        });
         expect(r.scope).toEqual({ projectName: "proj-a", projectDomainId: undefined, projectDomainName: "testdom" });
         expect(r.region).toBe("Kna1");
         expect(r.authUrl).toBe("https://c.example:5000/v3"); // trailing slash normalized
@@ -170,20 +216,33 @@ describe("clouds.yaml + secure.yaml", () => {
     });
 
     test("secure.yaml overrides a key clouds.yaml also has", () => {
-        const env = cloudsEnv(clouds.replace("username: alice", "username: alice\n      password: pw-old-00001"), "clouds:\n  c1:\n    auth:\n      password: pw-new-00001\n    region_name: Sto2\n", { OS_CLOUD: "c1" });
+        const env = cloudsEnv(
+            clouds.replace("username: alice", "username: alice\n      password: pw-old-00001"),
+            "clouds:\n  c1:\n    auth:\n      password: pw-new-00001\n    region_name: Sto2\n",
+            { OS_CLOUD: "c1" },
+        );
         const r = resolveAuth({}, undefined, env);
         expect(r.identity).toMatchObject({ password: "pw-new-00001", userName: "alice" });
         expect(r.region).toBe("Sto2");
     });
 
     test("selected by openstack:cloud, which beats OS_CLOUD", () => {
-        const env = cloudsEnv(clouds.replace("username: alice", "username: alice\n      password: pw-c1-000001") + "  c2:\n    auth:\n      auth_url: https://c2.example:5000/v3\n      username: bob\n      password: pw-c2-000001\n", undefined, { OS_CLOUD: "c2" });
+        const env = cloudsEnv(
+            clouds.replace("username: alice", "username: alice\n      password: pw-c1-000001") +
+                "  c2:\n    auth:\n      auth_url: https://c2.example:5000/v3\n      username: bob\n      password: pw-c2-000001\n",
+            undefined,
+            { OS_CLOUD: "c2" },
+        );
         expect(resolveAuth({}, stack({ "openstack:cloud": "c1" }), env).identity).toMatchObject({ userName: "alice" });
         expect(resolveAuth({}, undefined, env).identity).toMatchObject({ userName: "bob" });
     });
 
     test("legacy tenant_name / tenant_id and a numeric value are read", () => {
-        const env = cloudsEnv("clouds:\n  c1:\n    auth:\n      auth_url: https://c.example:5000/v3\n      user_id: 12345\n      password: pw-c1-000001\n      tenant_id: legacy-pid\n", undefined, { OS_CLOUD: "c1" });
+        const env = cloudsEnv(
+            "clouds:\n  c1:\n    auth:\n      auth_url: https://c.example:5000/v3\n      user_id: 12345\n      password: pw-c1-000001\n      tenant_id: legacy-pid\n",
+            undefined,
+            { OS_CLOUD: "c1" },
+        );
         const r = resolveAuth({}, undefined, env);
         expect(r.identity).toMatchObject({ userId: "12345" });
         expect(r.scope).toEqual({ projectId: "legacy-pid" });
@@ -191,7 +250,9 @@ describe("clouds.yaml + secure.yaml", () => {
 
     test("an unknown cloud lists the defined ones; by the resource input it is blamed on `cloud`", () => {
         const env = cloudsEnv(clouds, undefined, { OS_CLOUD: "nope" });
-        expect(() => resolveAuth({}, undefined, env)).toThrow(`OS_CLOUD selects cloud "nope", which ${env.OS_CLIENT_CONFIG_FILE} does not define; defined clouds: c1`);
+        expect(() => resolveAuth({}, undefined, env)).toThrow(
+            `OS_CLOUD selects cloud "nope", which ${env.OS_CLIENT_CONFIG_FILE} does not define; defined clouds: c1`,
+        );
         const err = (() => {
             try {
                 resolveAuth({ cloud: "nope" }, undefined, env);
@@ -205,7 +266,9 @@ describe("clouds.yaml + secure.yaml", () => {
     });
 
     test("no clouds.yaml anywhere: says where it looked", () => {
-        expect(() => resolveAuth({}, stack({ "openstack:cloud": "c1" }), envOf())).toThrow(/openstack:cloud selects cloud "c1", but no clouds.yaml was found \(looked at OS_CLIENT_CONFIG_FILE/);
+        expect(() => resolveAuth({}, stack({ "openstack:cloud": "c1" }), envOf())).toThrow(
+            /openstack:cloud selects cloud "c1", but no clouds.yaml was found \(looked at OS_CLIENT_CONFIG_FILE/,
+        );
     });
 
     test("invalid YAML and a file without clouds: are explained", () => {
@@ -214,7 +277,10 @@ describe("clouds.yaml + secure.yaml", () => {
     });
 
     describe("verify:", () => {
-        const withVerify = (v: string, extra = "") => cloudsEnv(`${clouds.replace("username: alice", "username: alice\n      password: pw-verify-001")}    verify: ${v}\n${extra}`, undefined, { OS_CLOUD: "c1" });
+        const withVerify = (v: string, extra = "") =>
+            cloudsEnv(`${clouds.replace("username: alice", "username: alice\n      password: pw-verify-001")}    verify: ${v}\n${extra}`, undefined, {
+                OS_CLOUD: "c1",
+            });
 
         test.each([
             ["true", false],
@@ -233,7 +299,9 @@ describe("clouds.yaml + secure.yaml", () => {
             const ca = file("my-ca.pem", "PEM-FROM-VERIFY");
             const r = resolveAuth({}, undefined, withVerify(ca));
             expect(r.tls).toEqual({ ca: "PEM-FROM-VERIFY", insecure: false });
-            expect(() => resolveAuth({}, undefined, withVerify(path.join(dir, "missing.pem")))).toThrow(/^clouds\.c1\.verify ".*missing\.pem" cannot be read \(ENOENT\)/);
+            expect(() => resolveAuth({}, undefined, withVerify(path.join(dir, "missing.pem")))).toThrow(
+                /^clouds\.c1\.verify ".*missing\.pem" cannot be read \(ENOENT\)/,
+            );
         });
 
         test("an explicit cacert wins over a CA path in verify", () => {
@@ -245,7 +313,9 @@ describe("clouds.yaml + secure.yaml", () => {
 
         test.each(["maybe", "2"])("verify: %s is an error naming the file and key, never insecure", (v) => {
             const env = withVerify(v);
-            expect(() => resolveAuth({}, undefined, env)).toThrow(`clouds.yaml ${env.OS_CLIENT_CONFIG_FILE}: clouds.c1.verify ${JSON.stringify(v === "2" ? 2 : v)} must be true, false, or the path of a CA bundle file`);
+            expect(() => resolveAuth({}, undefined, env)).toThrow(
+                `clouds.yaml ${env.OS_CLIENT_CONFIG_FILE}: clouds.c1.verify ${JSON.stringify(v === "2" ? 2 : v)} must be true, false, or the path of a CA bundle file`,
+            );
         });
 
         test("a bad verify in secure.yaml names secure.yaml", () => {
@@ -257,17 +327,67 @@ describe("clouds.yaml + secure.yaml", () => {
 
 describe("errors name the key as the source spells it", () => {
     test.each<[string, Record<string, string> | undefined, Record<string, string>, string | RegExp]>([
-        ["password, no user (stack)", { "openstack:password": "pw-x-000001", "openstack:authUrl": "https://k:5000/v3" }, {}, "stack config (openstack:*) has a password but no user: set openstack:userName (with openstack:userDomainName) or openstack:userId"],
-        ["password, no user (env)", undefined, { OS_PASSWORD: "pw-x-000001", OS_AUTH_URL: "https://k:5000/v3" }, "environment (OS_*) has a password but no user: set OS_USERNAME (with OS_USER_DOMAIN_NAME) or OS_USER_ID"],
-        ["app cred secret without id or name (env)", undefined, { OS_APPLICATION_CREDENTIAL_SECRET: "acs-x-00001", OS_AUTH_URL: "https://k:5000/v3" }, "environment (OS_*) has an application-credential secret but no OS_APPLICATION_CREDENTIAL_ID or OS_APPLICATION_CREDENTIAL_NAME"],
-        ["app cred by name without owner (stack)", { "openstack:applicationCredentialName": "n", "openstack:applicationCredentialSecret": "acs-x-00001", "openstack:authUrl": "https://k:5000/v3" }, {}, "stack config (openstack:*): an application credential given by name (openstack:applicationCredentialName) also needs its owner, openstack:userName (+ openstack:userDomainName) or openstack:userId"],
-        ["no authUrl (env identity)", undefined, { OS_USERNAME: "u", OS_PASSWORD: "pw-x-000001" }, "No Keystone URL: set OS_AUTH_URL (or openstack:authUrl, the resource's authUrl input)"],
-        ["no authUrl (stack identity)", { "openstack:userName": "u", "openstack:password": "pw-x-000001" }, {}, "No Keystone URL: set openstack:authUrl (or OS_AUTH_URL, the resource's authUrl input)"],
-        ["authUrl without /v3 (env)", undefined, { ...envPassword, OS_AUTH_URL: "https://k.example:5000" }, 'OS_AUTH_URL "https://k.example:5000" does not end in /v3: use the Keystone v3 endpoint, e.g. https://k.example:5000/v3'],
+        [
+            "password, no user (stack)",
+            { "openstack:password": "pw-x-000001", "openstack:authUrl": "https://k:5000/v3" },
+            {},
+            "stack config (openstack:*) has a password but no user: set openstack:userName (with openstack:userDomainName) or openstack:userId",
+        ],
+        [
+            "password, no user (env)",
+            undefined,
+            { OS_PASSWORD: "pw-x-000001", OS_AUTH_URL: "https://k:5000/v3" },
+            "environment (OS_*) has a password but no user: set OS_USERNAME (with OS_USER_DOMAIN_NAME) or OS_USER_ID",
+        ],
+        [
+            "app cred secret without id or name (env)",
+            undefined,
+            { OS_APPLICATION_CREDENTIAL_SECRET: "acs-x-00001", OS_AUTH_URL: "https://k:5000/v3" },
+            "environment (OS_*) has an application-credential secret but no OS_APPLICATION_CREDENTIAL_ID or OS_APPLICATION_CREDENTIAL_NAME",
+        ],
+        [
+            "app cred by name without owner (stack)",
+            { "openstack:applicationCredentialName": "n", "openstack:applicationCredentialSecret": "acs-x-00001", "openstack:authUrl": "https://k:5000/v3" },
+            {},
+            "stack config (openstack:*): an application credential given by name (openstack:applicationCredentialName) also needs its owner, openstack:userName (+ openstack:userDomainName) or openstack:userId",
+        ],
+        [
+            "no authUrl (env identity)",
+            undefined,
+            { OS_USERNAME: "u", OS_PASSWORD: "pw-x-000001" },
+            "No Keystone URL: set OS_AUTH_URL (or openstack:authUrl, the resource's authUrl input)",
+        ],
+        [
+            "no authUrl (stack identity)",
+            { "openstack:userName": "u", "openstack:password": "pw-x-000001" },
+            {},
+            "No Keystone URL: set openstack:authUrl (or OS_AUTH_URL, the resource's authUrl input)",
+        ],
+        [
+            "authUrl without /v3 (env)",
+            undefined,
+            { ...envPassword, OS_AUTH_URL: "https://k.example:5000" },
+            'OS_AUTH_URL "https://k.example:5000" does not end in /v3: use the Keystone v3 endpoint, e.g. https://k.example:5000/v3',
+        ],
         ["authUrl not a URL (stack)", { ...stackPassword, "openstack:authUrl": "k.example" }, {}, 'openstack:authUrl "k.example" is not a URL'],
-        ["authUrl with credentials (stack)", { ...stackPassword, "openstack:authUrl": "https://u:p@k.example/v3" }, {}, "openstack:authUrl must not contain credentials, a query or a fragment"],
-        ["authUrl ftp (env)", undefined, { ...envPassword, OS_AUTH_URL: "ftp://k.example/v3" }, /^OS_AUTH_URL "ftp:\/\/k.example\/v3" must be an http\(s\) URL/],
-        ["unreadable cacert (env)", undefined, { ...envPassword, OS_CACERT: "/nonexistent/ca.pem" }, /^OS_CACERT "\/nonexistent\/ca.pem" cannot be read \(ENOENT\)/],
+        [
+            "authUrl with credentials (stack)",
+            { ...stackPassword, "openstack:authUrl": "https://u:p@k.example/v3" },
+            {},
+            "openstack:authUrl must not contain credentials, a query or a fragment",
+        ],
+        [
+            "authUrl ftp (env)",
+            undefined,
+            { ...envPassword, OS_AUTH_URL: "ftp://k.example/v3" },
+            /^OS_AUTH_URL "ftp:\/\/k.example\/v3" must be an http\(s\) URL/,
+        ],
+        [
+            "unreadable cacert (env)",
+            undefined,
+            { ...envPassword, OS_CACERT: "/nonexistent/ca.pem" },
+            /^OS_CACERT "\/nonexistent\/ca.pem" cannot be read \(ENOENT\)/,
+        ],
         ["no credentials anywhere", undefined, { OS_AUTH_URL: "https://k:5000/v3" }, /^No OpenStack credentials found/],
     ])("%s", (_name, config, vars, message) => {
         const err = (() => {
@@ -284,10 +404,18 @@ describe("errors name the key as the source spells it", () => {
     });
 
     test("clouds.yaml: keys named clouds.<cloud>.auth.<name>", () => {
-        const env = cloudsEnv("clouds:\n  c1:\n    auth:\n      auth_url: https://k.example:5000\n      username: u\n      password: pw-c-000001\n", undefined, { OS_CLOUD: "c1" });
+        const env = cloudsEnv(
+            "clouds:\n  c1:\n    auth:\n      auth_url: https://k.example:5000\n      username: u\n      password: pw-c-000001\n",
+            undefined,
+            { OS_CLOUD: "c1" },
+        );
         expect(() => resolveAuth({}, undefined, env)).toThrow(/^clouds\.c1\.auth\.auth_url "https:\/\/k\.example:5000" does not end in \/v3/);
-        const noUser = cloudsEnv("clouds:\n  c1:\n    auth:\n      auth_url: https://k.example:5000/v3\n      password: pw-c-000001\n", undefined, { OS_CLOUD: "c1" });
-        expect(() => resolveAuth({}, undefined, noUser)).toThrow(/set clouds\.c1\.auth\.username \(with clouds\.c1\.auth\.user_domain_name\) or clouds\.c1\.auth\.user_id$/);
+        const noUser = cloudsEnv("clouds:\n  c1:\n    auth:\n      auth_url: https://k.example:5000/v3\n      password: pw-c-000001\n", undefined, {
+            OS_CLOUD: "c1",
+        });
+        expect(() => resolveAuth({}, undefined, noUser)).toThrow(
+            /set clouds\.c1\.auth\.username \(with clouds\.c1\.auth\.user_domain_name\) or clouds\.c1\.auth\.user_id$/,
+        );
     });
 
     test("a bad authUrl input is blamed on the resource's authUrl property", () => {

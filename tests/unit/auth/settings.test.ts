@@ -51,7 +51,11 @@ const rowOf = (k: AuthSettingKey) => rows.filter((r) => r.stack.includes(`openst
 
 test("the shorthand expansion reads the README's spellings", () => {
     expect(names("`OS_PROJECT_DOMAIN_NAME` / `_ID`")).toEqual(["OS_PROJECT_DOMAIN_NAME", "OS_PROJECT_DOMAIN_ID"]);
-    expect(names("`openstack:applicationCredentialId` / `Name` / `Secret`")).toEqual(["openstack:applicationCredentialId", "openstack:applicationCredentialName", "openstack:applicationCredentialSecret"]);
+    expect(names("`openstack:applicationCredentialId` / `Name` / `Secret`")).toEqual([
+        "openstack:applicationCredentialId",
+        "openstack:applicationCredentialName",
+        "openstack:applicationCredentialSecret",
+    ]);
     expect(names("`auth.user_domain_name` / `_id`")).toEqual(["auth.user_domain_name", "auth.user_domain_id"]);
     expect(names("`cacert`, or `verify: /path/to/ca.pem`")).toEqual(["cacert", "verify"]);
 });
@@ -60,7 +64,8 @@ test("the README has a row per group of settings, and no row the code lacks", ()
     expect(rows.length).toBeGreaterThan(10);
     for (const r of rows) {
         expect(r.stack.length).toBeGreaterThan(0);
-        for (const s of r.stack) expect({ row: r.line, setting: s, known: SETTING_KEYS.includes(s.replace(/^openstack:/, "") as AuthSettingKey) }).toMatchObject({ known: true });
+        for (const s of r.stack)
+            expect({ row: r.line, setting: s, known: SETTING_KEYS.includes(s.replace(/^openstack:/, "") as AuthSettingKey) }).toMatchObject({ known: true });
     }
 });
 
@@ -71,7 +76,10 @@ for (const key of SETTING_KEYS) {
         expect(found).toHaveLength(1);
         const row = found[0];
         for (const env of setting.env) expect({ row: row.line, env, listed: row.env.some((p) => matches(p, env)) }).toMatchObject({ listed: true });
-        for (const c of setting.clouds) expect({ row: row.line, clouds: cloudsPath(key, c), listed: row.clouds.some((p) => matches(p, cloudsPath(key, c))) }).toMatchObject({ listed: true });
+        for (const c of setting.clouds)
+            expect({ row: row.line, clouds: cloudsPath(key, c), listed: row.clouds.some((p) => matches(p, cloudsPath(key, c))) }).toMatchObject({
+                listed: true,
+            });
     });
 }
 

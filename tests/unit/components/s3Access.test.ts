@@ -35,7 +35,15 @@ beforeAll(async () => {
                     return { id: args.custom ? `${args.name}-id` : undefined, state: args.inputs };
                 }
                 const { accessKeyId, secretAccessKey } = keyOf(args.name);
-                const outs = { ...args.inputs, accessKeyId, secretAccessKey, userId: "u1", projectId: "p1", trustId: null, s3Endpoint: CATALOG_S3[args.inputs.region] };
+                const outs = {
+                    ...args.inputs,
+                    accessKeyId,
+                    secretAccessKey,
+                    userId: "u1",
+                    projectId: "p1",
+                    trustId: null,
+                    s3Endpoint: CATALOG_S3[args.inputs.region],
+                };
                 delete outs.__provider;
                 registered.push({ type: args.type, name: args.name, inputs: args.inputs, outs });
                 return { id: accessKeyId, state: outs };
@@ -52,7 +60,13 @@ const valueOf = <T>(o: pulumi.Output<T>): Promise<T> => (o as any).promise();
 
 test("one Ec2Credential child per region, named <component>-<alias>, with the component's inputs", async () => {
     const { S3Access } = await lib();
-    const access = new S3Access("team", { regions: ["Kna1", "Sto2"], projectName: "proj-a", projectDomainName: "testdom", rotationTriggers: { n: "1" }, regionOptions: { Sto2: { name: "stockholm", cloud: "c2" } } });
+    const access = new S3Access("team", {
+        regions: ["Kna1", "Sto2"],
+        projectName: "proj-a",
+        projectDomainName: "testdom",
+        rotationTriggers: { n: "1" },
+        regionOptions: { Sto2: { name: "stockholm", cloud: "c2" } },
+    });
     await valueOf(access.regions);
     expect(credentials().map((c) => c.name)).toEqual(["team-kna1", "team-stockholm"]);
     expect(registered.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic")).map((r) => r.type)).toEqual([DYNAMIC, DYNAMIC]);
@@ -91,7 +105,9 @@ test("every config output is secret; regions and awsCliArgs are plain and hold n
     for (const s of secrets) expect(plain).not.toContain(s);
     // ... while the configs do carry them, each under its own region.
     const configs = await valueOf(access.clientConfigs);
-    expect(configs.awsCredentials).toContain(`[kna1]\naws_access_key_id = ${keyOf("sec-kna1").accessKeyId}\naws_secret_access_key = ${keyOf("sec-kna1").secretAccessKey}\n`);
+    expect(configs.awsCredentials).toContain(
+        `[kna1]\naws_access_key_id = ${keyOf("sec-kna1").accessKeyId}\naws_secret_access_key = ${keyOf("sec-kna1").secretAccessKey}\n`,
+    );
     expect(configs.dotenv.sto2).toContain(`AWS_SECRET_ACCESS_KEY=${keyOf("sec-sto2").secretAccessKey}`);
     expect(configs.awsConfig).not.toContain(secrets[0]);
     expect(Object.keys(configs.s3cmdConfigs)).toEqual(["kna1", "sto2"]);
@@ -100,13 +116,18 @@ test("every config output is secret; regions and awsCliArgs are plain and hold n
 test("regions summarises each region with the credential's access key", async () => {
     const { S3Access } = await lib();
     const access = new S3Access("one", { regions: "Kna1" });
-    expect(await valueOf(access.regions)).toEqual({ kna1: { region: "Kna1", name: "kna1", endpoint: "https://s3-catalog-kna1.example", accessKeyId: keyOf("one-kna1").accessKeyId } });
+    expect(await valueOf(access.regions)).toEqual({
+        kna1: { region: "Kna1", name: "kna1", endpoint: "https://s3-catalog-kna1.example", accessKeyId: keyOf("one-kna1").accessKeyId },
+    });
     expect(await valueOf(access.awsCliArgs)).toEqual({ kna1: ["--profile", "kna1", "--endpoint-url", "https://s3-catalog-kna1.example", "--region", "Kna1"] });
 });
 
 test("endpoint precedence: override > Keystone's catalog > preset", async () => {
     const { S3Access } = await lib();
-    const preset = (region: string) => ({ authUrl: `https://${region.toLowerCase()}.preset.example:5000/v3`, s3Endpoint: `https://s3-${region.toLowerCase()}.preset.example` });
+    const preset = (region: string) => ({
+        authUrl: `https://${region.toLowerCase()}.preset.example:5000/v3`,
+        s3Endpoint: `https://s3-${region.toLowerCase()}.preset.example`,
+    });
     const access = new S3Access("prec", {
         regions: ["Kna1", "Sto2", "Tky1"],
         preset,
@@ -117,7 +138,11 @@ test("endpoint precedence: override > Keystone's catalog > preset", async () => 
     expect(regions.sto2.endpoint).toBe("https://s3-catalog-sto2.example"); // catalog beats the preset
     expect(regions.tky1.endpoint).toBe("https://s3-tky1.preset.example"); // nothing else: the preset
     // The preset's Keystone is given to the credential; a per-region authUrl would win over it.
-    expect(credentials().map((c) => c.inputs.authUrl)).toEqual(["https://kna1.preset.example:5000/v3", "https://sto2.preset.example:5000/v3", "https://tky1.preset.example:5000/v3"]);
+    expect(credentials().map((c) => c.inputs.authUrl)).toEqual([
+        "https://kna1.preset.example:5000/v3",
+        "https://sto2.preset.example:5000/v3",
+        "https://tky1.preset.example:5000/v3",
+    ]);
 });
 
 test("the built-in cleura preset by name", async () => {

@@ -2,7 +2,20 @@
 // answers. The implementation builds its own HttpClient; here that client is given the
 // MockAgent (and fast retries) instead of the network: everything else is the real code.
 import { MockAgent } from "undici";
-import { ALICE, AUTH_PROJECTS, CONFLICT, credentialCreated, DELEGATED, DOMAIN, ec2Credential, EC2_NOT_FOUND, JSON_HEADERS, PROJ_A, PROJ_B, tokenBody } from "../keystone/fixtures";
+import {
+    ALICE,
+    AUTH_PROJECTS,
+    CONFLICT,
+    credentialCreated,
+    DELEGATED,
+    DOMAIN,
+    ec2Credential,
+    EC2_NOT_FOUND,
+    JSON_HEADERS,
+    PROJ_A,
+    PROJ_B,
+    tokenBody,
+} from "../keystone/fixtures";
 
 const mockAgent = new MockAgent({ enableCallHistory: true });
 mockAgent.disableNetConnect();
@@ -29,7 +42,16 @@ const savedEnv = { ...process.env };
 beforeAll(() => {
     for (const k of Object.keys(process.env)) if (k.startsWith("OS_")) delete process.env[k];
     process.env.HOME = "/nonexistent-home-for-unit-tests";
-    configure((k) => ({ "openstack:userName": "alice", "openstack:userDomainName": "testdom", "openstack:password": "alicepass", "openstack:tenantName": "proj-a", "openstack:projectDomainName": "testdom" })[k]);
+    configure(
+        (k) =>
+            ({
+                "openstack:userName": "alice",
+                "openstack:userDomainName": "testdom",
+                "openstack:password": "alicepass",
+                "openstack:tenantName": "proj-a",
+                "openstack:projectDomainName": "testdom",
+            })[k],
+    );
 });
 afterAll(async () => {
     process.env = savedEnv;
@@ -43,10 +65,16 @@ beforeEach(() => {
 });
 
 const answer = (method: string, path: string, status: number, body?: unknown) =>
-    pool.intercept({ method, path: `${prefix}${path}` }).reply(status, body === undefined ? "" : JSON.stringify(body), { headers: body === undefined ? {} : JSON_HEADERS });
+    pool
+        .intercept({ method, path: `${prefix}${path}` })
+        .reply(status, body === undefined ? "" : JSON.stringify(body), { headers: body === undefined ? {} : JSON_HEADERS });
 const tokens = (times = 1) =>
-    pool.intercept({ method: "POST", path: `${prefix}/v3/auth/tokens` }).reply(201, JSON.stringify(tokenBody()), { headers: { ...JSON_HEADERS, "x-subject-token": "TOK" } }).times(times);
-const calls = () => (mockAgent.getCallHistory()?.calls() ?? []).filter((c) => c.path.startsWith(prefix)).map((c) => `${c.method} ${c.path.slice(prefix.length)}`);
+    pool
+        .intercept({ method: "POST", path: `${prefix}/v3/auth/tokens` })
+        .reply(201, JSON.stringify(tokenBody()), { headers: { ...JSON_HEADERS, "x-subject-token": "TOK" } })
+        .times(times);
+const calls = () =>
+    (mockAgent.getCallHistory()?.calls() ?? []).filter((c) => c.path.startsWith(prefix)).map((c) => `${c.method} ${c.path.slice(prefix.length)}`);
 const item = (access: string) => `/v3/users/${ALICE}/credentials/OS-EC2/${access}`;
 
 describe("check", () => {
@@ -63,13 +91,17 @@ describe("check", () => {
     });
 
     test("projectId with projectName, and projectDomainName alone, are refused", async () => {
-        expect((await check({ region: "Kna1", authUrl, projectId: "p1", projectName: "x" })).failures).toEqual([{ property: "projectName", reason: "give either projectId or projectName, not both" }]);
+        expect((await check({ region: "Kna1", authUrl, projectId: "p1", projectName: "x" })).failures).toEqual([
+            { property: "projectName", reason: "give either projectId or projectName, not both" },
+        ]);
         expect((await check({ region: "Kna1", authUrl, projectDomainName: "d" })).failures[0].property).toBe("projectDomainName");
     });
 
     test("no region anywhere: a failure on region naming every way to set it", async () => {
         const res = await check({ authUrl });
-        expect(res.failures).toEqual([{ property: "region", reason: expect.stringContaining("openstack:region, OS_REGION_NAME or region_name in clouds.yaml") }]);
+        expect(res.failures).toEqual([
+            { property: "region", reason: expect.stringContaining("openstack:region, OS_REGION_NAME or region_name in clouds.yaml") },
+        ]);
     });
 
     test("an auth problem of the authUrl input is a failure on authUrl", async () => {
@@ -92,7 +124,15 @@ describe("create", () => {
         });
         const { id, outs } = await create({ region: "Kna1", authUrl, __provider: "P" });
         expect(id).toMatch(/^[0-9a-f]{32}$/);
-        expect(outs).toMatchObject({ region: "Kna1", authUrl, accessKeyId: id, userId: ALICE, projectId: PROJ_A, trustId: null, s3Endpoint: "http://127.0.0.1:8080" });
+        expect(outs).toMatchObject({
+            region: "Kna1",
+            authUrl,
+            accessKeyId: id,
+            userId: ALICE,
+            projectId: PROJ_A,
+            trustId: null,
+            s3Endpoint: "http://127.0.0.1:8080",
+        });
         expect(outs.secretAccessKey).toMatch(/^[0-9a-f]{32}$/);
         expect(outs).not.toHaveProperty("__provider");
         expect(calls()).toEqual(["POST /v3/auth/tokens", "POST /v3/credentials"]);
@@ -110,7 +150,11 @@ describe("create", () => {
         pool.intercept({ method: "POST", path: `${prefix}/v3/credentials` }).reply(({ body }) => {
             const c = JSON.parse(String(body)).credential;
             const blob = JSON.parse(c.blob);
-            return { statusCode: 201, data: JSON.stringify(credentialCreated(blob.access, blob.secret, c.user_id, c.project_id)), responseOptions: { headers: JSON_HEADERS } };
+            return {
+                statusCode: 201,
+                data: JSON.stringify(credentialCreated(blob.access, blob.secret, c.user_id, c.project_id)),
+                responseOptions: { headers: JSON_HEADERS },
+            };
         });
         const { outs } = await create({ region: "Kna1", authUrl, projectName: "proj-b", projectDomainName: "testdom" });
         expect(outs.projectId).toBe(PROJ_B);
@@ -120,7 +164,9 @@ describe("create", () => {
     test("a project without a role: refused, listing the user's projects, nothing created", async () => {
         tokens();
         answer("GET", "/v3/auth/projects", 200, AUTH_PROJECTS);
-        await expect(create({ region: "Kna1", authUrl, projectName: "proj-c" })).rejects.toThrow(/projectName: user alice has no role on project "proj-c".*use one of the user's projects: proj-a, proj-b/);
+        await expect(create({ region: "Kna1", authUrl, projectName: "proj-c" })).rejects.toThrow(
+            /projectName: user alice has no role on project "proj-c".*use one of the user's projects: proj-a, proj-b/,
+        );
         expect(calls().some((c) => c.startsWith("POST /v3/credentials"))).toBe(false);
     });
 
@@ -130,7 +176,11 @@ describe("create", () => {
         pool.intercept({ method: "POST", path: `${prefix}/v3/credentials` })
             .reply(({ body }) => {
                 access = JSON.parse(JSON.parse(String(body)).credential.blob).access;
-                return { statusCode: 503, data: JSON.stringify({ error: { code: 503, title: "Service Unavailable", message: "busy" } }), responseOptions: { headers: JSON_HEADERS } };
+                return {
+                    statusCode: 503,
+                    data: JSON.stringify({ error: { code: 503, title: "Service Unavailable", message: "busy" } }),
+                    responseOptions: { headers: JSON_HEADERS },
+                };
             })
             .persist();
         pool.intercept({ method: "DELETE", path: (p) => p.startsWith(`${prefix}/v3/users/${ALICE}/credentials/OS-EC2/`) }).reply(204, "");
@@ -144,7 +194,11 @@ describe("create", () => {
     test("a 409 on create: nothing is deleted (a 409 is a clear answer, not a lost one)", async () => {
         tokens();
         answer("POST", "/v3/credentials", 409, CONFLICT);
-        pool.intercept({ method: "GET", path: (p) => p.startsWith(`${prefix}/v3/users/${ALICE}/credentials/OS-EC2/`) }).reply(200, JSON.stringify(ec2Credential("someone-elses-key", "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f")), { headers: JSON_HEADERS });
+        pool.intercept({ method: "GET", path: (p) => p.startsWith(`${prefix}/v3/users/${ALICE}/credentials/OS-EC2/`) }).reply(
+            200,
+            JSON.stringify(ec2Credential("someone-elses-key", "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f")),
+            { headers: JSON_HEADERS },
+        );
         await expect(create({ region: "Kna1", authUrl })).rejects.toThrow(/exists but is not the one this provider created/);
         expect(calls().some((c) => c.startsWith("DELETE"))).toBe(false);
     });
@@ -160,7 +214,11 @@ describe("create", () => {
 
     test.each([
         [404, EC2_NOT_FOUND, /adoptAccessKey adoptme0123456789: user .* has no such EC2 credential/],
-        [403, { error: { code: 403, title: "Forbidden", message: "You are not authorized to perform the requested action: identity:ec2_get_credential." } }, /adoptAccessKey adoptme0123456789 belongs to another user/],
+        [
+            403,
+            { error: { code: 403, title: "Forbidden", message: "You are not authorized to perform the requested action: identity:ec2_get_credential." } },
+            /adoptAccessKey adoptme0123456789 belongs to another user/,
+        ],
         [403, DELEGATED, /refuses application-credential tokens on the EC2 credential APIs.*Authenticate with a password instead/],
     ])("adoptAccessKey answered %d: explained", async (status, body, message) => {
         tokens();
@@ -171,12 +229,22 @@ describe("create", () => {
     test("adoptAccessKey of another project: refused, naming it", async () => {
         tokens();
         answer("GET", item("adoptme0123456789"), 200, ec2Credential("adoptme0123456789", "s3cr3t-adopted", ALICE, PROJ_B));
-        await expect(create({ region: "Kna1", authUrl, adoptAccessKey: "adoptme0123456789" })).rejects.toThrow(`adoptAccessKey adoptme0123456789 belongs to project ${PROJ_B}, not ${PROJ_A}`);
+        await expect(create({ region: "Kna1", authUrl, adoptAccessKey: "adoptme0123456789" })).rejects.toThrow(
+            `adoptAccessKey adoptme0123456789 belongs to project ${PROJ_B}, not ${PROJ_A}`,
+        );
     });
 });
 
 describe("read and remove", () => {
-    const state = (): Ec2CredentialOutputs => ({ region: "Kna1", authUrl, accessKeyId: "key0123456789", secretAccessKey: "s3cr3t-state", userId: ALICE, projectId: PROJ_A, trustId: null });
+    const state = (): Ec2CredentialOutputs => ({
+        region: "Kna1",
+        authUrl,
+        accessKeyId: "key0123456789",
+        secretAccessKey: "s3cr3t-state",
+        userId: ALICE,
+        projectId: PROJ_A,
+        trustId: null,
+    });
 
     test("read: the live key, unchanged", async () => {
         tokens();
@@ -202,7 +270,9 @@ describe("read and remove", () => {
 
     test("read: 403 (no longer this user's) -> driftReason starting with user:", async () => {
         tokens();
-        answer("GET", item("key0123456789"), 403, { error: { code: 403, title: "Forbidden", message: "You are not authorized to perform the requested action: identity:ec2_get_credential." } });
+        answer("GET", item("key0123456789"), 403, {
+            error: { code: 403, title: "Forbidden", message: "You are not authorized to perform the requested action: identity:ec2_get_credential." },
+        });
         const res = await read("key0123456789", state());
         expect(res.props!.driftReason).toMatch(/^user: access key key0123456789 now belongs to another user/);
     });
@@ -229,6 +299,8 @@ describe("read and remove", () => {
             })
             .persist();
         const err = await remove("key0123456789", state()).catch((e) => e);
-        expect(err.message).toMatch(/^deleting EC2 credential key0123456789 in Kna1 .*ECONNREFUSED.*Keystone did not answer: check the resource's authUrl input/);
+        expect(err.message).toMatch(
+            /^deleting EC2 credential key0123456789 in Kna1 .*ECONNREFUSED.*Keystone did not answer: check the resource's authUrl input/,
+        );
     });
 });

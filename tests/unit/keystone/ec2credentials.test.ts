@@ -2,13 +2,31 @@
 import { hasStatus, isDelegatedTokenRefusal, KeystoneError } from "../../../provider/keystone/errors";
 import { createEc2Credential, deleteEc2Credential, getEc2Credential, newKeyPair } from "../../../provider/keystone/ec2credentials/requests";
 import { KeystoneSession } from "../../../provider/keystone/session";
-import { ALICE, BOB, CONFLICT, credentialCreated, DELEGATED, ec2Credential, EC2_NOT_FOUND, fakeKeystone, FORBIDDEN_CREATE, PROJ_A, PROJ_B, TOKEN_VALUE } from "./fixtures";
+import {
+    ALICE,
+    BOB,
+    CONFLICT,
+    credentialCreated,
+    DELEGATED,
+    ec2Credential,
+    EC2_NOT_FOUND,
+    fakeKeystone,
+    FORBIDDEN_CREATE,
+    PROJ_A,
+    PROJ_B,
+    TOKEN_VALUE,
+} from "./fixtures";
 
 let ks: ReturnType<typeof fakeKeystone>;
 let session: KeystoneSession;
 beforeEach(() => {
     ks = fakeKeystone();
-    session = new KeystoneSession(ks.http, ks.authUrl, { kind: "password", userName: "alice", userDomainName: "testdom", password: "alicepass" }, { projectId: PROJ_A });
+    session = new KeystoneSession(
+        ks.http,
+        ks.authUrl,
+        { kind: "password", userName: "alice", userDomainName: "testdom", password: "alicepass" },
+        { projectId: PROJ_A },
+    );
     ks.tokens();
 });
 afterEach(() => ks.close());
@@ -59,7 +77,9 @@ describe("createEc2Credential", () => {
     test("409 and then the key is gone on read-back: refused too", async () => {
         ks.answer("POST", "/v3/credentials", 409, CONFLICT);
         ks.answer("GET", item(), 404, EC2_NOT_FOUND);
-        await expect(createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET })).rejects.toThrow(/is not the one this provider created/);
+        await expect(createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET })).rejects.toThrow(
+            /is not the one this provider created/,
+        );
     });
 
     test("403 for another user's key: the KeystoneError, not retried", async () => {
@@ -83,7 +103,13 @@ describe("createEc2Credential", () => {
 describe("getEc2Credential", () => {
     test("200: the OS-EC2 view, tenant_id as projectId", async () => {
         ks.answer("GET", item(), 200, ec2Credential(ACCESS, SECRET));
-        expect(await getEc2Credential(session, ALICE, ACCESS)).toEqual({ accessKeyId: ACCESS, secretAccessKey: SECRET, userId: ALICE, projectId: PROJ_A, trustId: null });
+        expect(await getEc2Credential(session, ALICE, ACCESS)).toEqual({
+            accessKeyId: ACCESS,
+            secretAccessKey: SECRET,
+            userId: ALICE,
+            projectId: PROJ_A,
+            trustId: null,
+        });
     });
 
     test("404: undefined", async () => {
@@ -116,7 +142,9 @@ describe("deleteEc2Credential", () => {
     });
 
     test("403: thrown", async () => {
-        ks.answer("DELETE", item(), 403, { error: { code: 403, title: "Forbidden", message: "You are not authorized to perform the requested action: identity:ec2_delete_credential." } });
+        ks.answer("DELETE", item(), 403, {
+            error: { code: 403, title: "Forbidden", message: "You are not authorized to perform the requested action: identity:ec2_delete_credential." },
+        });
         await expect(deleteEc2Credential(session, ALICE, ACCESS)).rejects.toThrow(/HTTP 403: .*identity:ec2_delete_credential/);
     });
 });

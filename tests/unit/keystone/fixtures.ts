@@ -44,7 +44,9 @@ export const CATALOG = [
         name: "keystone",
     },
     {
-        endpoints: [{ id: "cbec886a316e4ce586de0b3f4b659c36", interface: "public", region_id: "Kna1", url: `http://127.0.0.1:8080/v1/AUTH_${PROJ_A}`, region: "Kna1" }],
+        endpoints: [
+            { id: "cbec886a316e4ce586de0b3f4b659c36", interface: "public", region_id: "Kna1", url: `http://127.0.0.1:8080/v1/AUTH_${PROJ_A}`, region: "Kna1" },
+        ],
         id: "340e4de46268498c8160bf1c94abcc1f",
         type: "object-store",
         name: "swift",
@@ -62,7 +64,14 @@ const err = (code: number, title: string, message: string) => ({ error: { code, 
 /** Transcript 2: every password refusal looks the same (wrong password, unknown user, no role). */
 export const UNAUTHORIZED = err(401, "Unauthorized", "The request you have made requires authentication.");
 /** Transcript 9e. */
-export const APP_CRED_SCOPED = { error: { code: 401, identity: {}, message: "Error authenticating with application credential: Application credentials cannot request a scope.", title: "Unauthorized" } };
+export const APP_CRED_SCOPED = {
+    error: {
+        code: 401,
+        identity: {},
+        message: "Error authenticating with application credential: Application credentials cannot request a scope.",
+        title: "Unauthorized",
+    },
+};
 /** Transcript 4f (GET and DELETE of a missing access key). */
 export const EC2_NOT_FOUND = err(404, "Not Found", "Could not find credential: 021189a37366b13fca8b131a31eb3453f0bb97bd63180f92dd8ae2e8f7bb1a00.");
 /** Transcript 10: patched Keystones and application-credential tokens. */
@@ -72,9 +81,14 @@ export const FORBIDDEN_CREATE = err(403, "Forbidden", "You are not authorized to
 /** Keystone's answer to a second POST /v3/credentials with the same access key (same derived id). */
 export const CONFLICT = err(409, "Conflict", "Conflict occurred attempting to store credential - Duplicate entry.");
 /** Transcript 2: schema failures dump the schema after a blank line. */
-export const SCHEMA_400 = err(400, "Bad Request", "'identity' is a required property\n\nFailed validating 'required' in schema:\n    {'properties': {'identity': {...}}}");
+export const SCHEMA_400 = err(
+    400,
+    "Bad Request",
+    "'identity' is a required property\n\nFailed validating 'required' in schema:\n    {'properties': {'identity': {...}}}",
+);
 /** What a web server (or the S3 port) says to POST /v3/auth/tokens: not Keystone's JSON. */
-export const HTML_400 = "<html><head><title>400 Bad Request</title></head><body><center><h1>400 Bad Request</h1></center><hr><center>nginx</center></body></html>";
+export const HTML_400 =
+    "<html><head><title>400 Bad Request</title></head><body><center><h1>400 Bad Request</h1></center><hr><center>nginx</center></body></html>";
 
 /** Transcript 8c: POST /v3/credentials with a client-chosen access key. */
 export function credentialCreated(access: string, secret: string, userId = ALICE, projectId = PROJ_A) {
@@ -107,8 +121,26 @@ export function ec2Credential(access: string, secret: string, userId = ALICE, pr
 /** GET /v3/auth/projects (Keystone API reference shape). */
 export const AUTH_PROJECTS = {
     projects: [
-        { id: PROJ_A, name: "proj-a", domain_id: DOMAIN, enabled: true, description: "", is_domain: false, parent_id: DOMAIN, links: { self: `http://127.0.0.1:5000/v3/projects/${PROJ_A}` } },
-        { id: PROJ_B, name: "proj-b", domain_id: DOMAIN, enabled: true, description: "", is_domain: false, parent_id: DOMAIN, links: { self: `http://127.0.0.1:5000/v3/projects/${PROJ_B}` } },
+        {
+            id: PROJ_A,
+            name: "proj-a",
+            domain_id: DOMAIN,
+            enabled: true,
+            description: "",
+            is_domain: false,
+            parent_id: DOMAIN,
+            links: { self: `http://127.0.0.1:5000/v3/projects/${PROJ_A}` },
+        },
+        {
+            id: PROJ_B,
+            name: "proj-b",
+            domain_id: DOMAIN,
+            enabled: true,
+            description: "",
+            is_domain: false,
+            parent_id: DOMAIN,
+            links: { self: `http://127.0.0.1:5000/v3/projects/${PROJ_B}` },
+        },
     ],
     links: { self: "http://127.0.0.1:5000/v3/auth/projects", previous: null, next: null },
 };

@@ -74,7 +74,12 @@ test("userHasRoleOn: effective role assignments of that user on that project", a
     expect(await userHasRoleOn(session, ALICE, PROJ_A)).toBe(true);
     ks.answer("GET", `/v3/role_assignments?user.id=${ALICE}&scope.project.id=${PROJ_B}&effective`, 200, { role_assignments: [] });
     expect(await userHasRoleOn(session, ALICE, PROJ_B)).toBe(false);
-    expect(ks.calls().filter((c) => c.method === "GET").map((c) => c.path)).toContain("/v3/role_assignments");
+    expect(
+        ks
+            .calls()
+            .filter((c) => c.method === "GET")
+            .map((c) => c.path),
+    ).toContain("/v3/role_assignments");
 });
 
 describe("catalog", () => {
@@ -93,6 +98,17 @@ describe("catalog", () => {
 
     test("catalogRegions: every region, once, sorted (region_id or the legacy region)", () => {
         expect(catalogRegions(catalog)).toEqual(["Kna1"]);
-        expect(catalogRegions([...catalog, { type: "s3", endpoints: [{ interface: "public", region: "Sto2", url: "u" }, { interface: "public", url: "v" }] }])).toEqual(["Kna1", "Sto2"]);
+        expect(
+            catalogRegions([
+                ...catalog,
+                {
+                    type: "s3",
+                    endpoints: [
+                        { interface: "public", region: "Sto2", url: "u" },
+                        { interface: "public", url: "v" },
+                    ],
+                },
+            ]),
+        ).toEqual(["Kna1", "Sto2"]);
     });
 });

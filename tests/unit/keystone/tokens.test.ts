@@ -29,7 +29,10 @@ describe("request bodies (as the transcripts show Keystone accepting them)", () 
     });
 
     test("domains by id win over names; no domain at all means Default", () => {
-        const body = authRequestBody({ kind: "password", userName: "alice", userDomainId: "d1", userDomainName: "ignored", password: "pw12" }, { projectName: "p", projectDomainId: "d2" }) as any;
+        const body = authRequestBody(
+            { kind: "password", userName: "alice", userDomainId: "d1", userDomainName: "ignored", password: "pw12" },
+            { projectName: "p", projectDomainId: "d2" },
+        ) as any;
         expect(body.auth.identity.password.user.domain).toEqual({ id: "d1" });
         expect(body.auth.scope.project.domain).toEqual({ id: "d2" });
         const defaults = authRequestBody({ kind: "password", userName: "alice", password: "pw12" }, { projectName: "p" }) as any;
@@ -48,12 +51,23 @@ describe("request bodies (as the transcripts show Keystone accepting them)", () 
 
     test("application credential by id: id + secret only, and never a scope (transcript 9e: Keystone refuses one)", () => {
         expect(authRequestBody(appCred, projA)).toEqual({
-            auth: { identity: { methods: ["application_credential"], application_credential: { id: appCred.kind === "applicationCredential" && appCred.id, secret: "1v9rqxupSCpBkAKSlLAqDY7hu1gwVZlke7pvb" } } },
+            auth: {
+                identity: {
+                    methods: ["application_credential"],
+                    application_credential: { id: appCred.kind === "applicationCredential" && appCred.id, secret: "1v9rqxupSCpBkAKSlLAqDY7hu1gwVZlke7pvb" },
+                },
+            },
         });
     });
 
     test("application credential by name carries its owner (transcript 9c)", () => {
-        const byName: Identity = { kind: "applicationCredential", name: "ac-unrestricted", secret: "my-chosen-secret", userName: "alice", userDomainName: "testdom" };
+        const byName: Identity = {
+            kind: "applicationCredential",
+            name: "ac-unrestricted",
+            secret: "my-chosen-secret",
+            userName: "alice",
+            userDomainName: "testdom",
+        };
         expect(authRequestBody(byName, { projectId: PROJ_A })).toEqual({
             auth: {
                 identity: {
@@ -71,7 +85,11 @@ describe("request bodies (as the transcripts show Keystone accepting them)", () 
     });
 
     test("every identity kind has a row that says whether it may be scoped", () => {
-        expect(Object.fromEntries(Object.entries(IDENTITY_KINDS).map(([k, v]) => [k, v.scoped]))).toEqual({ password: true, applicationCredential: false, token: true });
+        expect(Object.fromEntries(Object.entries(IDENTITY_KINDS).map(([k, v]) => [k, v.scoped]))).toEqual({
+            password: true,
+            applicationCredential: false,
+            token: true,
+        });
     });
 });
 
@@ -106,7 +124,9 @@ describe("issueToken", () => {
     });
 
     test("201 whose body is not a token is refused at the edge, naming the missing field", async () => {
-        ks.intercept("POST", "/v3/auth/tokens").reply(201, JSON.stringify({ token: { methods: ["password"] } }), { headers: { ...JSON_HEADERS, "x-subject-token": "t" } });
+        ks.intercept("POST", "/v3/auth/tokens").reply(201, JSON.stringify({ token: { methods: ["password"] } }), {
+            headers: { ...JSON_HEADERS, "x-subject-token": "t" },
+        });
         const err = await issueToken(ks.http, ks.authUrl, password, projA).catch((e) => e);
         expect(err).toBeInstanceOf(UnexpectedResponseError);
         expect(err.message).toMatch(/token\.expires_at/);

@@ -25,7 +25,6 @@ function serve(origin: string, answers: Array<{ status: number; headers?: Record
         const i = pool.intercept({ path, method: "GET" });
         if (a instanceof Error) {
             i.replyWithError(a); // not stamped: only HTTP answers are
-
         } else {
             i.reply(() => {
                 stamps.push(Date.now());
@@ -215,7 +214,12 @@ test("request: JSON body and accept header sent; per-call retry policy overrides
     agentHistory.get(HTTP).intercept({ path: "/v3/x", method: "POST" }).reply(503, "").persist();
     const c = new HttpClient({}, { attemptTimeoutMs: 1_000, deadlineMs: 60_000, baseDelayMs: 5, maxDelayMs: 20 }, agentHistory);
     const started = Date.now();
-    const res = await c.send({ method: "POST", url: `${HTTP}/v3/x`, json: { a: 1 }, retry: { attemptTimeoutMs: 50, deadlineMs: 200, baseDelayMs: 5, maxDelayMs: 20 } });
+    const res = await c.send({
+        method: "POST",
+        url: `${HTTP}/v3/x`,
+        json: { a: 1 },
+        retry: { attemptTimeoutMs: 50, deadlineMs: 200, baseDelayMs: 5, maxDelayMs: 20 },
+    });
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(res.gaveUp).toBeDefined();
     const first = agentHistory.getCallHistory()!.firstCall()!;
