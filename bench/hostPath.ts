@@ -1,8 +1,8 @@
 // Keys through the REAL Pulumi dynamic-provider host over gRPC, with the engine's steps:
 // up = check + create, refresh = read, destroy = delete.
 import * as fs from "fs";
-import { stackConfigFor } from "../tests/support/ec2";
-import { EngineDriver, Props, ProviderHost, secret } from "../tests/support/engine";
+import { configureFor } from "../tests/support/ec2";
+import { EngineDriver, Props, ProviderHost } from "../tests/support/engine";
 import { KeyPath } from "./keyPath";
 
 export interface HostKey {
@@ -31,8 +31,7 @@ export class HostPath implements KeyPath<HostKey> {
      */
     static async start(provider: string, cwd: string, authUrl?: string): Promise<HostPath> {
         const host = await ProviderHost.start({}, cwd);
-        const cfg = stackConfigFor("alice");
-        await host.configure({ ...cfg, ...(authUrl ? { "openstack:authUrl": authUrl } : {}), "openstack:password": secret(cfg["openstack:password"]) });
+        await configureFor(host, "alice", authUrl ? { "openstack:authUrl": authUrl } : {});
         return new HostPath(host, new EngineDriver(host, provider));
     }
 

@@ -6,8 +6,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stackConfigFor } from "../support/ec2";
-import { EngineDriver, ProviderHost, secret } from "../support/engine";
+import { configureFor } from "../support/ec2";
+import { EngineDriver, ProviderHost } from "../support/engine";
 import { getKey, s3Status } from "../support/referee";
 import { REPO_ROOT } from "../support/stack";
 
@@ -29,8 +29,7 @@ test("the packed package works in a user's project: serialized there, run by tha
 
     const host = await ProviderHost.start({}, project);
     try {
-        const cfg = stackConfigFor("alice");
-        await host.configure({ ...cfg, "openstack:password": secret(cfg["openstack:password"]) });
+        await configureFor(host, "alice");
         const engine = new EngineDriver(host, provider);
         const r = await engine.up("packaged", { region: "Sto2" });
         expect(await s3Status("Sto2", r.id, r.outputs.secretAccessKey)).toBe(200);

@@ -5,26 +5,13 @@ import * as os from "os";
 import * as path from "path";
 import { Ec2CredentialProvider } from "../../index";
 import { stackConfigFor } from "../support/ec2";
-import { EngineDriver, Props, ProviderHost, secret, serializeProvider } from "../support/engine";
-import { getKey, s3Status } from "../support/referee";
+import { cleanEnv, engineConfig, EngineDriver, Props, ProviderHost, secret, serializeProvider } from "../support/engine";
+import { getKey, passwordToken, s3Status } from "../support/referee";
 import { stackInfo } from "../support/stack";
 
 const s = stackInfo();
 let provider: string;
 let home: string;
-
-/**
- * Overrides for the host's environment (it is spawned with the runner's, plus these): every
- * OS_* of the runner removed (undefined is dropped by spawn), a HOME of its own, and `extra`.
- */
-function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-    const none = Object.fromEntries(
-        Object.keys(process.env)
-            .filter((k) => k.startsWith("OS_"))
-            .map((k) => [k, undefined]),
-    );
-    return { ...none, HOME: home, ...extra };
-}
 
 async function withHost(env: NodeJS.ProcessEnv, config: Props, fn: (e: EngineDriver) => Promise<void>) {
     const host = await ProviderHost.start(env);
@@ -61,14 +48,14 @@ beforeAll(async () => {
 
 test("stack config (openstack:* keys, password as a secret)", async () => {
     const cfg = stackConfigFor("alice");
-    await withHost(cleanEnv(), { ...cfg, "openstack:password": secret(cfg["openstack:password"]) }, async (e) => {
+    await withHost(cleanEnv(home), engineConfig(cfg), async (e) => {
         const r = await mintAndProve(e, {});
         expect(r.outputs.region).toBe("Kna1"); // openstack:region
     });
 });
 
 test("OS_* environment variables, region from OS_REGION_NAME", async () => {
-    await withHost(cleanEnv(osVarsOf("alice")), {}, async (e) => {
+    await withHost(cleanEnv(home, osVarsOf("alice")), {}, async (e) => {
         const r = await mintAndProve(e, {}, "Sto2");
         expect(r.outputs.region).toBe("Sto2");
     });
@@ -76,7 +63,7 @@ test("OS_* environment variables, region from OS_REGION_NAME", async () => {
 
 test("stack config outranks OS_*: the identity comes whole from the stack config", async () => {
     // OS_* names bob with a wrong password; the stack config's alice must win, unmixed.
-    const env = cleanEnv({ ...osVarsOf("bob"), OS_PASSWORD: "not-bobs-password" });
+    const env = cleanEnv(home, { ...osVarsOf("bob"), OS_PASSWORD: "not-bobs-password" });
     await withHost(env, stackConfigFor("alice"), async (e) => {
         const r = await mintAndProve(e, {});
         expect(r.outputs.userId).toBe(s.users.alice.id);
@@ -85,12 +72,7 @@ test("stack config outranks OS_*: the identity comes whole from the stack config
 });
 
 test("a token (openstack:token), re-scoped to the configured project", async () => {
-    const res = await fetch(`${s.auth_url}/auth/tokens`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ auth: { identity: { methods: ["password"], password: { user: { id: s.users.alice.id, password: s.users.alice.password } } } } }),
-    });
-    const token = res.headers.get("x-subject-token")!;
+    const token = await passwordToken(s.users.alice);
     const config = {
         "openstack:authUrl": s.auth_url,
         "openstack:token": secret(token),
@@ -98,7 +80,7 @@ test("a token (openstack:token), re-scoped to the configured project", async () 
         "openstack:projectDomainName": "testdom",
         "openstack:region": "Kna1",
     };
-    await withHost(cleanEnv(), config, async (e) => {
+    await withHost(cleanEnv(home), config, async (e) => {
         const r = await mintAndProve(e, {});
         expect(r.outputs).toMatchObject({ userId: s.users.alice.id, projectId: s.projects["proj-a"] });
         expect(JSON.stringify(r.outputs)).not.toContain(token);
@@ -112,7 +94,11 @@ test("clouds.yaml selected by OS_CLOUD, with the password in secure.yaml", async
         `clouds:\n  mine:\n    auth:\n      auth_url: ${s.auth_url}\n      username: alice\n      user_domain_name: testdom\n      project_name: proj-a\n      project_domain_name: testdom\n    region_name: Kna1\n`,
     );
     fs.writeFileSync(path.join(dir, "secure.yaml"), `clouds:\n  mine:\n    auth:\n      password: ${s.users.alice.password}\n`);
-    const env = cleanEnv({ OS_CLIENT_CONFIG_FILE: path.join(dir, "clouds.yaml"), OS_CLIENT_SECURE_FILE: path.join(dir, "secure.yaml"), OS_CLOUD: "mine" });
+    const env = cleanEnv(home, {
+        OS_CLIENT_CONFIG_FILE: path.join(dir, "clouds.yaml"),
+        OS_CLIENT_SECURE_FILE: path.join(dir, "secure.yaml"),
+        OS_CLOUD: "mine",
+    });
     await withHost(env, {}, async (e) => {
         await mintAndProve(e, {});
     });
@@ -123,7 +109,7 @@ test("per-resource cloud outranks the stack config, and a cloud change updates i
         `  ${name}:\n    auth: {auth_url: "${s.auth_url}", username: alice, password: "${s.users.alice.password}", user_domain_name: testdom, project_name: proj-a, project_domain_name: testdom}\n`;
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "s3access-clouds-")), "clouds.yaml");
     fs.writeFileSync(file, `clouds:\n${cloud("alice")}${cloud("alice-copy")}`);
-    const env = cleanEnv({ OS_CLIENT_CONFIG_FILE: file });
+    const env = cleanEnv(home, { OS_CLIENT_CONFIG_FILE: file });
     await withHost(env, stackConfigFor("bob"), async (e) => {
         const r = await e.up("k", { cloud: "alice", region: "Sto2" });
         expect(r.outputs.userId).toBe(s.users.alice.id);

@@ -1,8 +1,8 @@
 // `pulumi up`, `refresh` and `destroy` of Ec2Credential, replayed step by step against the
 // real dynamic-provider host (gRPC) and the real Keystone; the key list is the referee.
 import { Ec2CredentialProvider } from "../../index";
-import { stackConfigFor } from "../support/ec2";
-import { EngineDriver, ProviderHost, secret, serializeProvider } from "../support/engine";
+import { configureFor } from "../support/ec2";
+import { EngineDriver, ProviderHost, serializeProvider } from "../support/engine";
 import { deleteKey, getKey, listKeys, mintKeyOutOfBand, rebindKey, s3Status } from "../support/referee";
 import { stackInfo, statusRightAfterDelete } from "../support/stack";
 
@@ -12,9 +12,8 @@ const s = stackInfo();
 
 beforeAll(async () => {
     host = await ProviderHost.start();
-    const cfg = stackConfigFor("alice");
-    // The engine hands the host the whole stack config, the password unwrapped from its secret.
-    await host.configure({ ...cfg, "openstack:password": secret(cfg["openstack:password"]), "other:setting": "x" });
+    // The engine hands the host the whole stack config, other namespaces and secrets included.
+    await configureFor(host, "alice", { "other:setting": "x" });
     engine = new EngineDriver(host, await serializeProvider(new Ec2CredentialProvider()));
 });
 afterAll(() => host?.stop());

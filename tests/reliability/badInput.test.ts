@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import { getKey, listKeys, s3Status } from "../support/referee";
 import { BadInputCase, CATALOGUE, CatalogueContext, catalogueContext } from "./badInputCatalogue";
-import { HostPool, keyProjectInDatabase, keysOf, relConfig, REL_USER, startPermissiveKeystone } from "./fixtures";
+import { HostPool, keyProjectInDatabase, relConfig, REL_USER, startPermissiveKeystone } from "./fixtures";
 
 const DOC = "/tmp/reliability-badinput.md";
 let ctx: CatalogueContext;
@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 async function keyLists(c: BadInputCase): Promise<string[][]> {
-    const lists = [await keysOf(ctx.rel.userId), ...(await Promise.all((c.alsoWatch ?? []).map((u) => listKeys(u))))];
+    const lists = [await listKeys({ id: ctx.rel.userId }), ...(await Promise.all((c.alsoWatch ?? []).map((u) => listKeys(u))))];
     return lists.map((l) => l.map((k) => k.access).sort());
 }
 
@@ -105,10 +105,10 @@ test.each([
     const { id, properties } = run.created!;
     try {
         expect(properties).toMatchObject({ userId: ctx.rel.userId, projectId: ctx.stack.projects["proj-a"] });
-        expect((await keysOf(ctx.rel.userId)).find((k) => k.access === id)?.tenant_id).toBe(ctx.stack.projects["proj-a"]);
+        expect((await listKeys({ id: ctx.rel.userId })).find((k) => k.access === id)?.tenant_id).toBe(ctx.stack.projects["proj-a"]);
         expect(await s3Status("Sto2", id, properties.secretAccessKey)).toBe(200);
     } finally {
         await run.driver.destroy("k", { id, outputs: properties });
     }
-    expect((await keysOf(ctx.rel.userId)).map((k) => k.access)).not.toContain(id);
+    expect((await listKeys({ id: ctx.rel.userId })).map((k) => k.access)).not.toContain(id);
 });

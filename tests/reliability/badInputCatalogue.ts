@@ -2,9 +2,9 @@
 // Shared by badInput.test.ts (the errors are clear, nothing is created) and
 // secrets.test.ts (no error leaks a secret).
 import * as net from "net";
-import { deleteKey, mintKeyOutOfBand } from "../support/referee";
+import { deleteKey, mintKeyOutOfBand, passwordToken, revokeToken } from "../support/referee";
 import { stackInfo, StackInfo } from "../support/stack";
-import { deleteKeyOf, HostSetup, mintKeyFor, relConfig, relIdentity, RelIdentity, REL_USER, retrying, startTlsProxy, userToken } from "./fixtures";
+import { HostSetup, relConfig, relIdentity, RelIdentity, REL_USER, startTlsProxy } from "./fixtures";
 
 export interface CatalogueContext {
     stack: StackInfo;
@@ -56,15 +56,11 @@ function portClosed(url: string): Promise<boolean> {
 export async function catalogueContext(suite: string): Promise<CatalogueContext> {
     const stack = stackInfo();
     const rel = await relIdentity(suite);
-    const revokedToken = await userToken(rel.userId, stack.projects["proj-a"]);
-    const revoke = await fetch(`${stack.auth_url}/auth/tokens`, {
-        method: "DELETE",
-        headers: { "x-auth-token": revokedToken, "x-subject-token": revokedToken },
-    });
-    if (revoke.status !== 204) throw new Error(`fixture: revoke -> ${revoke.status}`);
+    const revokedToken = await passwordToken({ id: rel.userId, password: REL_USER.password }, stack.projects["proj-a"]);
+    await revokeToken(revokedToken);
     if (!(await portClosed(CLOSED_PORT_URL))) throw new Error(`fixture: ${CLOSED_PORT_URL} is in use`);
-    const projB = await mintKeyFor(rel.userId, stack.projects["proj-b"]);
-    const alice = await retrying(() => mintKeyOutOfBand("alice", "proj-a"));
+    const projB = await mintKeyOutOfBand({ id: rel.userId }, "proj-b");
+    const alice = await mintKeyOutOfBand("alice", "proj-a");
     return {
         stack,
         rel,
@@ -84,8 +80,8 @@ export async function catalogueContext(suite: string): Promise<CatalogueContext>
             alice.secret,
         ],
         dispose: async () => {
-            await retrying(() => deleteKey("alice", alice.access));
-            await deleteKeyOf(rel.userId, projB.access);
+            await deleteKey("alice", alice.access);
+            await deleteKey({ id: rel.userId }, projB.access);
         },
     };
 }

@@ -2,8 +2,8 @@
 // refreshed and destroyed at once, through a counting proxy in front of the real Keystone
 // (uwsgi, one thread, `Connection: close` on every answer).
 import { Ec2CredentialProvider } from "../../index";
-import { stackConfigFor } from "../support/ec2";
-import { EngineDriver, Props, ProviderHost, secret, serializeProvider } from "../support/engine";
+import { configureFor } from "../support/ec2";
+import { EngineDriver, Props, ProviderHost, serializeProvider } from "../support/engine";
 import { FaultProxy } from "../support/faultProxy";
 import { deleteKey, listKeys } from "../support/referee";
 import { stackInfo } from "../support/stack";
@@ -22,8 +22,7 @@ beforeAll(async () => {
     // Attempt timeout and deadline generous enough for 50 requests queued on one Keystone
     // thread: any retry seen below is then the client's own doing.
     host = await ProviderHost.start({ S3_ACCESS_TIMEOUT_MS: "20000", S3_ACCESS_DEADLINE_MS: "40000", S3_ACCESS_DEBUG: "1" });
-    const cfg = stackConfigFor("alice");
-    await host.configure({ ...cfg, "openstack:authUrl": proxy.authUrl, "openstack:password": secret(cfg["openstack:password"]) });
+    await configureFor(host, "alice", { "openstack:authUrl": proxy.authUrl });
     engine = new EngineDriver(host, await serializeProvider(new Ec2CredentialProvider()));
 });
 afterAll(async () => {

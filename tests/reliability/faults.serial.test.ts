@@ -6,10 +6,10 @@ import { execFile } from "child_process";
 import * as path from "path";
 import { promisify } from "util";
 import { Ec2CredentialProvider } from "../../index";
-import { stackConfigFor } from "../support/ec2";
-import { EngineDriver, Props, ProviderHost, secret, serializeProvider } from "../support/engine";
+import { configureFor, stackConfigFor } from "../support/ec2";
+import { EngineDriver, Props, ProviderHost, serializeProvider } from "../support/engine";
 import { Fault, FaultProxy, Match } from "../support/faultProxy";
-import { deleteKey, getKey, listKeys } from "../support/referee";
+import { deleteKey, getKey, listKeys, revokeToken } from "../support/referee";
 import { REPO_ROOT, stackInfo } from "../support/stack";
 
 const s = stackInfo();
@@ -45,8 +45,7 @@ const made = new Set<string>();
 async function engineAt(authUrl: string, env: Record<string, string> = PATIENT): Promise<EngineDriver> {
     const host = await ProviderHost.start(env);
     hosts.push(host);
-    const cfg = stackConfigFor("alice");
-    await host.configure({ ...cfg, "openstack:authUrl": authUrl, "openstack:password": secret(cfg["openstack:password"]) });
+    await configureFor(host, "alice", { "openstack:authUrl": authUrl });
     return new EngineDriver(host, provider);
 }
 
@@ -305,28 +304,9 @@ describe("persistent faults fail within the deadline, saying what was tried and 
 });
 
 describe("tokens", () => {
-    async function revoke(token: string): Promise<void> {
-        const admin = s.users.admin;
-        const auth = await fetch(`${s.auth_url}/auth/tokens`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({
-                auth: {
-                    identity: { methods: ["password"], password: { user: { id: admin.id, password: admin.password } } },
-                    scope: { project: { id: s.projects.admin } },
-                },
-            }),
-        });
-        const res = await fetch(`${s.auth_url}/auth/tokens`, {
-            method: "DELETE",
-            headers: { "x-auth-token": auth.headers.get("x-subject-token")!, "x-subject-token": token },
-        });
-        expect(res.status).toBe(204);
-    }
-
     test("a token revoked mid-run is renewed once, transparently", async () => {
         const state = await up(engine, "revoked");
-        await revoke(proxy.lastAuthToken()!);
+        await revokeToken(proxy.lastAuthToken()!);
         const from = proxy.seen.length;
         const refreshed = await engine.refresh("revoked", state);
         await expectKeystoneHolds(refreshed.properties);

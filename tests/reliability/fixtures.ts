@@ -7,8 +7,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Ec2CredentialProvider } from "../../index";
-import { EngineDriver, Props, ProviderHost, secret, serializeProvider } from "../support/engine";
-import { keystone, RawEc2 } from "../support/referee";
+import { cleanEnv, engineConfig, EngineDriver, Props, ProviderHost, serializeProvider } from "../support/engine";
+import { keystone, passwordToken } from "../support/referee";
 import { REPO_ROOT, STACK_DIR, stackInfo } from "../support/stack";
 
 /** Distinctive values: a leak of any of them is easy to find in text. */
@@ -25,22 +25,8 @@ export interface RelIdentity {
     appCredId: string;
 }
 
-/**
- * Fixture calls ride out a Keystone restart (faults.serial.test.ts restarts it; npm test runs
- * it alone, but a developer may not): a refused or reset connection is retried for up to 30 s.
- */
-export async function retrying<T>(call: () => Promise<T>): Promise<T> {
-    for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 500))) {
-        try {
-            return await call();
-        } catch (err) {
-            if (!(err instanceof TypeError && err.message === "fetch failed") || Date.now() - started > 30_000) throw err;
-        }
-    }
-}
-
 async function must(call: () => Promise<{ status: number; json: any }>, ok: number[], what: string) {
-    const res = await retrying(call);
+    const res = await call();
     if (!ok.includes(res.status)) throw new Error(`fixture: ${what} -> ${res.status} ${JSON.stringify(res.json)}`);
     return res.json;
 }
@@ -62,7 +48,7 @@ export async function relIdentity(suite: string): Promise<RelIdentity> {
     for (const p of ["proj-a", "proj-b"] as const) {
         await must(() => keystone("admin", "PUT", `/projects/${s.projects[p]}/users/${userId}/roles/${member}`), [204], `grant ${p}`);
     }
-    const token = await userToken(userId, s.projects["proj-a"]);
+    const token = await passwordToken({ id: userId, password: REL_USER.password }, s.projects["proj-a"]);
     const own = (method: string, p: string, body?: unknown) =>
         fetch(`${s.auth_url}${p}`, {
             method,
@@ -85,24 +71,6 @@ export async function relIdentity(suite: string): Promise<RelIdentity> {
     return { name, userId, appCredId };
 }
 
-/** A fresh project-scoped token of the suites' user (not the provider's). */
-export async function userToken(userId: string, projectId: string): Promise<string> {
-    const res = await retrying(() =>
-        fetch(`${stackInfo().auth_url}/auth/tokens`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({
-                auth: {
-                    identity: { methods: ["password"], password: { user: { id: userId, password: REL_USER.password } } },
-                    scope: { project: { id: projectId } },
-                },
-            }),
-        }),
-    );
-    if (res.status !== 201) throw new Error(`fixture: token -> ${res.status}`);
-    return res.headers.get("x-subject-token")!;
-}
-
 /**
  * The project a key is bound to (undefined: no such key), read from Keystone's database itself: a second Keystone instance
  * (startPermissiveKeystone) changes it behind the main one's in-process cache, which then
@@ -115,19 +83,6 @@ export function keyProjectInDatabase(access: string): string | undefined {
             encoding: "utf8",
         }).trim() || undefined
     );
-}
-
-/** The real key list of any user, as the admin sees it. */
-export async function keysOf(userId: string): Promise<RawEc2[]> {
-    return (await must(() => keystone("admin", "GET", `/users/${userId}/credentials/OS-EC2`), [200], "list keys")).credentials;
-}
-
-export async function mintKeyFor(userId: string, projectId: string): Promise<RawEc2> {
-    return (await must(() => keystone("admin", "POST", `/users/${userId}/credentials/OS-EC2`, { tenant_id: projectId }), [201], "mint key")).credential;
-}
-
-export async function deleteKeyOf(userId: string, access: string): Promise<void> {
-    await must(() => keystone("admin", "DELETE", `/users/${userId}/credentials/OS-EC2/${access}`), [204, 404], "delete key");
 }
 
 /** Keystone behind a TLS terminator with a self-signed CA (scripts/stack/tls.sh, idempotent). */
@@ -149,19 +104,6 @@ export function relConfig(rel: RelIdentity, overrides: Record<string, string | u
         ...overrides,
     };
     return Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined)) as Record<string, string>;
-}
-
-/**
- * The host inherits the jest process's environment: OS_* and OS_CLOUD of the machine would
- * decide the outcome. Undefined values are dropped by spawn(), which unsets them.
- */
-export function cleanEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    const unset = Object.fromEntries(
-        Object.keys(process.env)
-            .filter((k) => /^(OS_|S3_ACCESS_)/.test(k))
-            .map((k) => [k, undefined]),
-    );
-    return { ...unset, HOME: home, ...extra };
 }
 
 export interface HostRun {
@@ -189,10 +131,6 @@ export function providerText(): Promise<string> {
     return (serialized ??= serializeProvider(new Ec2CredentialProvider()));
 }
 
-/** Config as the engine sends it: secret values unwrapped by the host, like `pulumi config set --secret`. */
-const SECRET_KEYS = /password|Secret|token/;
-const asEngineConfig = (config: Record<string, string>) => Object.fromEntries(Object.entries(config).map(([k, v]) => [k, SECRET_KEYS.test(k) ? secret(v) : v]));
-
 interface PooledHost {
     host: ProviderHost;
     driver: EngineDriver;
@@ -218,7 +156,7 @@ export class HostPool {
                     fs.writeFileSync(path.join(home, file), text);
                 }
                 const host = await ProviderHost.start(cleanEnv(home, setup.env));
-                await host.configure(asEngineConfig(setup.config));
+                await host.configure(engineConfig(setup.config));
                 return { host, driver: new EngineDriver(host, await providerText()), home };
             })();
             this.hosts.set(key, pooled);

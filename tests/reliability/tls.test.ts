@@ -1,8 +1,8 @@
 // Keystone behind TLS with a self-signed CA (scripts/stack/tls.sh, run here so that the suite
 // works on a fresh machine): verification is on by default, openstack:cacertFile trusts the
 // CA, and openstack:insecure works only when set, with a warning.
-import { s3Status } from "../support/referee";
-import { HostPool, HostRun, HostSetup, keysOf, relConfig, relIdentity, RelIdentity, startTlsProxy } from "./fixtures";
+import { listKeys, s3Status } from "../support/referee";
+import { HostPool, HostRun, HostSetup, relConfig, relIdentity, RelIdentity, startTlsProxy } from "./fixtures";
 
 let rel: RelIdentity;
 let tls: { authUrl: string; caFile: string };
@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => hosts.closeAll());
 
 const config = (extra: Record<string, string> = {}) => relConfig(rel, { "openstack:authUrl": tls.authUrl, ...extra });
-const accessKeys = async () => (await keysOf(rel.userId)).map((k) => k.access);
+const accessKeys = async () => (await listKeys({ id: rel.userId })).map((k) => k.access);
 
 /** The key exists in Keystone, S3 accepts it, and destroy (over https too) deletes it. */
 async function provesWorkingKey(run: HostRun): Promise<void> {

@@ -1,6 +1,7 @@
 // Keys minted by the real Ec2Credential provider code, in this process, against the local
 // Keystone: for tests whose subject is what comes after the key (client configs).
 import { Ec2CredentialProvider } from "../../index";
+import { engineConfig, ProviderHost } from "./engine";
 import { stackInfo } from "./stack";
 
 export interface TestKey {
@@ -22,6 +23,11 @@ export function stackConfigFor(user: "alice" | "bob" | "admin", project?: string
         "openstack:projectDomainName": u.domain,
         "openstack:region": "Kna1",
     };
+}
+
+/** Configures a host as `pulumi up` would for a stack holding a seeded user's config, with `overrides`. */
+export function configureFor(host: ProviderHost, user: "alice" | "bob" | "admin", overrides: Record<string, string> = {}): Promise<void> {
+    return host.configure(engineConfig({ ...stackConfigFor(user), ...overrides }));
 }
 
 export async function mintTestKey(opts: { user?: "alice" | "bob"; project?: "proj-a" | "proj-b" } = {}): Promise<TestKey> {

@@ -17,6 +17,24 @@ export const SECRET_VAL = "1b47061264138c4ac30d75fd1eb44270";
 /** A config value as the engine stores a secret one (the host unwraps it). */
 export const secret = (value: unknown) => ({ [SECRET_SIG]: SECRET_VAL, value });
 
+/** Config as the engine sends it: secret settings wrapped, as `pulumi config set --secret` keeps them. */
+const SECRET_KEYS = /password|Secret|token/;
+export const engineConfig = (config: Record<string, string>): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(config).map(([k, v]) => [k, SECRET_KEYS.test(k) ? secret(v) : v]));
+
+/**
+ * Environment overrides for a host: it inherits the runner's, whose OS_* and S3_ACCESS_* would
+ * decide the outcome, so those are removed (spawn drops undefined values), HOME is the test's.
+ */
+export function cleanEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    const unset = Object.fromEntries(
+        Object.keys(process.env)
+            .filter((k) => /^(OS_|S3_ACCESS_)/.test(k))
+            .map((k) => [k, undefined]),
+    );
+    return { ...unset, HOME: home, ...extra };
+}
+
 /** The `__provider` text exactly as `pulumi.dynamic.Resource` stores it in state. */
 export async function serializeProvider(provider: pulumi.dynamic.ResourceProvider): Promise<string> {
     return (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;

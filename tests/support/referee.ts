@@ -3,6 +3,12 @@
 import { stackInfo, StackInfo } from "./stack";
 
 type User = keyof StackInfo["users"];
+/** A seeded user by name, or any user by id. */
+export type Who = User | { id: string };
+type Project = keyof StackInfo["projects"] | { id: string };
+
+const idOf = (who: Who): string => (typeof who === "string" ? stackInfo().users[who].id : who.id);
+const projectIdOf = (p: Project): string => (typeof p === "string" ? stackInfo().projects[p] : p.id);
 
 export interface RawEc2 {
     access: string;
@@ -11,63 +17,97 @@ export interface RawEc2 {
     user_id: string;
 }
 
-const tokens = new Map<string, string>();
+/**
+ * Fixture calls ride out a Keystone restart (faults.serial.test.ts restarts it; npm test runs
+ * it alone, but a developer may not): a refused or reset connection is retried for up to 30 s.
+ */
+export async function retrying<T>(call: () => Promise<T>): Promise<T> {
+    for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 500))) {
+        try {
+            return await call();
+        } catch (err) {
+            if (!(err instanceof TypeError && err.message === "fetch failed") || Date.now() - started > 30_000) throw err;
+        }
+    }
+}
 
-async function token(user: User, project?: string): Promise<string> {
-    const s = stackInfo();
-    const u = s.users[user];
-    const projectId = s.projects[(project ?? u.project) as keyof StackInfo["projects"]];
-    const key = `${user}/${projectId}`;
-    const cached = tokens.get(key);
-    if (cached) return cached;
-    const res = await fetch(`${s.auth_url}/auth/tokens`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-            auth: { identity: { methods: ["password"], password: { user: { id: u.id, password: u.password } } }, scope: { project: { id: projectId } } },
+/** A fresh password token (project-scoped when `projectId` is given), straight from Keystone. */
+export async function passwordToken(user: { id: string; password: string }, projectId?: string): Promise<string> {
+    const res = await retrying(() =>
+        fetch(`${stackInfo().auth_url}/auth/tokens`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({
+                auth: {
+                    identity: { methods: ["password"], password: { user: { id: user.id, password: user.password } } },
+                    ...(projectId ? { scope: { project: { id: projectId } } } : {}),
+                },
+            }),
         }),
-    });
-    if (res.status !== 201) throw new Error(`referee: token for ${user} -> ${res.status}`);
-    const t = res.headers.get("x-subject-token")!;
-    tokens.set(key, t);
+    );
+    if (res.status !== 201) throw new Error(`referee: token for ${user.id} -> ${res.status}`);
+    return res.headers.get("x-subject-token")!;
+}
+
+const adminTokens = new Map<string, string>();
+
+async function token(user: User): Promise<string> {
+    const u = stackInfo().users[user];
+    const cached = adminTokens.get(user);
+    if (cached) return cached;
+    const t = await passwordToken(u, stackInfo().projects[u.project as keyof StackInfo["projects"]]);
+    adminTokens.set(user, t);
     return t;
 }
 
 /** A plain REST call to Keystone as a seeded user (for fixtures the helpers below do not cover). */
-export async function keystone(user: User, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const res = await fetch(`${stackInfo().auth_url}${path}`, {
-        method,
-        headers: { "content-type": "application/json", "x-auth-token": await token(user) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-    });
+export async function keystone(
+    user: User,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+): Promise<{ status: number; json: any }> {
+    const res = await retrying(async () =>
+        fetch(`${stackInfo().auth_url}${path}`, {
+            method,
+            headers: { "content-type": "application/json", "x-auth-token": await token(user), ...headers },
+            body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+    );
     const text = await res.text();
     return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
 
+/** Revokes a token, as the admin (`openstack token revoke`). */
+export async function revokeToken(value: string): Promise<void> {
+    const r = await keystone("admin", "DELETE", "/auth/tokens", undefined, { "x-subject-token": value });
+    if (r.status !== 204) throw new Error(`referee: revoke -> ${r.status}`);
+}
+
 /** Every EC2 key of a user (all projects), as `openstack ec2 credentials list` sees them. */
-export async function listKeys(user: User): Promise<RawEc2[]> {
-    const r = await keystone("admin", "GET", `/users/${stackInfo().users[user].id}/credentials/OS-EC2`);
+export async function listKeys(who: Who): Promise<RawEc2[]> {
+    const r = await keystone("admin", "GET", `/users/${idOf(who)}/credentials/OS-EC2`);
     if (r.status !== 200) throw new Error(`referee: list -> ${r.status}`);
     return r.json.credentials;
 }
 
-export async function getKey(user: User, access: string): Promise<RawEc2 | undefined> {
-    const r = await keystone("admin", "GET", `/users/${stackInfo().users[user].id}/credentials/OS-EC2/${access}`);
+export async function getKey(who: Who, access: string): Promise<RawEc2 | undefined> {
+    const r = await keystone("admin", "GET", `/users/${idOf(who)}/credentials/OS-EC2/${access}`);
     if (r.status === 404) return undefined;
     if (r.status !== 200) throw new Error(`referee: get -> ${r.status}`);
     return r.json.credential;
 }
 
-/** `openstack ec2 credentials delete`, out of band. */
-export async function deleteKey(user: User, access: string): Promise<void> {
-    const r = await keystone("admin", "DELETE", `/users/${stackInfo().users[user].id}/credentials/OS-EC2/${access}`);
+/** `openstack ec2 credentials delete`, out of band (a key already gone is fine). */
+export async function deleteKey(who: Who, access: string): Promise<void> {
+    const r = await keystone("admin", "DELETE", `/users/${idOf(who)}/credentials/OS-EC2/${access}`);
     if (r.status !== 204 && r.status !== 404) throw new Error(`referee: delete -> ${r.status}`);
 }
 
 /** Mint a key outside Pulumi (the thing `adoptAccessKey` takes over). */
-export async function mintKeyOutOfBand(user: User, project: keyof StackInfo["projects"]): Promise<RawEc2> {
-    const s = stackInfo();
-    const r = await keystone("admin", "POST", `/users/${s.users[user].id}/credentials/OS-EC2`, { tenant_id: s.projects[project] });
+export async function mintKeyOutOfBand(who: Who, project: Project): Promise<RawEc2> {
+    const r = await keystone("admin", "POST", `/users/${idOf(who)}/credentials/OS-EC2`, { tenant_id: projectIdOf(project) });
     if (r.status !== 201) throw new Error(`referee: create -> ${r.status}`);
     return r.json.credential;
 }
