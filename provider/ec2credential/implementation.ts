@@ -142,7 +142,7 @@ async function mint(
             const deleted = await deleteEc2Credential(session, key.userId, key.access, retry);
             after = deleted
                 ? `Keystone had created access key ${key.access} all the same; it was deleted again, so nothing was left behind.`
-                : `Keystone holds no access key ${key.access}: nothing was left behind.`;
+                : `Keystone holds no access key ${key.access} (any the create made is gone): nothing was left behind.`;
         } catch (cleanup) {
             after =
                 `Keystone may have created access key ${key.access}, and deleting it failed too (${cleanup instanceof Error ? cleanup.message : String(cleanup)}). ` +

@@ -194,10 +194,13 @@ describe("a create whose every answer is lost leaves no key behind", () => {
         proxy.clearFaults();
         const access = message.match(/access key ([0-9a-f]{32})/)?.[1];
         expect(access).toBeDefined();
-        // Keystone did make it (the first attempt's 201), and the clean-up deleted it (204).
+        // Keystone did make it (the first attempt's 201), and the clean-up deleted it: Keystone
+        // answered a DELETE of that key with 204 (a busy machine may retry it: then 204, 404).
         expect(proxy.requests(CREATE, from)[0].status).toBe(201);
-        expect(proxy.requests(DELETE, from).map((r) => [r.path.endsWith(`/${access}`), r.status])).toEqual([[true, 204]]);
-        expect(message).toMatch(new RegExp(`Keystone had created access key ${access} all the same; it was deleted again, so nothing was left behind`));
+        const deletes = proxy.requests(DELETE, from);
+        expect(deletes.every((r) => r.path.endsWith(`/${access}`))).toBe(true);
+        expect(deletes.map((r) => r.status)).toContain(204);
+        expect(message).toMatch(new RegExp(`access key ${access}.*nothing was left behind`));
         expect(message).toContain("its answer never came back");
         expect(message).not.toMatch(/Keystone did not answer|check openstack:authUrl/);
         expect(await getKey("alice", access!)).toBeUndefined();
