@@ -1,5 +1,5 @@
 import { hasStatus, isDelegatedTokenRefusal } from "../keystone/errors";
-import { domainIdsNamed, domainName, projectsNamed, projectsWithRole, userExists, userHasRoleOn, userIdsNamed } from "../keystone/projects";
+import { domainName, projectsNamed, projectsWithRole, userExists, userHasRoleOn, idsNamed } from "../keystone/projects";
 import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
 import { Ec2CredentialError } from "./errors";
@@ -63,7 +63,7 @@ function tokenProject(token: Token): NonNullable<Token["project"]> {
  */
 async function otherUsersProject(session: KeystoneSession, token: Token, inputs: Ec2CredentialInputs, userId: string): Promise<string> {
     if (!(await userExists(session, userId))) {
-        const named = await userIdsNamed(session, userId);
+        const named = await idsNamed(session, "users", userId);
         if (named.length > 0) {
             throw new Ec2CredentialError(
                 `userId "${userId}" is a user name, not an id: set userId to ${named.length === 1 ? `"${named[0]}"` : `one of ${named.join(", ")} (users of that name in several domains)`}; nothing was created`,
@@ -87,7 +87,7 @@ async function otherUsersProject(session: KeystoneSession, token: Token, inputs:
 async function projectIdNamed(session: KeystoneSession, name: string, domain?: string): Promise<string> {
     let named = await projectsNamed(session, name);
     if (domain) {
-        const domainIds = new Set([domain, ...(await domainIdsNamed(session, domain))]);
+        const domainIds = new Set([domain, ...(await idsNamed(session, "domains", domain))]);
         named = named.filter((p) => domainIds.has(p.domain_id));
     }
     if (named.length === 1) return named[0].id;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hasStatus, KeystoneError } from "../errors";
+import { hasStatus } from "../errors";
 import { KeystoneSession } from "../session";
 
 const projectSchema = z.object({ id: z.string(), name: z.string(), domain_id: z.string(), enabled: z.boolean().optional() });
@@ -25,19 +25,19 @@ export async function domainName(session: KeystoneSession, domainId: string): Pr
         );
         return res.body.domain.name;
     } catch (err) {
-        if (err instanceof KeystoneError && (err.status === 403 || err.status === 404)) return undefined;
+        if (hasStatus(err, 403, 404)) return undefined;
         throw err;
     }
 }
 
-/** GET /v3/domains?name=: ids of the domains of that name (admin rights; none is an empty list). */
-export async function domainIdsNamed(session: KeystoneSession, name: string): Promise<string[]> {
+/** GET /v3/{domains,users}?name=: ids of every one of that name (admin rights; none is an empty list). */
+export async function idsNamed(session: KeystoneSession, collection: "domains" | "users", name: string): Promise<string[]> {
     const res = await session.request(
-        { method: "GET", path: `/domains?name=${encodeURIComponent(name)}` },
+        { method: "GET", path: `/${collection}?name=${encodeURIComponent(name)}` },
         [200],
-        z.object({ domains: z.array(z.object({ id: z.string() })) }),
+        z.object({ [collection]: z.array(z.object({ id: z.string() })) }),
     );
-    return res.body.domains.map((d) => d.id);
+    return (res.body[collection] as { id: string }[]).map((d) => d.id);
 }
 
 /** GET /v3/users/{id}: whether the user exists (admin rights: a 403 is the caller's to explain). */
@@ -49,16 +49,6 @@ export async function userExists(session: KeystoneSession, userId: string): Prom
         if (hasStatus(err, 404)) return false;
         throw err;
     }
-}
-
-/** GET /v3/users?name=: ids of the users of that name, every domain (admin rights). */
-export async function userIdsNamed(session: KeystoneSession, name: string): Promise<string[]> {
-    const res = await session.request(
-        { method: "GET", path: `/users?name=${encodeURIComponent(name)}` },
-        [200],
-        z.object({ users: z.array(z.object({ id: z.string() })) }),
-    );
-    return res.body.users.map((u) => u.id);
 }
 
 /** GET /v3/projects?name=: every domain's projects of that name (needs rights to list projects). */

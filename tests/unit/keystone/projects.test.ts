@@ -1,7 +1,7 @@
 // Project, domain, user and role look-ups, and the catalog helpers.
 import { catalogRegions, findEndpoint } from "../../../provider/keystone/catalog";
 import { KeystoneError } from "../../../provider/keystone/errors";
-import { domainIdsNamed, domainName, projectsNamed, projectsWithRole, userExists, userHasRoleOn, userIdsNamed } from "../../../provider/keystone/projects";
+import { domainName, idsNamed, projectsNamed, projectsWithRole, userExists, userHasRoleOn } from "../../../provider/keystone/projects";
 import { KeystoneSession } from "../../../provider/keystone/session";
 import { CatalogEntry } from "../../../provider/keystone/tokens";
 import { ALICE, AUTH_PROJECTS, CATALOG, DOMAIN, fakeKeystone, PROJ_A, PROJ_B } from "./fixtures";
@@ -43,11 +43,11 @@ test("domainName: the name; 403 and 404 are undefined; 500 is thrown", async () 
     await expect(domainName(session, "d400")).rejects.toBeInstanceOf(KeystoneError);
 });
 
-test("domainIdsNamed: ids from GET /v3/domains?name=, encoded", async () => {
+test("idsNamed(domains): ids from GET /v3/domains?name=, encoded", async () => {
     ks.answer("GET", "/v3/domains?name=test%20dom", 200, { domains: [{ id: "d1", name: "test dom" }] });
-    expect(await domainIdsNamed(session, "test dom")).toEqual(["d1"]);
+    expect(await idsNamed(session, "domains", "test dom")).toEqual(["d1"]);
     ks.answer("GET", "/v3/domains?name=none", 200, { domains: [] });
-    expect(await domainIdsNamed(session, "none")).toEqual([]);
+    expect(await idsNamed(session, "domains", "none")).toEqual([]);
 });
 
 test("userExists: 200 true, 404 false, 403 thrown", async () => {
@@ -59,9 +59,9 @@ test("userExists: 200 true, 404 false, 403 thrown", async () => {
     await expect(userExists(session, "hidden")).rejects.toMatchObject({ status: 403 });
 });
 
-test("userIdsNamed and projectsNamed: every domain's matches", async () => {
+test("idsNamed(users) and projectsNamed: every domain's matches", async () => {
     ks.answer("GET", "/v3/users?name=alice", 200, { users: [{ id: ALICE }, { id: "other-alice" }] });
-    expect(await userIdsNamed(session, "alice")).toEqual([ALICE, "other-alice"]);
+    expect(await idsNamed(session, "users", "alice")).toEqual([ALICE, "other-alice"]);
     ks.answer("GET", "/v3/projects?name=proj-a", 200, { projects: [AUTH_PROJECTS.projects[0]] });
     expect((await projectsNamed(session, "proj-a")).map((p) => p.id)).toEqual([PROJ_A]);
     ks.answer("GET", "/v3/projects?name=x", 403, forbidden);
