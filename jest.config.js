@@ -15,7 +15,15 @@ module.exports = {
     // project-level testTimeout is ignored).
     testTimeout: 120000,
     projects: [
-        { ...base, displayName: "parallel", testMatch: ["**/*.test.ts"], testPathIgnorePatterns: ["\\.serial\\.test\\.ts$"] },
+        // A file that leaves a child process, socket or timer open fails, naming it, instead
+        // of a worker that "failed to exit gracefully" at the end (tests/support/leakCheckEnvironment.js).
+        {
+            ...base,
+            displayName: "parallel",
+            testEnvironment: "<rootDir>/tests/support/leakCheckEnvironment.js",
+            testMatch: ["**/*.test.ts"],
+            testPathIgnorePatterns: ["\\.serial\\.test\\.ts$"],
+        },
         // Suites that stop Keystone or count its requests exactly: run alone, after the rest
         // (npm test runs this project with --runInBand).
         { ...base, displayName: "serial", testMatch: ["**/*.serial.test.ts"] },
