@@ -19,7 +19,7 @@ const handles = () => (process._getActiveHandles?.() ?? []).filter((h) => !isStd
 /** Timers and immediates keeping the process alive (they are not handles). */
 const timers = () => process.getActiveResourcesInfo().filter((t) => t === "Timeout" || t === "Immediate").length;
 
-function describe(h) {
+function describeHandle(h) {
     const kind = h?.constructor?.name ?? typeof h;
     if (kind === "ChildProcess") return `child process ${h.pid} (${(h.spawnargs ?? []).join(" ").slice(0, 160)})`;
     if (kind === "Socket") return h.remotePort ? `socket to ${h.remoteAddress}:${h.remotePort}` : "socket or pipe";
@@ -41,7 +41,7 @@ class LeakCheckEnvironment extends TestEnvironment {
 
     /** What this file opened and did not close, or [] once all of it is closed. */
     leftovers() {
-        const left = handles().filter((h) => !this.handlesBefore.has(h)).map(describe);
+        const left = handles().filter((h) => !this.handlesBefore.has(h)).map(describeHandle);
         const extraTimers = timers() - this.timersBefore;
         if (extraTimers > 0) left.push(`${extraTimers} timer(s) (setTimeout/setInterval/setImmediate not cleared or unref'd)`);
         return left;
