@@ -38,9 +38,12 @@ module.exports = {
             testMatch: ["**/*.test.ts"],
             transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: { ...require("./tsconfig.json").compilerOptions, isolatedModules: true } }] },
         },
+        // A file that leaves a child process, socket or timer open fails, naming it, instead
+        // of a worker that "failed to exit gracefully" at the end (tests/support/leakCheckEnvironment.js).
         {
             ...integration,
             displayName: "parallel",
+            testEnvironment: "<rootDir>/tests/support/leakCheckEnvironment.js",
             testMatch: ["**/*.test.ts"],
             testPathIgnorePatterns: [...integration.testPathIgnorePatterns, "\\.serial\\.test\\.ts$"],
         },

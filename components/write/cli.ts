@@ -9,7 +9,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { unifiedDiff } from "./diff";
 import { WriteInputError } from "./errors";
-import { applyChange, backupStamp } from "./files";
+import { applyChange, backupStamp, DEFAULT_KEEP_BACKUPS, pruneBackups } from "./files";
 import { locations } from "./locations";
 import { maskSecrets, secretValues } from "./mask";
 import { FileChange, isChanged, planChanges } from "./plan";
@@ -28,6 +28,10 @@ Options:
                     (default: the only output of that shape)
   --only <list>     comma-separated clients to write: ${CLIENTS.join(",")} (default: all)
   --home <dir>      home directory to write into (default: $HOME)
+  --keep-backups <n>
+                    keep the newest n backups (<file>.bak-<time>) of each file this run
+                    changes, removing older ones; 0 = make no backup and remove that
+                    file's old ones (default: ${DEFAULT_KEEP_BACKUPS})
   --dry-run         print what would change as a diff, secrets masked; write nothing
   -h, --help        print this help
 `;
@@ -37,6 +41,7 @@ interface Options {
     output?: string;
     only: ReadonlySet<Client>;
     home: string;
+    keepBackups: number;
     dryRun: boolean;
     help: boolean;
 }
@@ -62,6 +67,17 @@ function parseHome(dir: string): string {
     return home;
 }
 
+function parseKeepBackups(value: string | undefined): number {
+    if (value === undefined) return DEFAULT_KEEP_BACKUPS;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
+        throw new WriteInputError(
+            `--keep-backups ${JSON.stringify(value)}: give a whole number of backups to keep per file, 0 or more (default ${DEFAULT_KEEP_BACKUPS})`,
+        );
+    }
+    return n;
+}
+
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     let values;
     try {
@@ -72,6 +88,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
                 output: { type: "string" },
                 only: { type: "string" },
                 home: { type: "string" },
+                "keep-backups": { type: "string" },
                 "dry-run": { type: "boolean", default: false },
                 help: { type: "boolean", short: "h", default: false },
             },
@@ -81,12 +98,13 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     } catch (e) {
         throw new WriteInputError(`${(e as Error).message}; see s3-access-write --help`);
     }
-    if (values.help) return { only: new Set(), home: "", dryRun: false, help: true };
+    if (values.help) return { only: new Set(), home: "", keepBackups: DEFAULT_KEEP_BACKUPS, dryRun: false, help: true };
     return {
         file: values.file,
         output: values.output,
         only: parseClients(values.only),
         home: parseHome(values.home ?? (env.HOME || os.homedir())),
+        keepBackups: parseKeepBackups(values["keep-backups"]),
         dryRun: values["dry-run"],
         help: false,
     };
@@ -120,9 +138,14 @@ async function run(argv: string[], env: NodeJS.ProcessEnv, knownSecrets: string[
     const stamp = backupStamp();
     for (const change of changes) {
         // Written before it is reported, so a failed write is never announced as done.
-        const backup = isChanged(change) && !options.dryRun ? await applyChange(change, stamp) : undefined;
+        const written = isChanged(change) && !options.dryRun;
+        const backup = written ? await applyChange(change, stamp, options.keepBackups) : undefined;
+        // Only after the new content is in place, and only for a file this run changed: an
+        // unchanged file keeps its backups, so a repeated identical run still touches nothing.
+        const pruned = written ? await pruneBackups(change.path, options.keepBackups) : [];
         say(`${verb(change, options.dryRun)} ${change.path}: ${change.target.what}`);
         if (backup) say(`  backup: ${backup}`);
+        for (const old of pruned) say(`  removed old backup: ${old}`);
         const warning = permissionWarning(change);
         if (warning) say(warning);
         if (isChanged(change) && options.dryRun) {

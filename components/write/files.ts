@@ -34,12 +34,33 @@ async function syncDir(dir: string): Promise<void> {
 /** `20261105T101112.345Z`: sortable, and ms resolution keeps two quick runs from colliding. */
 export const backupStamp = (now = new Date()): string => now.toISOString().replace(/[-:]/g, "");
 
+/** How many backups per file a run keeps when --keep-backups is not given. */
+export const DEFAULT_KEEP_BACKUPS = 3;
+
+/** Only names this tool makes count as backups: a user's own `config.bak-old` is never pruned. */
+const BACKUP_STAMP = /^\d{8}T\d{6}\.\d{3}Z$/;
+
 /**
- * Writes one planned change: a 0600 backup of the current file, then the new content into a
- * 0600 temp file in the same directory, renamed over the target (atomic; the result has the
- * temp file's mode, so an existing 0644 file ends up 0600). Returns the backup path, if any.
+ * Removes all but the newest `keep` backups of `file` (its own `<file>.bak-<stamp>` siblings,
+ * nothing else; the stamp sorts as time does). Returns the removed paths, oldest first.
  */
-export async function applyChange(change: FileChange, stamp: string): Promise<string | undefined> {
+export async function pruneBackups(file: string, keep: number): Promise<string[]> {
+    const dir = path.dirname(file);
+    const prefix = `${path.basename(file)}.bak-`;
+    const stamps = (await fs.readdir(dir)).filter((n) => n.startsWith(prefix) && BACKUP_STAMP.test(n.slice(prefix.length))).sort();
+    const old = stamps.slice(0, Math.max(0, stamps.length - keep)).map((n) => path.join(dir, n));
+    for (const backup of old) await fs.rm(backup, { force: true });
+    if (old.length > 0) await syncDir(dir);
+    return old;
+}
+
+/**
+ * Writes one planned change: a 0600 backup of the current file (none when `keepBackups` is 0),
+ * then the new content into a 0600 temp file in the same directory, renamed over the target
+ * (atomic; the result has the temp file's mode, so an existing 0644 file ends up 0600).
+ * Returns the backup path, if any. Pruning old backups is the caller's next step.
+ */
+export async function applyChange(change: FileChange, stamp: string, keepBackups = DEFAULT_KEEP_BACKUPS): Promise<string | undefined> {
     const dir = path.dirname(change.path);
     await fs.mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
     // Someone (an editor, another run) may have changed the file since it was planned.
@@ -47,7 +68,7 @@ export async function applyChange(change: FileChange, stamp: string): Promise<st
         throw new Error(`${change.path} changed while s3-access-write ran; nothing was written to it: run the tool again`);
     }
     let backup: string | undefined;
-    if (change.current !== null) {
+    if (change.current !== null && keepBackups > 0) {
         backup = `${change.path}.bak-${stamp}`;
         await createPrivate(backup, change.current);
     }

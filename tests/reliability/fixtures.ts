@@ -156,8 +156,15 @@ export class HostPool {
                     fs.writeFileSync(path.join(home, file), text);
                 }
                 const host = await ProviderHost.start(cleanEnv(home, setup.env));
-                await host.configure(engineConfig(setup.config));
-                return { host, driver: new EngineDriver(host, await providerText()), home };
+                try {
+                    await host.configure(engineConfig(setup.config));
+                    return { host, driver: new EngineDriver(host, await providerText()), home };
+                } catch (err) {
+                    // closeAll() only sees hosts that came up: this one would outlive the suite.
+                    await host.stop();
+                    fs.rmSync(home, { recursive: true, force: true });
+                    throw err;
+                }
             })();
             this.hosts.set(key, pooled);
         }

@@ -165,6 +165,14 @@ describe("bad input exits 2 with a message naming the fix, and writes nothing", 
         ["an unknown flag", ["--force"], input, /Unknown option '--force'.*--help/],
         ["a --file that does not exist", ["--file", "/nonexistent/outputs.json"], "", /--file \/nonexistent\/outputs.json: cannot read it \(ENOENT\)/],
         ["a --home that does not exist", ["--home", "/nonexistent/home"], input, /home directory \/nonexistent\/home does not exist/],
+        [
+            "a --keep-backups that is not a whole number",
+            ["--keep-backups", "1.5"],
+            input,
+            /^s3-access-write: --keep-backups "1\.5": give a whole number of backups to keep per file, 0 or more \(default 3\)\n$/,
+        ],
+        ["a negative --keep-backups", ["--keep-backups=-1"], input, /--keep-backups "-1": give a whole number/],
+        ["an empty --keep-backups", ["--keep-backups", ""], input, /--keep-backups "": give a whole number/],
     ];
 
     test.each(cases)("%s", async (_, args, stdin, message) => {
