@@ -21,6 +21,12 @@ export interface Ec2CredentialInputs {
     rotationTriggers?: Record<string, string>;
     /** Take over this existing access key instead of minting one (the import path: `pulumi import` cannot import dynamic resources). */
     adoptAccessKey?: string;
+    /**
+     * Set by the program side (resource.ts), not by users: the stack, project and resource
+     * name written into the key's blob so that listings can tell who manages it. diff()
+     * ignores it: renaming a stack must not replace its keys.
+     */
+    managedBy?: { stack: string; project: string; resource: string };
 }
 
 /** What the provider stores in state (secretAccessKey is marked secret by the engine). */
@@ -66,6 +72,7 @@ export const inputsSchema = z
             .string()
             .regex(/^[A-Za-z0-9]{8,128}$/, "must be an EC2 access key as printed by `openstack ec2 credentials list`")
             .optional(),
+        managedBy: z.object({ stack: z.string(), project: z.string(), resource: z.string() }).strict().optional(),
     })
     .strict();
 
