@@ -4,7 +4,7 @@
  * through which resource. Shared by listEc2Credentials (programs) and `s3-access keys list`
  * (the command); no Pulumi here, so the command starts fast.
  */
-import { normalizeAuthUrl, ResolvedAuth } from "../auth/resolve";
+import { ResolvedAuth } from "../auth/resolve";
 import { catalogRegions, findEndpoint } from "../keystone/catalog";
 import { hasStatus } from "../keystone/errors";
 import { Ec2CredentialRecord, listEc2CredentialRecords } from "../keystone/ec2credentials/records";
@@ -39,6 +39,12 @@ export interface ListedKey {
     secretAccessKey?: string;
 }
 
+export interface KeyListing {
+    keys: ListedKey[];
+    /** Regions of the catalog served by another Keystone: not listed (credentials are never sent to a catalog URL). */
+    elsewhere: { region: string; authUrl: string }[];
+}
+
 export interface ListKeysOptions {
     /** Regions to list; "all": every region of the service catalog. */
     regions: string[] | "all";
@@ -67,25 +73,28 @@ function managementOf(key: Ec2CredentialRecord): KeyManagement {
 }
 
 /**
- * The Keystone of each wanted region: its public identity endpoint in the catalog, else the
- * one we logged in to. Regions served by one Keystone (the local stack: Kna1 and Sto2) share
- * its keys: each key is listed once, with all of them.
+ * Splits the wanted regions into those the Keystone we logged in to serves and those with a
+ * Keystone of their own. A region is served here when the catalog publishes no identity
+ * endpoint for it or one on the same origin (scheme, host, port: catalogs often omit /v3).
+ * Credentials are never sent to a Keystone taken from a catalog: other Keystones are named,
+ * for the user to point OS_AUTH_URL (or authUrl) at.
  */
-function keystonesOf(auth: ResolvedAuth, token: Token, wanted: string[]): Map<string, string[]> {
-    const byUrl = new Map<string, string[]>();
+function splitByKeystone(auth: ResolvedAuth, token: Token, wanted: string[]): { here: string[]; elsewhere: { region: string; authUrl: string }[] } {
+    const origin = (u: string) => {
+        try {
+            return new URL(u).origin;
+        } catch {
+            return u;
+        }
+    };
+    const here: string[] = [];
+    const elsewhere: { region: string; authUrl: string }[] = [];
     for (const region of wanted) {
         const published = findEndpoint(token.catalog, "identity", region);
-        let url = auth.authUrl;
-        if (published) {
-            try {
-                url = normalizeAuthUrl(published, `the catalog's identity endpoint of ${region}`);
-            } catch {
-                // A catalog entry without /v3 (some clouds publish the bare port): the one we know works.
-            }
-        }
-        byUrl.set(url, [...(byUrl.get(url) ?? []), region]);
+        if (!published || origin(published) === origin(auth.authUrl)) here.push(region);
+        else elsewhere.push({ region, authUrl: published });
     }
-    return byUrl;
+    return { here, elsewhere };
 }
 
 /** Project names by id: the user's own projects, and (admin) any other the keys name. */
@@ -138,10 +147,11 @@ async function projectIdOf(session: KeystoneSession, opts: ListKeysOptions): Pro
 }
 
 /**
- * Every EC2 credential of one user in the wanted regions, from Keystone's generic
- * credentials API (one call per Keystone). Secrets are dropped unless includeSecrets.
+ * Every EC2 credential of one user held by the Keystone we logged in to, from its generic
+ * credentials API. Secrets are dropped unless includeSecrets. With regions "all", regions
+ * whose catalog names another Keystone come back in `elsewhere`, unlisted.
  */
-export async function listKeys(auth: ResolvedAuth, opts: ListKeysOptions): Promise<ListedKey[]> {
+export async function listKeys(auth: ResolvedAuth, opts: ListKeysOptions): Promise<KeyListing> {
     const session = sessionFor(auth);
     let token: Token;
     try {
@@ -164,43 +174,45 @@ export async function listKeys(auth: ResolvedAuth, opts: ListKeysOptions): Promi
         }
         wanted = opts.regions;
     }
-    const out: ListedKey[] = [];
-    for (const [authUrl, regions] of keystonesOf(auth, token, wanted)) {
-        const here = authUrl === auth.authUrl ? auth : { ...auth, authUrl };
-        const s = authUrl === auth.authUrl ? session : sessionFor(here);
-        try {
-            const t = authUrl === auth.authUrl ? token : await s.token();
-            const userId = opts.userId ?? t.userId;
-            const projectId = await projectIdOf(s, opts);
-            const keys = (await listEc2CredentialRecords(s, userId)).filter((k) => projectId === undefined || k.projectId === projectId);
-            const names = await projectNames(s, new Set(keys.map((k) => k.projectId).filter((p): p is string => p !== null)));
-            for (const k of keys) {
-                out.push({
-                    accessKeyId: k.accessKeyId,
-                    userId: k.userId,
-                    projectId: k.projectId,
-                    ...(k.projectId && names.has(k.projectId) ? { projectName: names.get(k.projectId) } : {}),
-                    regions,
-                    authUrl,
-                    trustId: k.trustId,
-                    applicationCredentialId: k.applicationCredentialId,
-                    managedBy: managementOf(k),
-                    ...(opts.includeSecrets ? { secretAccessKey: k.secretAccessKey } : {}),
-                });
-            }
-        } catch (err) {
-            if (err instanceof Ec2CredentialError) throw err;
-            if (hasStatus(err, 403) && opts.userId) {
-                throw new KeyListInputError(
-                    "userId",
-                    `listing user ${opts.userId}'s EC2 credentials at ${authUrl}: Keystone refuses (${err.keystoneMessage}); another user's keys need admin rights. Drop the user to list your own`,
-                );
-            }
-            explain(err, `listing EC2 credentials in ${regions.join(", ")} (${authUrl})`, here);
+    const { here, elsewhere } = splitByKeystone(auth, token, wanted);
+    if (opts.regions !== "all" && elsewhere.length > 0) {
+        const e = elsewhere[0];
+        throw new KeyListInputError(
+            "region",
+            `region "${e.region}" has a Keystone of its own (${e.authUrl}), which holds its keys: authenticate there (OS_AUTH_URL / authUrl) to list them`,
+        );
+    }
+    const keys: ListedKey[] = [];
+    try {
+        const userId = opts.userId ?? token.userId;
+        const projectId = await projectIdOf(session, opts);
+        const found = (await listEc2CredentialRecords(session, userId)).filter((k) => projectId === undefined || k.projectId === projectId);
+        const names = await projectNames(session, new Set(found.map((k) => k.projectId).filter((p): p is string => p !== null)));
+        for (const k of found) {
+            keys.push({
+                accessKeyId: k.accessKeyId,
+                userId: k.userId,
+                projectId: k.projectId,
+                ...(k.projectId && names.has(k.projectId) ? { projectName: names.get(k.projectId) } : {}),
+                regions: here,
+                authUrl: auth.authUrl,
+                trustId: k.trustId,
+                applicationCredentialId: k.applicationCredentialId,
+                managedBy: managementOf(k),
+                ...(opts.includeSecrets ? { secretAccessKey: k.secretAccessKey } : {}),
+            });
         }
+    } catch (err) {
+        if (err instanceof Ec2CredentialError) throw err;
+        if (hasStatus(err, 403) && opts.userId) {
+            throw new KeyListInputError(
+                "userId",
+                `listing user ${opts.userId}'s EC2 credentials at ${auth.authUrl}: Keystone refuses (${err.keystoneMessage}); another user's keys need admin rights. Drop the user to list your own`,
+            );
+        }
+        explain(err, `listing EC2 credentials in ${here.join(", ")} (${auth.authUrl})`, auth);
     }
     // Stable order for people and diffs: Keystone returns them in storage order.
-    return out.sort(
-        (a, b) => (a.projectName ?? a.projectId ?? "").localeCompare(b.projectName ?? b.projectId ?? "") || a.accessKeyId.localeCompare(b.accessKeyId),
-    );
+    keys.sort((a, b) => (a.projectName ?? a.projectId ?? "").localeCompare(b.projectName ?? b.projectId ?? "") || a.accessKeyId.localeCompare(b.accessKeyId));
+    return { keys, elsewhere };
 }

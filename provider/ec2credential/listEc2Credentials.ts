@@ -47,7 +47,7 @@ export async function listEc2Credentials(args: ListEc2CredentialsArgs = {}): Pro
     if (!auth.region) {
         throw new Error('listEc2Credentials: no region: set region (e.g. "Kna1"), openstack:region, OS_REGION_NAME or region_name in clouds.yaml');
     }
-    const keys = await listKeys(auth, {
+    const { keys } = await listKeys(auth, {
         regions: [auth.region],
         projectId: args.projectId,
         projectName: args.projectName,
