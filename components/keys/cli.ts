@@ -24,7 +24,8 @@ Options:
   --all-regions         every region of the service catalog
   --project <name|id>   only this project's keys (default: every project of the user)
   --user <id>           another user's keys (needs admin rights; default: your own)
-  --os-cloud <name>     the clouds.yaml cloud to authenticate with (overrides OS_CLOUD)
+  --os-cloud <name>     the clouds.yaml cloud to authenticate with (wins over OS_CLOUD
+                        and OS_* credentials)
   --json                machine-readable output (shape: docs/keys.md)
   -h, --help            print this help
 
@@ -79,18 +80,15 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
         process.stdout.write(USAGE);
         return;
     }
-    // --os-cloud selects the cloud over OS_CLOUD, as in the openstack CLI.
-    const authEnv = opts["os-cloud"] ? { ...env, OS_CLOUD: opts["os-cloud"] } : env;
     let auth;
     try {
-        auth = resolveAuth({ region: opts.region }, undefined, authEnv);
+        // --os-cloud ranks above OS_* and OS_CLOUD, as the resource's cloud input does: what is typed wins.
+        auth = resolveAuth({ region: opts.region, cloud: opts["os-cloud"] }, undefined, env);
     } catch (err) {
         if (!(err instanceof AuthConfigError)) throw err;
         const msg = err.message.startsWith("No OpenStack credentials found")
             ? "no OpenStack credentials: source your openrc file (OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, ...) or select a clouds.yaml cloud with --os-cloud / OS_CLOUD"
-            : opts["os-cloud"]
-              ? err.message.replace(/\bOS_CLOUD\b/g, "--os-cloud")
-              : err.message;
+            : err.message.replace(/the resource's cloud input/g, "--os-cloud").replace(/the resource's authUrl input/g, "OS_AUTH_URL");
         throw new UsageError(msg);
     }
     const project = opts.project === undefined ? {} : KEYSTONE_ID.test(opts.project) ? { projectId: opts.project } : { projectName: opts.project };

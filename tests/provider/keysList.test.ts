@@ -167,7 +167,12 @@ test("s3-access keys list: a table with each access key whole; --project and --r
     const clouds = `clouds:\n  mine:\n    auth:\n      auth_url: ${stackInfo().auth_url}\n      username: ${rel.name}\n      password: ${REL_USER.password}\n      user_domain_name: testdom\n      project_name: proj-b\n      project_domain_name: testdom\n    region_name: Kna1\n`;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keys-cloud-"));
     fs.writeFileSync(path.join(dir, "clouds.yaml"), clouds);
-    const byCloud = await cli(["keys", "list", "--os-cloud", "mine", "--json"], cleanEnv(dir, { OS_CLIENT_CONFIG_FILE: path.join(dir, "clouds.yaml") }));
+    // The flag wins over OS_* (here a wrong password and no project): what is typed is what is used.
+    const byCloud = await cli(["keys", "list", "--os-cloud", "mine", "--json"], {
+        ...osEnv(),
+        OS_PASSWORD: "Wrong-pw-keys-7f3a",
+        OS_CLIENT_CONFIG_FILE: path.join(dir, "clouds.yaml"),
+    });
     fs.rmSync(dir, { recursive: true, force: true });
     expect(byCloud.stderr).toBe("");
     expect(JSON.parse(byCloud.stdout).keys).toHaveLength(4);
