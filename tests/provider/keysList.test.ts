@@ -11,6 +11,7 @@ import * as path from "path";
 import { promisify } from "util";
 import * as pulumi from "@pulumi/pulumi";
 import { listEc2Credentials } from "../../index";
+import { destroyAll, realProviderMocks, valueOf } from "../support/mocks";
 import { s3Answer } from "../support/referee";
 import { REPO_ROOT, stackInfo } from "../support/stack";
 import { cleanEnv, deleteKeyOf, HostPool, keysOf, relConfig, relIdentity, RelIdentity, REL_USER } from "../reliability/fixtures";
@@ -116,6 +117,22 @@ test("listEc2Credentials: each key with its project, region and who manages it; 
     expect(await pulumi.isSecret(onlyB[0].secretAccessKey!)).toBe(true);
     const secret = await new Promise<string>((r) => onlyB[0].secretAccessKey!.apply(r));
     expect(secret).toBe(made.find((m) => m.access === otherProject)!.secret);
+});
+
+test("a program's Ec2Credential records its stack, project and resource name (resource.ts sends them)", async () => {
+    const mocks = realProviderMocks(relConfig(rel));
+    await pulumi.runtime.setMocks(mocks, "keys-program", "keys-stack");
+    try {
+        const { Ec2Credential } = await import("../../index");
+        const cred = new Ec2Credential("from-program", { region: "Kna1", projectName: "proj-b" });
+        const access = await valueOf(cred.accessKeyId);
+        secrets.push(await valueOf(cred.secretAccessKey));
+        pulumi.runtime.setAllConfig(relConfig(rel), ["openstack:password"]);
+        const listed = (await listEc2Credentials({ projectName: "proj-b" })).find((k) => k.accessKeyId === access);
+        expect(listed?.managedBy).toEqual({ status: "managed", stack: "keys-stack", project: "keys-program", resource: "from-program" });
+    } finally {
+        await destroyAll(mocks.created);
+    }
 });
 
 test("keys carrying a record, and an adopted key after the record PATCH, still work on both gateways", async () => {
