@@ -7,15 +7,7 @@ import { ALICE, AUTH_PROJECTS, BOB, JSON_HEADERS, PROJ_A, PROJ_B, tokenBody } fr
 
 const mockAgent = new MockAgent({ enableCallHistory: true });
 mockAgent.disableNetConnect();
-jest.mock("../../../provider/transport/httpClient", () => {
-    const actual = jest.requireActual("../../../provider/transport/httpClient");
-    class CannedHttpClient extends actual.HttpClient {
-        constructor(tls: unknown) {
-            super(tls, { attemptTimeoutMs: 500, deadlineMs: 1_000, baseDelayMs: 5, maxDelayMs: 20 }, mockAgent);
-        }
-    }
-    return { ...actual, HttpClient: CannedHttpClient };
-});
+jest.mock("../../../provider/transport/httpClient", () => require("../keystone/cannedHttp").cannedHttpModule(() => mockAgent));
 
 import { credentialId, writeKeyRecord } from "../../../provider/keystone/ec2credentials/records";
 import { KeystoneSession } from "../../../provider/keystone/session";
