@@ -76,6 +76,9 @@ export const inputsSchema = z
     })
     .strict();
 
+/** The inputs a user writes (managedBy is set by resource.ts), for "unknown input" messages. */
+const USER_INPUTS = Object.keys(inputsSchema.shape).filter((k) => k !== "managedBy");
+
 export interface CheckFailure {
     property: string;
     reason: string;
@@ -89,7 +92,7 @@ export function validateInputs(news: Record<string, unknown>): { inputs?: Ec2Cre
         for (const issue of parsed.error.issues) {
             if (issue.code === "unrecognized_keys") {
                 for (const key of issue.keys) {
-                    failures.push({ property: key, reason: `unknown input "${key}"; Ec2Credential takes ${Object.keys(inputsSchema.shape).join(", ")}` });
+                    failures.push({ property: key, reason: `unknown input "${key}"; Ec2Credential takes ${USER_INPUTS.join(", ")}` });
                 }
                 continue;
             }
