@@ -8,7 +8,7 @@ import { ResolvedAuth } from "../auth/resolve";
 import { catalogRegions, findEndpoint } from "../keystone/catalog";
 import { hasStatus } from "../keystone/errors";
 import { Ec2CredentialRecord, listEc2CredentialRecords } from "../keystone/ec2credentials/records";
-import { projectsNamed, projectsWithRole } from "../keystone/projects";
+import { projectsNamed, projectsWithRole, userExists } from "../keystone/projects";
 import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
 import { z } from "zod";
@@ -185,6 +185,11 @@ export async function listKeys(auth: ResolvedAuth, opts: ListKeysOptions): Promi
     const keys: ListedKey[] = [];
     try {
         const userId = opts.userId ?? token.userId;
+        // Keystone answers another user's list with the keys the caller may see: none, for a
+        // member. An admin-only lookup first turns that silent empty list into a clear refusal.
+        if (userId !== token.userId && !(await userExists(session, userId))) {
+            throw new KeyListInputError("userId", `user ${userId}: Keystone has no such user; give a user id (openstack user show <name> -f value -c id)`);
+        }
         const projectId = await projectIdOf(session, opts);
         const found = (await listEc2CredentialRecords(session, userId)).filter((k) => projectId === undefined || k.projectId === projectId);
         const names = await projectNames(session, new Set(found.map((k) => k.projectId).filter((p): p is string => p !== null)));

@@ -210,6 +210,30 @@ test.each([
     expect(leaked(res.stderr)).toEqual([]);
 });
 
+test("--user: an admin lists another user's keys; a member is refused (exit 2 naming --user), not shown an empty list", async () => {
+    const s = stackInfo();
+    const admin = cleanEnv("/nonexistent-home", {
+        OS_AUTH_URL: s.auth_url,
+        OS_USERNAME: "admin",
+        OS_USER_DOMAIN_NAME: "Default",
+        OS_PASSWORD: s.users.admin.password,
+        OS_PROJECT_NAME: "admin",
+        OS_PROJECT_DOMAIN_NAME: "Default",
+    });
+    secrets.push(s.users.admin.password);
+    const byAdmin = await cli(["keys", "list", "--user", rel.userId, "--json"], admin);
+    expect(byAdmin.code).toBe(0);
+    const listed = JSON.parse(byAdmin.stdout).keys;
+    expect(listed.map((k: { accessKeyId: string }) => k.accessKeyId).sort()).toEqual([byResource, byHand, otherProject, adopted].sort());
+    // The admin has no role on proj-a/proj-b: the names come from the admin's right to read any project.
+    expect(listed.find((k: { accessKeyId: string }) => k.accessKeyId === otherProject).projectName).toBe("proj-b");
+    expect(leaked(byAdmin.stdout + byAdmin.stderr)).toEqual([]);
+
+    const byMember = await cli(["keys", "list", "--user", s.users.alice.id]);
+    expect(byMember.code).toBe(2);
+    expect(byMember.stderr).toMatch(/^s3-access keys list: --user: .*another user's keys need admin rights/);
+});
+
 test("no credentials: exit 2 naming what to set; a wrong password: exit 1, the password nowhere", async () => {
     const none = await cli(["keys", "list"], cleanEnv("/nonexistent-home"));
     expect(none.code).toBe(2);

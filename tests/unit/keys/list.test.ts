@@ -173,15 +173,17 @@ describe("listEc2Credentials", () => {
         expect(err.message).toContain("proj-a, proj-b");
     });
 
-    test("another user's keys without admin rights: a KeyListInputError on userId", async () => {
+    test("another user's keys without admin rights: a KeyListInputError on userId, not a silently empty list", async () => {
+        // Keystone would answer the list itself with 200 and only the keys the caller may see (none).
         tokens();
-        answer("GET", `/v3/credentials?type=ec2&user_id=${BOB}`, 403, {
-            error: { code: 403, message: "You are not authorized to perform the requested action: identity:list_credentials.", title: "Forbidden" },
+        answer("GET", `/v3/users/${BOB}`, 403, {
+            error: { code: 403, message: "You are not authorized to perform the requested action: identity:get_user.", title: "Forbidden" },
         });
         const err = await listEc2Credentials({ userId: BOB }).catch((e) => e);
         expect(err).toBeInstanceOf(KeyListInputError);
         expect(err.input).toBe("userId");
         expect(err.message).toContain("admin rights");
+        expect(calls().map((c) => c.line)).toEqual(["POST /v3/auth/tokens", `GET /v3/users/${BOB}`]);
     });
 });
 
