@@ -95,7 +95,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     const regions = opts.region ? [opts.region] : opts["all-regions"] || !auth.region ? ("all" as const) : [auth.region];
     try {
         const { keys, elsewhere } = await listKeys(auth, { regions, userId: opts.user, ...project });
-        process.stdout.write(opts.json ? toJson(keys) : toTable(keys));
+        process.stdout.write(opts.json ? toJson(keys, elsewhere) : toTable(keys));
         // On stderr, so that --json stays one document: which regions this run could not see.
         for (const e of elsewhere) {
             process.stderr.write(`note: region ${e.region} has a Keystone of its own (${e.authUrl}): run again with OS_AUTH_URL set to it to list its keys\n`);

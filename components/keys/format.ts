@@ -1,12 +1,13 @@
-import type { ListedKey } from "../../provider/ec2credential/keys";
+import type { KeyListing, ListedKey } from "../../provider/ec2credential/keys";
 
 /**
  * The --json shape, version 1 (documented in docs/keys.md, tested in tests/unit/keys):
  * { "version": 1, "keys": [ { accessKeyId, userId, projectId, projectName, regions,
  * authUrl, trustId, applicationCredentialId, managedBy: { status, stack?, project?,
- * resource? } } ] }. Built field by field, so a secret can never ride along.
+ * resource? } } ], "notListed": [ { region, authUrl } ] } (regions of the catalog served by
+ * another Keystone). Built field by field, so a secret can never ride along.
  */
-export function toJson(keys: ListedKey[]): string {
+export function toJson(keys: ListedKey[], elsewhere: KeyListing["elsewhere"] = []): string {
     const shaped = keys.map((k) => ({
         accessKeyId: k.accessKeyId,
         userId: k.userId,
@@ -18,7 +19,8 @@ export function toJson(keys: ListedKey[]): string {
         applicationCredentialId: k.applicationCredentialId,
         managedBy: k.managedBy,
     }));
-    return JSON.stringify({ version: 1, keys: shaped }, null, 2) + "\n";
+    const notListed = elsewhere.map((e) => ({ region: e.region, authUrl: e.authUrl }));
+    return JSON.stringify({ version: 1, keys: shaped, notListed }, null, 2) + "\n";
 }
 
 /** "managed by dev/my-project: kna1" (stack/project: resource), "adopted by ...", or "unmanaged". */

@@ -24,7 +24,7 @@ const handMade: ListedKey = {
 
 test("--json: version 1, every documented field, null where Keystone has nothing, and never a secret even if one is passed in", () => {
     const withSecret = { ...base, secretAccessKey: "do-not-print-this-secret" };
-    const out = toJson([withSecret, handMade]);
+    const out = toJson([withSecret, handMade], [{ region: "Sto2", authUrl: "https://sto2.example.com:5000/v3" }]);
     expect(out).not.toContain("do-not-print-this-secret");
     expect(JSON.parse(out)).toEqual({
         version: 1,
@@ -52,8 +52,9 @@ test("--json: version 1, every documented field, null where Keystone has nothing
                 managedBy: { status: "unmanaged" },
             },
         ],
+        notListed: [{ region: "Sto2", authUrl: "https://sto2.example.com:5000/v3" }],
     });
-    expect(JSON.parse(toJson([]))).toEqual({ version: 1, keys: [] });
+    expect(JSON.parse(toJson([]))).toEqual({ version: 1, keys: [], notListed: [] });
 });
 
 test("table: a header, one aligned row per key, the access key whole, who manages it, no secret", () => {

@@ -13,7 +13,8 @@ import { credentialId, writeKeyRecord } from "../../../provider/keystone/ec2cred
 import { KeystoneSession } from "../../../provider/keystone/session";
 import { HttpClient } from "../../../provider/transport/httpClient";
 import { listEc2Credentials } from "../../../provider/ec2credential/listEc2Credentials";
-import { KeyListInputError } from "../../../provider/ec2credential/keys";
+import { KeyListInputError, listKeys } from "../../../provider/ec2credential/keys";
+import { ResolvedAuth } from "../../../provider/auth/resolve";
 
 const ORIGIN = "http://127.0.0.1:9";
 const pool = mockAgent.get(ORIGIN);
@@ -193,6 +194,27 @@ test("a region with a Keystone of its own is refused with that Keystone's URL: c
     expect(err).toBeInstanceOf(KeyListInputError);
     expect(err.message).toContain("https://sto2.example.com:5000/v3");
     expect(calls().map((c) => c.line)).toEqual(["POST /v3/auth/tokens"]);
+});
+
+test('regions "all": the regions this Keystone serves are listed, one with its own Keystone is returned in elsewhere, unvisited', async () => {
+    tokens();
+    answer("GET", `/v3/credentials?type=ec2&user_id=${ALICE}`, 200, credentialList());
+    answer("GET", "/v3/auth/projects", 200, AUTH_PROJECTS);
+    const auth: ResolvedAuth = {
+        authUrl,
+        authUrlSource: "test",
+        region: "Kna1",
+        identity: { kind: "password", userName: "alice", userDomainName: "testdom", password: "alice-unit-pw" },
+        scope: { projectName: "proj-a", projectDomainName: "testdom" },
+        tls: {},
+        identitySource: "test",
+    };
+    const { keys, elsewhere } = await listKeys(auth, { regions: "all" });
+    expect(keys.map((k) => k.regions)).toEqual([["Kna1"], ["Kna1"], ["Kna1"], ["Kna1"]]);
+    expect(keys.some((k) => "secretAccessKey" in k)).toBe(false);
+    expect(elsewhere).toEqual([{ region: "Sto2", authUrl: "https://sto2.example.com:5000/v3" }]);
+    // Nothing went to the other Keystone (the MockAgent refuses unknown origins; only this one was called).
+    expect(calls().map((c) => c.line)).toEqual(["POST /v3/auth/tokens", "GET /v3/credentials", "GET /v3/auth/projects"]);
 });
 
 describe("writeKeyRecord", () => {
