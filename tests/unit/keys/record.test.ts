@@ -1,7 +1,10 @@
 // The managedBy input (the record resource.ts sends): accepted by check, ignored by diff, so
-// renaming a stack or project never replaces a key.
+// renaming a stack or project never replaces a key; and written into the new key's blob.
 import { diff } from "../../../provider/ec2credential/implementation";
 import { Ec2CredentialOutputs, validateInputs } from "../../../provider/ec2credential/inputs";
+import { createEc2Credential } from "../../../provider/keystone/ec2credentials/requests";
+import { KeystoneSession } from "../../../provider/keystone/session";
+import { ALICE, credentialCreated, fakeKeystone, PROJ_A } from "../keystone/fixtures";
 
 const olds: Ec2CredentialOutputs = {
     region: "Kna1",
@@ -27,4 +30,20 @@ test("check takes managedBy as the program sends it, and refuses anything else i
     const bad = validateInputs({ managedBy: { stack: "dev", project: "web", resource: "kna1", secret: "x" } });
     // (validateInputs names a nested unknown key by its own name, as for a top-level one.)
     expect(bad.failures.map((f) => f.property)).toEqual(["secret"]);
+});
+
+test("createEc2Credential puts the record in the blob next to access and secret", async () => {
+    const ks = fakeKeystone();
+    try {
+        ks.tokens();
+        const session = new KeystoneSession(ks.http, ks.authUrl, { kind: "password", userName: "alice", userDomainName: "testdom", password: "pw-unit-5678" });
+        const pair = { access: "0123456789abcdef0123456789abcdef", secret: "fedcba9876543210fedcba9876543210" };
+        ks.answer("POST", "/v3/credentials", 201, credentialCreated(pair.access, pair.secret));
+        const record = { stack: "dev", project: "web", resource: "kna1" };
+        await createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, ...pair, record });
+        const post = ks.calls().find((c) => c.path === "/v3/credentials")!;
+        expect(JSON.parse(post.body.credential.blob)).toEqual({ ...pair, trust_id: null, s3_access: record });
+    } finally {
+        await ks.close();
+    }
 });
