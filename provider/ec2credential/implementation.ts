@@ -10,6 +10,7 @@ import { fromStackConfig } from "../auth/stackConfig";
 import { catalogRegions, findEndpoint } from "../keystone/catalog";
 import { hasStatus, isDelegatedTokenRefusal } from "../keystone/errors";
 import { createEc2Credential, deleteEc2Credential, getEc2Credential, newKeyPair } from "../keystone/ec2credentials/requests";
+import { KeyRecord } from "../keystone/ec2credentials/records";
 import { Ec2Credential } from "../keystone/ec2credentials/results";
 import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
@@ -18,6 +19,7 @@ import { TransportError } from "../transport/errors";
 import { debug } from "../transport/log";
 import { Ec2CredentialError, explain } from "./errors";
 import { CheckFailure, Ec2CredentialInputs, Ec2CredentialOutputs, validateInputs } from "./inputs";
+import { recordAdoption } from "./keyRecord";
 import { resolveProject } from "./project";
 
 let stackConfig: SettingsSource | undefined;
@@ -27,9 +29,9 @@ export function configure(get: (key: string) => string | undefined): void {
     stackConfig = fromStackConfig(get);
 }
 
-/** One HTTP client per TLS setting, shared by every resource of the process. */
+/** One HTTP client per TLS setting, shared by every resource of the process (and by listings, keys.ts). */
 const clients = new Map<string, HttpClient>();
-function sessionFor(auth: ResolvedAuth): KeystoneSession {
+export function sessionFor(auth: ResolvedAuth): KeystoneSession {
     const key = JSON.stringify(auth.tls);
     let http = clients.get(key);
     if (!http) {
@@ -130,7 +132,7 @@ function mayHaveCreated(err: unknown): boolean {
 async function mint(
     session: KeystoneSession,
     auth: ResolvedAuth,
-    key: { userId: string; projectId: string; access: string; secret: string },
+    key: { userId: string; projectId: string; access: string; secret: string; record?: KeyRecord },
 ): Promise<Ec2Credential> {
     try {
         return await createEc2Credential(session, key);
@@ -187,9 +189,10 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
                 );
             }
             debug(`adopted EC2 credential ${existing.accessKeyId} (user ${userId}, project ${projectId})`);
+            if (inputs.managedBy) await recordAdoption(session, existing.accessKeyId, { ...inputs.managedBy, adopted: true });
             return { id: existing.accessKeyId, outs: outputs(inputs, auth, existing, token) };
         }
-        const cred = await mint(session, auth, { userId, projectId, ...newKeyPair() });
+        const cred = await mint(session, auth, { userId, projectId, ...newKeyPair(), record: inputs.managedBy });
         debug(`created EC2 credential ${cred.accessKeyId} (user ${userId}, project ${projectId}, region ${auth.region})`);
         return { id: cred.accessKeyId, outs: outputs(inputs, auth, cred, token) };
     } catch (err) {

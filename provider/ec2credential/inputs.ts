@@ -21,6 +21,12 @@ export interface Ec2CredentialInputs {
     rotationTriggers?: Record<string, string>;
     /** Take over this existing access key instead of minting one (the import path: `pulumi import` cannot import dynamic resources). */
     adoptAccessKey?: string;
+    /**
+     * Set by the program side (resource.ts), not by users: the stack, project and resource
+     * name written into the key's blob so that listings can tell who manages it. diff()
+     * ignores it: renaming a stack must not replace its keys.
+     */
+    managedBy?: { stack: string; project: string; resource: string };
 }
 
 /** What the provider stores in state (secretAccessKey is marked secret by the engine). */
@@ -66,8 +72,12 @@ export const inputsSchema = z
             .string()
             .regex(/^[A-Za-z0-9]{8,128}$/, "must be an EC2 access key as printed by `openstack ec2 credentials list`")
             .optional(),
+        managedBy: z.object({ stack: z.string(), project: z.string(), resource: z.string() }).strict().optional(),
     })
     .strict();
+
+/** The inputs a user writes (managedBy is set by resource.ts), for "unknown input" messages. */
+const USER_INPUTS = Object.keys(inputsSchema.shape).filter((k) => k !== "managedBy");
 
 export interface CheckFailure {
     property: string;
@@ -82,7 +92,7 @@ export function validateInputs(news: Record<string, unknown>): { inputs?: Ec2Cre
         for (const issue of parsed.error.issues) {
             if (issue.code === "unrecognized_keys") {
                 for (const key of issue.keys) {
-                    failures.push({ property: key, reason: `unknown input "${key}"; Ec2Credential takes ${Object.keys(inputsSchema.shape).join(", ")}` });
+                    failures.push({ property: key, reason: `unknown input "${key}"; Ec2Credential takes ${USER_INPUTS.join(", ")}` });
                 }
                 continue;
             }

@@ -38,6 +38,8 @@ export class Ec2Credential extends pulumi.dynamic.Resource {
             name,
             {
                 ...args,
+                // Who manages the key, written into its blob (see inputs.ts); ignored by diff.
+                managedBy: { stack: pulumi.getStack(), project: pulumi.getProject(), resource: name },
                 accessKeyId: undefined,
                 secretAccessKey: undefined,
                 userId: args.userId,

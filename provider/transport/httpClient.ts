@@ -38,7 +38,7 @@ export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryP
 }
 
 export interface HttpRequest {
-    method: "GET" | "POST" | "DELETE";
+    method: "GET" | "POST" | "PATCH" | "DELETE";
     url: string;
     headers?: Record<string, string>;
     json?: unknown;
@@ -151,7 +151,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * The one HTTP client of the provider: connection reuse through one undici Agent, explicit
  * TLS trust, per-attempt timeouts, and retries with bounded exponential back-off and full
  * jitter under an overall deadline. Every call it makes is safe to repeat (the credential
- * create is made idempotent by a client-chosen access key), so every call is retried.
+ * create is made idempotent by a client-chosen access key; the record PATCH writes the same
+ * blob again), so every call is retried.
  */
 export class HttpClient {
     private readonly dispatcher: Dispatcher;

@@ -3,6 +3,7 @@ import { RetryPolicy } from "../../transport/httpClient";
 import { registerSecret } from "../../transport/redact";
 import { hasStatus } from "../errors";
 import { KeystoneSession } from "../session";
+import { KeyRecord, RECORD_FIELD } from "./records";
 import { credentialCreatedBody, ec2GetBody, Ec2Credential, fromEc2, noBody } from "./results";
 
 const ec2ItemPath = (userId: string, access: string) => `/users/${encodeURIComponent(userId)}/credentials/OS-EC2/${encodeURIComponent(access)}`;
@@ -20,10 +21,11 @@ export function newKeyPair(): { access: string; secret: string } {
  */
 export async function createEc2Credential(
     session: KeystoneSession,
-    opts: { userId: string; projectId: string; access: string; secret: string },
+    opts: { userId: string; projectId: string; access: string; secret: string; record?: KeyRecord },
 ): Promise<Ec2Credential> {
     registerSecret(opts.secret);
-    const blob = JSON.stringify({ access: opts.access, secret: opts.secret, trust_id: null });
+    // The record (who manages the key) rides in the blob: Keystone keeps extra fields, S3 ignores them (records.ts).
+    const blob = JSON.stringify({ access: opts.access, secret: opts.secret, trust_id: null, ...(opts.record ? { [RECORD_FIELD]: opts.record } : {}) });
     try {
         const res = await session.request(
             { method: "POST", path: "/credentials", json: { credential: { type: "ec2", user_id: opts.userId, project_id: opts.projectId, blob } } },

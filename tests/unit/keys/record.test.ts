@@ -1,0 +1,49 @@
+// The managedBy input (the record resource.ts sends): accepted by check, ignored by diff, so
+// renaming a stack or project never replaces a key; and written into the new key's blob.
+import { diff } from "../../../provider/ec2credential/implementation";
+import { Ec2CredentialOutputs, validateInputs } from "../../../provider/ec2credential/inputs";
+import { createEc2Credential } from "../../../provider/keystone/ec2credentials/requests";
+import { KeystoneSession } from "../../../provider/keystone/session";
+import { ALICE, credentialCreated, fakeKeystone, PROJ_A } from "../keystone/fixtures";
+
+const olds: Ec2CredentialOutputs = {
+    region: "Kna1",
+    authUrl: "http://127.0.0.1:5000/v3",
+    projectName: "proj-a",
+    managedBy: { stack: "dev", project: "web", resource: "kna1" },
+    accessKeyId: "aaaa0000aaaa0000aaaa0000aaaa0000",
+    secretAccessKey: "s",
+    userId: "u",
+    projectId: "p",
+    trustId: null,
+};
+
+test("a renamed stack, project or resource: no change, no replacement", async () => {
+    const news = { region: "Kna1", authUrl: olds.authUrl, projectName: "proj-a", managedBy: { stack: "prod", project: "web2", resource: "renamed" } };
+    expect(await diff(olds, news)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    // The same diff still sees a real change: the record is the only thing ignored.
+    expect((await diff(olds, { ...news, region: "Sto2" })).replaces).toEqual(["region"]);
+});
+
+test("check takes managedBy as the program sends it, and refuses anything else in it", () => {
+    expect(validateInputs({ managedBy: { stack: "dev", project: "web", resource: "kna1" } }).failures).toEqual([]);
+    const bad = validateInputs({ managedBy: { stack: "dev", project: "web", resource: "kna1", secret: "x" } });
+    // (validateInputs names a nested unknown key by its own name, as for a top-level one.)
+    expect(bad.failures.map((f) => f.property)).toEqual(["secret"]);
+});
+
+test("createEc2Credential puts the record in the blob next to access and secret", async () => {
+    const ks = fakeKeystone();
+    try {
+        ks.tokens();
+        const session = new KeystoneSession(ks.http, ks.authUrl, { kind: "password", userName: "alice", userDomainName: "testdom", password: "pw-unit-5678" });
+        const pair = { access: "0123456789abcdef0123456789abcdef", secret: "fedcba9876543210fedcba9876543210" };
+        ks.answer("POST", "/v3/credentials", 201, credentialCreated(pair.access, pair.secret));
+        const record = { stack: "dev", project: "web", resource: "kna1" };
+        await createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, ...pair, record });
+        const post = ks.calls().find((c) => c.path === "/v3/credentials")!;
+        expect(JSON.parse(post.body.credential.blob)).toEqual({ ...pair, trust_id: null, s3_access: record });
+    } finally {
+        await ks.close();
+    }
+});
