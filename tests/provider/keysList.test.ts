@@ -12,9 +12,10 @@ import { promisify } from "util";
 import * as pulumi from "@pulumi/pulumi";
 import { listEc2Credentials } from "../../index";
 import { destroyAll, realProviderMocks, valueOf } from "../support/mocks";
-import { s3Answer } from "../support/referee";
+import { deleteKey, listKeys, s3Answer } from "../support/referee";
 import { REPO_ROOT, stackInfo } from "../support/stack";
-import { cleanEnv, deleteKeyOf, HostPool, keysOf, relConfig, relIdentity, RelIdentity, REL_USER } from "../reliability/fixtures";
+import { HostPool, relConfig, relIdentity, RelIdentity, REL_USER } from "../reliability/fixtures";
+import { cleanEnv } from "../support/engine";
 
 const run = promisify(execFile);
 const CLI = path.join(REPO_ROOT, "dist/components/keys/cli.js");
@@ -68,7 +69,7 @@ const leaked = (text: string) => secrets.filter((s) => text.includes(s));
 beforeAll(async () => {
     rel = await relIdentity("keys");
     // A clean slate: keys of earlier, interrupted runs would blur the listing.
-    for (const k of await keysOf(rel.userId)) await deleteKeyOf(rel.userId, k.access);
+    for (const k of await listKeys({ id: rel.userId })) await deleteKey({ id: rel.userId }, k.access);
     const up = await hosts.up({ config: relConfig(rel), inputs: { projectName: "proj-a", managedBy: RECORD } }, RECORD.resource);
     if (!up.created) throw new Error(`fixture: create failed: ${up.error ?? JSON.stringify(up.failures)}`);
     byResource = up.created.id;
@@ -87,7 +88,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
     await hosts.closeAll();
-    if (rel) for (const k of made) await deleteKeyOf(rel.userId, k.access);
+    if (rel) for (const k of made) await deleteKey({ id: rel.userId }, k.access);
 });
 
 test("listEc2Credentials: each key with its project, region and who manages it; secrets only on request, as Pulumi secrets", async () => {
@@ -142,7 +143,7 @@ test("keys carrying a record, and an adopted key after the record PATCH, still w
         expect({ access, Sto2: await s3Answer("Sto2", access, secret) }).toEqual({ access, Sto2: { status: 200 } });
     }
     // The OS-EC2 API (openstack ec2 credentials list/show) still reads them.
-    const raw = await keysOf(rel.userId);
+    const raw = await listKeys({ id: rel.userId });
     expect(raw.map((k) => k.access).sort()).toEqual([byResource, byHand, otherProject, adopted].sort());
 });
 
