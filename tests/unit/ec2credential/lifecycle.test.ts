@@ -30,6 +30,7 @@ jest.mock("../../../provider/transport/httpClient", () => {
 });
 
 import { check, configure, create, read, remove } from "../../../provider/ec2credential/implementation";
+import { credentialIdOf } from "../../../provider/keystone/ec2credentials/requests";
 import { Ec2CredentialOutputs } from "../../../provider/ec2credential/inputs";
 
 const ORIGIN = "http://127.0.0.1:9";
@@ -206,10 +207,13 @@ describe("create", () => {
     test("adoptAccessKey: the existing key, no new one", async () => {
         tokens();
         answer("GET", item("adoptme0123456789"), 200, ec2Credential("adoptme0123456789", "s3cr3t-adopted"));
+        const generic = `/v3/credentials/${credentialIdOf("adoptme0123456789")}`;
+        answer("GET", generic, 200, credentialCreated("adoptme0123456789", "s3cr3t-adopted"));
         const { id, outs } = await create({ region: "Kna1", authUrl, adoptAccessKey: "adoptme0123456789" });
         expect(id).toBe("adoptme0123456789");
         expect(outs.secretAccessKey).toBe("s3cr3t-adopted");
-        expect(calls()).toEqual(["POST /v3/auth/tokens", `GET ${item("adoptme0123456789")}`]);
+        expect(outs.applicationCredentialId).toBeNull();
+        expect(calls()).toEqual(["POST /v3/auth/tokens", `GET ${item("adoptme0123456789")}`, `GET ${generic}`]);
     });
 
     test.each([
@@ -244,6 +248,7 @@ describe("read and remove", () => {
         userId: ALICE,
         projectId: PROJ_A,
         trustId: null,
+        applicationCredentialId: null,
     });
 
     test("read: the live key, unchanged", async () => {
