@@ -1,7 +1,6 @@
 // Which API the implementation uses (apis.ts), branch by branch, against canned Keystone
 // answers: fall back to the other API only on a policy refusal of the very rule of the API
 // tried; reconcile the user's keys around an OS-EC2 create; explain what cannot be done.
-import { MockAgent } from "undici";
 import {
     ALICE,
     CONFLICT,
@@ -21,18 +20,9 @@ import {
     UNAUTHORIZED,
 } from "../keystone/fixtures";
 
-// The implementation builds its own HttpClient: give it the MockAgent (as lifecycle.test.ts).
-const mockAgent = new MockAgent({ enableCallHistory: true });
-mockAgent.disableNetConnect();
-jest.mock("../../../provider/transport/httpClient", () => {
-    const actual = jest.requireActual("../../../provider/transport/httpClient");
-    class CannedHttpClient extends actual.HttpClient {
-        constructor(tls: unknown) {
-            super(tls, { attemptTimeoutMs: 500, deadlineMs: 1_000, baseDelayMs: 5, maxDelayMs: 20 }, mockAgent);
-        }
-    }
-    return { ...actual, HttpClient: CannedHttpClient };
-});
+import { configuredAsAlice, mockAgent } from "./canned";
+// jest.mock factories run before the imports: require is the way in to the shared MockAgent.
+jest.mock("../../../provider/transport/httpClient", () => require("./canned").cannedHttpClientModule());
 
 import { configure, create, remove } from "../../../provider/ec2credential/implementation";
 import { Ec2CredentialOutputs } from "../../../provider/ec2credential/inputs";
@@ -43,23 +33,7 @@ const pool = mockAgent.get(ORIGIN);
 let n = 0;
 let prefix: string;
 let authUrl: string;
-const savedEnv = { ...process.env };
-beforeAll(() => {
-    for (const k of Object.keys(process.env)) if (k.startsWith("OS_")) delete process.env[k];
-    process.env.HOME = "/nonexistent-home-for-unit-tests";
-    const config: Record<string, string> = {
-        "openstack:userName": "alice",
-        "openstack:userDomainName": "testdom",
-        "openstack:password": "alicepass",
-        "openstack:tenantName": "proj-a",
-        "openstack:projectDomainName": "testdom",
-    };
-    configure((k) => config[k]);
-});
-afterAll(async () => {
-    process.env = savedEnv;
-    await mockAgent.close();
-});
+configuredAsAlice(configure);
 beforeEach(() => {
     prefix = `/apis${++n}`;
     authUrl = `${ORIGIN}${prefix}/v3`;

@@ -1,7 +1,6 @@
 // check / create / read / remove of the Ec2Credential implementation against canned Keystone
 // answers. The implementation builds its own HttpClient; here that client is given the
 // MockAgent (and fast retries) instead of the network: everything else is the real code.
-import { MockAgent } from "undici";
 import {
     ALICE,
     AUTH_PROJECTS,
@@ -17,17 +16,9 @@ import {
     tokenBody,
 } from "../keystone/fixtures";
 
-const mockAgent = new MockAgent({ enableCallHistory: true });
-mockAgent.disableNetConnect();
-jest.mock("../../../provider/transport/httpClient", () => {
-    const actual = jest.requireActual("../../../provider/transport/httpClient");
-    class CannedHttpClient extends actual.HttpClient {
-        constructor(tls: unknown) {
-            super(tls, { attemptTimeoutMs: 500, deadlineMs: 1_000, baseDelayMs: 5, maxDelayMs: 20 }, mockAgent);
-        }
-    }
-    return { ...actual, HttpClient: CannedHttpClient };
-});
+import { configuredAsAlice, mockAgent } from "./canned";
+// jest.mock factories run before the imports: require is the way in to the shared MockAgent.
+jest.mock("../../../provider/transport/httpClient", () => require("./canned").cannedHttpClientModule());
 
 import { check, configure, create, read, remove } from "../../../provider/ec2credential/implementation";
 import { credentialIdOf } from "../../../provider/keystone/ec2credentials/requests";
@@ -38,26 +29,8 @@ const pool = mockAgent.get(ORIGIN);
 let n = 0;
 let prefix: string;
 let authUrl: string;
-const savedEnv = { ...process.env };
 
-beforeAll(() => {
-    for (const k of Object.keys(process.env)) if (k.startsWith("OS_")) delete process.env[k];
-    process.env.HOME = "/nonexistent-home-for-unit-tests";
-    configure(
-        (k) =>
-            ({
-                "openstack:userName": "alice",
-                "openstack:userDomainName": "testdom",
-                "openstack:password": "alicepass",
-                "openstack:tenantName": "proj-a",
-                "openstack:projectDomainName": "testdom",
-            })[k],
-    );
-});
-afterAll(async () => {
-    process.env = savedEnv;
-    await mockAgent.close();
-});
+configuredAsAlice(configure);
 beforeEach(() => {
     // A Keystone of its own per test: the token cache is keyed by URL.
     prefix = `/life${++n}`;
