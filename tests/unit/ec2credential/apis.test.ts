@@ -24,7 +24,7 @@ import { configuredAsAlice, mockAgent } from "./canned";
 // jest.mock factories run before the imports: require is the way in to the shared MockAgent.
 jest.mock("../../../provider/transport/httpClient", () => require("./canned").cannedHttpClientModule());
 
-import { configure, create, remove } from "../../../provider/ec2credential/implementation";
+import { configure, create, read, remove } from "../../../provider/ec2credential/implementation";
 import { Ec2CredentialOutputs } from "../../../provider/ec2credential/inputs";
 import { credentialIdOf } from "../../../provider/keystone/ec2credentials/requests";
 
@@ -187,5 +187,35 @@ describe("delete", () => {
         answer("DELETE", item("key1"), status, body);
         await remove("key1", state()).catch(() => undefined);
         expect(calls()).toEqual([`DELETE ${item("key1")}`]);
+    });
+});
+
+describe("applicationCredentialId on refresh", () => {
+    const old = (): Ec2CredentialOutputs => ({
+        region: "Kna1",
+        authUrl,
+        accessKeyId: "key1",
+        secretAccessKey: SECRET,
+        userId: ALICE,
+        projectId: PROJ_A,
+        trustId: null,
+    });
+
+    test("state without it (older versions): read once from the generic API", async () => {
+        answer("GET", item("key1"), 200, ec2Credential("key1", SECRET));
+        answer("GET", generic("key1"), 200, credentialBoundTo("key1", SECRET, "ac-7"));
+        expect((await read("key1", old())).props!.applicationCredentialId).toBe("ac-7");
+    });
+
+    test("state with it: kept, no extra call (Keystone never re-binds a key)", async () => {
+        answer("GET", item("key1"), 200, ec2Credential("key1", SECRET));
+        expect((await read("key1", { ...old(), applicationCredentialId: "ac-7" })).props!.applicationCredentialId).toBe("ac-7");
+        expect(calls()).toEqual([`GET ${item("key1")}`]);
+    });
+
+    test("the generic GET refused by policy (Queens/Rocky: admin only): left unknown, not guessed", async () => {
+        answer("GET", item("key1"), 200, ec2Credential("key1", SECRET));
+        answer("GET", generic("key1"), 403, policyRefusal("identity:get_credential"));
+        expect((await read("key1", old())).props).not.toHaveProperty("applicationCredentialId");
     });
 });
