@@ -123,7 +123,8 @@ describe("create: no fallback", () => {
     ])("%s: OS-EC2 is never tried", async (_what, status, body) => {
         answer("POST", "/v3/credentials", status, body, 2);
         // A 409 reads the key back: not ours.
-        pool.intercept({ method: "GET", path: (p) => p.startsWith(`${prefix}${LIST}/`) }).reply(404, JSON.stringify(EC2_NOT_FOUND), { headers: JSON_HEADERS });
+        const mine = `${prefix}${LIST}/`; // this test's prefix: an intercept left unused must not match later tests
+        pool.intercept({ method: "GET", path: (p) => p.startsWith(mine) }).reply(404, JSON.stringify(EC2_NOT_FOUND), { headers: JSON_HEADERS });
         await expect(create({ region: "Kna1", authUrl })).rejects.toThrow();
         expect(calls().some((c) => c.includes("/OS-EC2") && c.startsWith("POST"))).toBe(false);
     });
