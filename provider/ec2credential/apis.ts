@@ -137,7 +137,8 @@ export async function mintThroughOsEc2(
             const strays = [...(await ofProject(cleanup))].filter((a) => !before.has(a) && a !== keep && !handedOut.has(a));
             for (const access of strays) await deleteKey(session, auth, key.userId, access, cleanup);
             return strays.length === 0
-                ? "Keystone holds no key of this attempt: nothing was left behind."
+                ? // An attempt Keystone is still carrying out (several workers, a very slow one) is not listed yet.
+                  `Keystone lists no key of this attempt: nothing was left behind (one that Keystone were still making would show in openstack --os-auth-url ${auth.authUrl} ec2 credentials list --user ${key.userId}).`
                 : `Keystone had created ${strays.length === 1 ? `access key ${strays[0]}` : `access keys ${strays.join(", ")}`} all the same; deleted again, so nothing was left behind.`;
         };
         let cred: Ec2Credential;

@@ -98,6 +98,15 @@ describe("create: generic refused by policy (identity:create_credential) -> OS-E
         expect(calls()).not.toContain(`DELETE ${item("old1")}`);
     });
 
+    test("every OS-EC2 answer lost but no key appeared: nothing deleted, and the error names the command that would show a late one", async () => {
+        answer("POST", "/v3/credentials", 403, policyRefusal("identity:create_credential"));
+        answer("GET", LIST, 200, keys("old1"), 2);
+        answer("POST", LIST, 502, { error: { code: 502, title: "Bad Gateway", message: "proxy" } }, 100);
+        const err = await create({ region: "Kna1", authUrl }).catch((e) => e);
+        expect(err.message).toMatch(/HTTP 502: proxy.*Keystone lists no key of this attempt: nothing was left behind .*ec2 credentials list --user /);
+        expect(calls().some((c) => c.startsWith("DELETE"))).toBe(false);
+    });
+
     test("both APIs refused by policy: one error naming both rules and what to ask the operator for", async () => {
         answer("POST", "/v3/credentials", 403, policyRefusal("identity:create_credential"));
         answer("GET", LIST, 200, keys());
