@@ -58,6 +58,17 @@ const calls = () =>
 const keys = (...access: string[]) => ({ credentials: access.map((a) => ec2Credential(a, "0f".repeat(16), ALICE, PROJ_A).credential) });
 const SECRET = "5ec2e75ec2e75ec2e75ec2e75ec2e75e";
 
+/** A key in state as older versions wrote it (no applicationCredentialId). */
+const state = (): Ec2CredentialOutputs => ({
+    region: "Kna1",
+    authUrl,
+    accessKeyId: "key1",
+    secretAccessKey: SECRET,
+    userId: ALICE,
+    projectId: PROJ_A,
+    trustId: null,
+});
+
 describe("create: generic refused by policy (identity:create_credential) -> OS-EC2", () => {
     test("the OS-EC2 key, with the user's keys listed before and after; nothing else touched", async () => {
         answer("POST", "/v3/credentials", 403, policyRefusal("identity:create_credential"));
@@ -164,16 +175,6 @@ describe("delegated-token refusals: each explained with its fix, never additiona
 });
 
 describe("delete", () => {
-    const state = (): Ec2CredentialOutputs => ({
-        region: "Kna1",
-        authUrl,
-        accessKeyId: "key1",
-        secretAccessKey: SECRET,
-        userId: ALICE,
-        projectId: PROJ_A,
-        trustId: null,
-    });
-
     test("OS-EC2 delete refused by policy (identity:ec2_delete_credential) -> DELETE /v3/credentials/{sha256(access)}", async () => {
         answer("DELETE", item("key1"), 403, policyRefusal("identity:ec2_delete_credential"));
         answer("DELETE", generic("key1"), 204);
@@ -201,31 +202,21 @@ describe("delete", () => {
 });
 
 describe("applicationCredentialId on refresh", () => {
-    const old = (): Ec2CredentialOutputs => ({
-        region: "Kna1",
-        authUrl,
-        accessKeyId: "key1",
-        secretAccessKey: SECRET,
-        userId: ALICE,
-        projectId: PROJ_A,
-        trustId: null,
-    });
-
     test("state without it (older versions): read once from the generic API", async () => {
         answer("GET", item("key1"), 200, ec2Credential("key1", SECRET));
         answer("GET", generic("key1"), 200, credentialBoundTo("key1", SECRET, "ac-7"));
-        expect((await read("key1", old())).props!.applicationCredentialId).toBe("ac-7");
+        expect((await read("key1", state())).props!.applicationCredentialId).toBe("ac-7");
     });
 
     test("state with it: kept, no extra call (Keystone never re-binds a key)", async () => {
         answer("GET", item("key1"), 200, ec2Credential("key1", SECRET));
-        expect((await read("key1", { ...old(), applicationCredentialId: "ac-7" })).props!.applicationCredentialId).toBe("ac-7");
+        expect((await read("key1", { ...state(), applicationCredentialId: "ac-7" })).props!.applicationCredentialId).toBe("ac-7");
         expect(calls()).toEqual([`GET ${item("key1")}`]);
     });
 
     test("the generic GET refused by policy (Queens/Rocky: admin only): left unknown, not guessed", async () => {
         answer("GET", item("key1"), 200, ec2Credential("key1", SECRET));
         answer("GET", generic("key1"), 403, policyRefusal("identity:get_credential"));
-        expect((await read("key1", old())).props).not.toHaveProperty("applicationCredentialId");
+        expect((await read("key1", state())).props).not.toHaveProperty("applicationCredentialId");
     });
 });
