@@ -1,5 +1,5 @@
 import { ResolvedAuth } from "../auth/resolve";
-import { isDelegatedTokenRefusal, UnexpectedResponseError } from "../keystone/errors";
+import { DelegatedRefusal, delegatedRefusal, UnexpectedResponseError } from "../keystone/errors";
 import { TransportError } from "../transport/errors";
 import { redact } from "../transport/redact";
 
@@ -11,18 +11,36 @@ export class Ec2CredentialError extends Error {
     }
 }
 
+const PASSWORD = "Authenticate with a password instead (openstack:userName + openstack:userDomainName + openstack:password, or OS_USERNAME/OS_PASSWORD)";
+
+/**
+ * Each delegated-token refusal in Keystone's words and what to do. Never "ask the operator for
+ * [auth] additional_primary_auth_methods": that Debian-only option marks application
+ * credentials as primary auth for every guard, trusts and application-credential creation
+ * included, not just for EC2 credentials.
+ */
+const DELEGATED_FIX: Record<DelegatedRefusal, string> = {
+    debian:
+        'refuses application-credential tokens on the EC2 credential APIs ("Delegated tokens cannot access credentials directly", Debian\'s keystone security updates). ' +
+        PASSWORD,
+    restrictedAppCred:
+        "refuses restricted application credentials on the EC2 credential APIs (\"Using method 'application_credential' is not allowed for managing additional ... credentials\"). " +
+        `${PASSWORD}, or create the application credential with --unrestricted (then the key is bound to it and dies when it is deleted)`,
+    projectMismatch:
+        'refuses to let a delegated token (application credential or trust) manage a key of another project ("Credential project does not match the project scope of the delegated token"). ' +
+        `Use an application credential of the key's project (projectId / projectName must be the one it was created for), or ${PASSWORD.charAt(0).toLowerCase()}${PASSWORD.slice(1)}`,
+};
+
 /**
  * Rethrows any failure as what the user needs: what was being done, what happened, and the
  * fix in terms of their settings. `after` says what was done about it (a clean-up).
  */
 export function explain(err: unknown, doing: string, auth: ResolvedAuth, after = ""): never {
     const then = after ? ` ${after}` : "";
-    if (isDelegatedTokenRefusal(err)) {
-        throw new Ec2CredentialError(
-            `${doing}: Keystone at ${auth.authUrl} refuses application-credential tokens on the EC2 credential APIs ("Delegated tokens cannot access credentials directly"). ` +
-                `Authenticate with a password instead (openstack:userName + openstack:userDomainName + openstack:password, or OS_USERNAME/OS_PASSWORD), ` +
-                `or ask the operator to allow it ([auth] additional_primary_auth_methods = application_credential). Identity used: ${auth.identitySource}`,
-        );
+    if (err instanceof Ec2CredentialError) throw err; // already explained (apis.ts)
+    const delegated = delegatedRefusal(err);
+    if (delegated) {
+        throw new Ec2CredentialError(`${doing}: Keystone at ${auth.authUrl} ${DELEGATED_FIX[delegated]}. Identity used: ${auth.identitySource}${then}`);
     }
     if (err instanceof TransportError) throw new Ec2CredentialError(`${doing}: ${err.message}. ${unreachableHint(err, auth)}${then}`);
     if (err instanceof UnexpectedResponseError) throw new Ec2CredentialError(`${doing}: ${err.message} (Keystone URL from ${auth.authUrlSource})${then}`);

@@ -8,15 +8,15 @@ import { ResolvedAuth, resolveAuth, ResourceAuthInputs } from "../auth/resolve";
 import { SettingsSource } from "../auth/settings";
 import { fromStackConfig } from "../auth/stackConfig";
 import { catalogRegions, findEndpoint } from "../keystone/catalog";
-import { hasStatus, isDelegatedTokenRefusal } from "../keystone/errors";
-import { createEc2Credential, deleteEc2Credential, getEc2Credential, newKeyPair } from "../keystone/ec2credentials/requests";
+import { hasStatus, isDelegatedTokenRefusal, refusedPolicyRule } from "../keystone/errors";
+import { createEc2Credential, getEc2Credential, newKeyPair } from "../keystone/ec2credentials/requests";
 import { KeyRecord } from "../keystone/ec2credentials/records";
 import { Ec2Credential } from "../keystone/ec2credentials/results";
 import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
 import { HttpClient } from "../transport/httpClient";
-import { TransportError } from "../transport/errors";
 import { debug } from "../transport/log";
+import { bindingOf, CLEANUP_DEADLINE_MS, deleteKey, FailedCreate, mayHaveCreated, mintThroughOsEc2, RULES } from "./apis";
 import { Ec2CredentialError, explain } from "./errors";
 import { CheckFailure, Ec2CredentialInputs, Ec2CredentialOutputs, validateInputs } from "./inputs";
 import { recordAdoption } from "./keyRecord";
@@ -113,15 +113,9 @@ function outputs(inputs: Ec2CredentialInputs, auth: ResolvedAuth, cred: Ec2Crede
         userId: cred.userId,
         projectId: cred.projectId,
         trustId: cred.trustId,
+        // undefined: Keystone would not say (the generic GET is admin-only on Queens/Rocky).
+        ...(cred.applicationCredentialId !== undefined ? { applicationCredentialId: cred.applicationCredentialId } : {}),
     };
-}
-
-/** The clean-up after a failed create gets its own, shorter budget: the create's is spent. */
-const CLEANUP_DEADLINE_MS = 30_000;
-
-/** A create that got no clear answer may still have made the key (the answer was lost, a gateway gave up). */
-function mayHaveCreated(err: unknown): boolean {
-    return (err instanceof TransportError && err.reached) || hasStatus(err, 429, 500, 502, 503, 504);
 }
 
 /**
@@ -137,11 +131,17 @@ async function mint(
     try {
         return await createEc2Credential(session, key);
     } catch (err) {
+        if (refusedPolicyRule(err) === RULES.create) {
+            return await mintThroughOsEc2(session, auth, key, err).catch((failed) => {
+                if (!(failed instanceof FailedCreate)) throw failed;
+                explain(failed.failure, `creating an EC2 credential in ${auth.region} (${auth.authUrl})`, auth, failed.after);
+            });
+        }
         if (!mayHaveCreated(err)) throw err;
         const retry = { ...session.http.retry, deadlineMs: Math.min(session.http.retry.deadlineMs, CLEANUP_DEADLINE_MS) };
         let after: string;
         try {
-            const deleted = await deleteEc2Credential(session, key.userId, key.access, retry);
+            const deleted = await deleteKey(session, auth, key.userId, key.access, retry);
             after = deleted
                 ? `Keystone had created access key ${key.access} all the same; it was deleted again, so nothing was left behind.`
                 : `Keystone holds no access key ${key.access} (any the create made is gone): nothing was left behind.`;
@@ -190,7 +190,7 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
             }
             debug(`adopted EC2 credential ${existing.accessKeyId} (user ${userId}, project ${projectId})`);
             if (inputs.managedBy) await recordAdoption(session, existing.accessKeyId, { ...inputs.managedBy, adopted: true });
-            return { id: existing.accessKeyId, outs: outputs(inputs, auth, existing, token) };
+            return { id: existing.accessKeyId, outs: outputs(inputs, auth, { ...existing, ...(await bindingOf(session, existing.accessKeyId)) }, token) };
         }
         const cred = await mint(session, auth, { userId, projectId, ...newKeyPair(), record: inputs.managedBy });
         debug(`created EC2 credential ${cred.accessKeyId} (user ${userId}, project ${projectId}, region ${auth.region})`);
@@ -219,6 +219,11 @@ export async function read(id: string, props: Partial<Ec2CredentialOutputs>): Pr
             return { id, props: { ...(props as Ec2CredentialOutputs), driftReason } };
         }
         if (!live) return {}; // deleted out of band: refresh drops it from state
+        // Keystone never changes a key's binding: read once (state of older versions has none).
+        live = {
+            ...live,
+            ...(props.applicationCredentialId !== undefined ? { applicationCredentialId: props.applicationCredentialId } : await bindingOf(session, id)),
+        };
         const moved =
             props.projectId && live.projectId !== props.projectId
                 ? `project: access key ${id} is bound to project ${live.projectId}, not ${props.projectId}; the next update replaces it`
@@ -244,7 +249,7 @@ export async function remove(id: string, props: Ec2CredentialOutputs): Promise<v
     }
     const auth = authFor(props);
     try {
-        const gone = !(await deleteEc2Credential(sessionFor(auth), props.userId, id));
+        const gone = !(await deleteKey(sessionFor(auth), auth, props.userId, id));
         debug(
             gone
                 ? `EC2 credential ${id} was already gone`

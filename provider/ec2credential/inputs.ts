@@ -38,6 +38,8 @@ export interface Ec2CredentialOutputs extends Ec2CredentialInputs {
     region: string;
     authUrl: string;
     trustId: string | null;
+    /** The application credential Keystone bound the key to (null: none; absent: unknown). Deleting it kills the key. */
+    applicationCredentialId?: string | null;
     /** The region's S3 endpoint from Keystone's service catalog (type "s3"), when the cloud publishes one. */
     s3Endpoint?: string;
     /** Set by refresh when Keystone no longer binds the key as created; the next update replaces the key. */

@@ -29,6 +29,8 @@ export class Ec2Credential extends pulumi.dynamic.Resource {
     declare public readonly region: pulumi.Output<string>;
     declare public readonly authUrl: pulumi.Output<string>;
     declare public readonly trustId: pulumi.Output<string | null>;
+    /** The application credential Keystone bound the key to, if any: deleting it kills the key. */
+    declare public readonly applicationCredentialId: pulumi.Output<string | null | undefined>;
     declare public readonly s3Endpoint: pulumi.Output<string | undefined>;
     declare public readonly driftReason: pulumi.Output<string | undefined>;
 
@@ -47,6 +49,7 @@ export class Ec2Credential extends pulumi.dynamic.Resource {
                 region: args.region,
                 authUrl: args.authUrl,
                 trustId: undefined,
+                applicationCredentialId: undefined,
                 s3Endpoint: undefined,
                 driftReason: undefined,
             },

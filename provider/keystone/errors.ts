@@ -69,7 +69,39 @@ export class UnexpectedResponseError extends Error {
     }
 }
 
-/** Patched Keystones (2026 security fixes) refuse application-credential tokens on every credential API. */
+/**
+ * The refusals of delegated tokens (application credentials, trusts) on the credential APIs,
+ * by Keystone's own words. Both APIs give them, so none is a reason to try the other API.
+ */
+export const DELEGATED_REFUSALS = {
+    /** Debian's patched keystone 22 (and its 2026 updates): every delegated token, both APIs. */
+    debian: /Delegated tokens cannot access credentials directly/i,
+    /** Upstream (CVE-2026-33551 fixes; generic API from 27.0.2 / 28.0.2 / 29.0.2): restricted application credentials. */
+    restrictedAppCred: /Using method 'application_credential' is not allowed for managing additional (application )?credentials/i,
+    /** Upstream: a trust- or application-credential-scoped token asked for another project's key. */
+    projectMismatch: /Credential project does not match the project scope of the delegated token/i,
+} as const;
+
+export type DelegatedRefusal = keyof typeof DELEGATED_REFUSALS;
+
+/** Which delegated-token refusal this is, if any. */
+export function delegatedRefusal(err: unknown): DelegatedRefusal | undefined {
+    if (!hasStatus(err, 403)) return undefined;
+    return (Object.keys(DELEGATED_REFUSALS) as DelegatedRefusal[]).find((k) => DELEGATED_REFUSALS[k].test(err.keystoneMessage));
+}
+
+/** Keystone refuses this token on the credential APIs because it is delegated (see DELEGATED_REFUSALS). */
 export function isDelegatedTokenRefusal(err: unknown): boolean {
-    return hasStatus(err, 403) && /Delegated tokens cannot access credentials/i.test(err.keystoneMessage);
+    return delegatedRefusal(err) !== undefined;
+}
+
+/**
+ * The policy rule a 403 names ("You are not authorized to perform the requested action:
+ * identity:create_credential."), or undefined. oslo.policy refusals name the rule; Keystone's
+ * other refusals (delegated tokens) use the same sentence with prose instead, which this
+ * does not match.
+ */
+export function refusedPolicyRule(err: unknown): string | undefined {
+    if (!hasStatus(err, 403)) return undefined;
+    return /requested action: (identity:[a-z0-9_]+)\.?$/.exec(err.keystoneMessage.trim())?.[1];
 }

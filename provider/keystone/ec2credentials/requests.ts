@@ -1,12 +1,18 @@
-import { randomBytes } from "crypto";
+import { createHash, randomBytes } from "crypto";
 import { RetryPolicy } from "../../transport/httpClient";
 import { registerSecret } from "../../transport/redact";
-import { hasStatus } from "../errors";
+import { hasStatus, UnexpectedResponseError } from "../errors";
 import { KeystoneSession } from "../session";
 import { KeyRecord, RECORD_FIELD } from "./records";
-import { credentialCreatedBody, ec2GetBody, Ec2Credential, fromEc2, noBody } from "./results";
+import { credentialBlob, credentialCreatedBody, credentialGetBody, ec2GetBody, Ec2Credential, ec2ListBody, fromEc2, KeyBinding, noBody } from "./results";
 
-const ec2ItemPath = (userId: string, access: string) => `/users/${encodeURIComponent(userId)}/credentials/OS-EC2/${encodeURIComponent(access)}`;
+const ec2ListPath = (userId: string) => `/users/${encodeURIComponent(userId)}/credentials/OS-EC2`;
+const ec2ItemPath = (userId: string, access: string) => `${ec2ListPath(userId)}/${encodeURIComponent(access)}`;
+
+/** Keystone's id of an EC2 credential in the generic API: the sha256 hex of its access key. */
+export function credentialIdOf(access: string): string {
+    return createHash("sha256").update(access).digest("hex");
+}
 
 /** Same shape as the keys Keystone mints itself (uuid4 hex), from the OS CSPRNG. */
 export function newKeyPair(): { access: string; secret: string } {
@@ -32,7 +38,9 @@ export async function createEc2Credential(
             [201],
             credentialCreatedBody,
         );
-        return { accessKeyId: opts.access, secretAccessKey: opts.secret, userId: res.body.credential.user_id, projectId: opts.projectId, trustId: null };
+        // Keystone adds app_cred_id / trust_id to the blob when the token is delegated.
+        const binding = bindingOf(res.body.credential.blob, "POST /credentials");
+        return { accessKeyId: opts.access, secretAccessKey: opts.secret, userId: res.body.credential.user_id, projectId: opts.projectId, ...binding };
     } catch (err) {
         if (!hasStatus(err, 409)) throw err;
     }
@@ -42,6 +50,21 @@ export async function createEc2Credential(
         throw new Error(`EC2 credential ${opts.access} exists but is not the one this provider created; it was left untouched`);
     }
     return stored;
+}
+
+/** The blob is a JSON string inside the JSON answer: validated here too, at the edge. */
+function bindingOf(text: string, target: string): KeyBinding {
+    let json: unknown;
+    try {
+        json = JSON.parse(text);
+    } catch {
+        throw new UnexpectedResponseError(target, "the credential's blob is not JSON");
+    }
+    const blob = credentialBlob.safeParse(json);
+    if (!blob.success)
+        throw new UnexpectedResponseError(target, `the credential's blob is not an EC2 blob (${blob.error.issues.map((i) => i.path.join(".")).join(", ")})`);
+    registerSecret(blob.data.secret);
+    return { applicationCredentialId: blob.data.app_cred_id ?? null, trustId: blob.data.trust_id ?? null };
 }
 
 /** undefined when Keystone says the key does not exist (404). */
@@ -63,6 +86,54 @@ export async function deleteEc2Credential(session: KeystoneSession, userId: stri
         return true;
     } catch (err) {
         if (hasStatus(err, 404)) return false;
+        throw err;
+    }
+}
+
+/**
+ * Mints a key through the OS-EC2 API, where Keystone picks the access key. NOT safe to
+ * repeat: every attempt that reaches Keystone may make a key, so the caller reconciles the
+ * user's key list around it (see mintThroughOsEc2).
+ */
+export async function createEc2CredentialOsEc2(session: KeystoneSession, opts: { userId: string; projectId: string }): Promise<Ec2Credential> {
+    const res = await session.request({ method: "POST", path: ec2ListPath(opts.userId), json: { tenant_id: opts.projectId } }, [201], ec2GetBody);
+    registerSecret(res.body.credential.secret);
+    return fromEc2(res.body.credential);
+}
+
+/** Every EC2 key of a user (all projects), as `openstack ec2 credentials list` shows them. */
+export async function listEc2Credentials(session: KeystoneSession, userId: string, retry?: RetryPolicy): Promise<Ec2Credential[]> {
+    const res = await session.request({ method: "GET", path: ec2ListPath(userId), retry }, [200], ec2ListBody);
+    for (const c of res.body.credentials) registerSecret(c.secret);
+    return res.body.credentials.map(fromEc2);
+}
+
+/**
+ * Deletes a key through the generic API (DELETE /v3/credentials/{sha256(access)}), for
+ * Keystones whose policy refuses the OS-EC2 delete. true if deleted now, false on 404.
+ * Keystone checks the policy before it looks the key up, so a key that is already gone
+ * answers 403 to its owner here, not 404.
+ */
+export async function deleteCredentialByAccess(session: KeystoneSession, access: string, retry?: RetryPolicy): Promise<boolean> {
+    try {
+        await session.request({ method: "DELETE", path: `/credentials/${credentialIdOf(access)}`, retry }, [204], noBody);
+        return true;
+    } catch (err) {
+        if (hasStatus(err, 404)) return false;
+        throw err;
+    }
+}
+
+/**
+ * What Keystone bound the key to besides user and project: the generic representation's
+ * blob holds app_cred_id and trust_id (the OS-EC2 one shows trust_id only). undefined: no such key.
+ */
+export async function getKeyBinding(session: KeystoneSession, access: string): Promise<KeyBinding | undefined> {
+    try {
+        const res = await session.request({ method: "GET", path: `/credentials/${credentialIdOf(access)}` }, [200], credentialGetBody);
+        return bindingOf(res.body.credential.blob, `GET /credentials/${credentialIdOf(access)}`);
+    } catch (err) {
+        if (hasStatus(err, 404)) return undefined;
         throw err;
     }
 }

@@ -10,11 +10,28 @@ export const ec2CredentialSchema = z.object({
 });
 
 export const ec2GetBody = z.object({ credential: ec2CredentialSchema });
+export const ec2ListBody = z.object({ credentials: z.array(ec2CredentialSchema) });
 
 /** Generic /v3/credentials representation: the EC2 pair lives in a JSON string blob. */
 export const credentialCreatedBody = z.object({
     credential: z.object({ id: z.string(), user_id: z.string(), project_id: z.string().nullish(), type: z.literal("ec2"), blob: z.string() }),
 });
+
+export const credentialGetBody = credentialCreatedBody;
+
+/** The EC2 blob of the generic representation (a JSON string): what Keystone bound the key to. */
+export const credentialBlob = z.object({
+    access: z.string(),
+    secret: z.string(),
+    trust_id: z.string().nullish(),
+    app_cred_id: z.string().nullish(),
+});
+
+/** Delegations a key is bound to: deleting the application credential or trust kills the key. */
+export interface KeyBinding {
+    applicationCredentialId: string | null;
+    trustId: string | null;
+}
 
 /** What the rest of the provider uses. */
 export interface Ec2Credential {
@@ -23,6 +40,8 @@ export interface Ec2Credential {
     userId: string;
     projectId: string;
     trustId: string | null;
+    /** Set when known: the OS-EC2 representation does not carry it (see getKeyBinding). */
+    applicationCredentialId?: string | null;
 }
 
 export function fromEc2(c: z.infer<typeof ec2CredentialSchema>): Ec2Credential {

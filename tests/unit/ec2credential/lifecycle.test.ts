@@ -1,7 +1,6 @@
 // check / create / read / remove of the Ec2Credential implementation against canned Keystone
 // answers. The implementation builds its own HttpClient; here that client is given the
 // MockAgent (and fast retries) instead of the network: everything else is the real code.
-import { MockAgent } from "undici";
 import {
     ALICE,
     AUTH_PROJECTS,
@@ -17,19 +16,12 @@ import {
     tokenBody,
 } from "../keystone/fixtures";
 
-const mockAgent = new MockAgent({ enableCallHistory: true });
-mockAgent.disableNetConnect();
-jest.mock("../../../provider/transport/httpClient", () => {
-    const actual = jest.requireActual("../../../provider/transport/httpClient");
-    class CannedHttpClient extends actual.HttpClient {
-        constructor(tls: unknown) {
-            super(tls, { attemptTimeoutMs: 500, deadlineMs: 1_000, baseDelayMs: 5, maxDelayMs: 20 }, mockAgent);
-        }
-    }
-    return { ...actual, HttpClient: CannedHttpClient };
-});
+import { configuredAsAlice, mockAgent } from "./canned";
+// jest.mock factories run before the imports: require is the way in to the shared MockAgent.
+jest.mock("../../../provider/transport/httpClient", () => require("./canned").cannedHttpClientModule());
 
 import { check, configure, create, read, remove } from "../../../provider/ec2credential/implementation";
+import { credentialIdOf } from "../../../provider/keystone/ec2credentials/requests";
 import { Ec2CredentialOutputs } from "../../../provider/ec2credential/inputs";
 
 const ORIGIN = "http://127.0.0.1:9";
@@ -37,26 +29,8 @@ const pool = mockAgent.get(ORIGIN);
 let n = 0;
 let prefix: string;
 let authUrl: string;
-const savedEnv = { ...process.env };
 
-beforeAll(() => {
-    for (const k of Object.keys(process.env)) if (k.startsWith("OS_")) delete process.env[k];
-    process.env.HOME = "/nonexistent-home-for-unit-tests";
-    configure(
-        (k) =>
-            ({
-                "openstack:userName": "alice",
-                "openstack:userDomainName": "testdom",
-                "openstack:password": "alicepass",
-                "openstack:tenantName": "proj-a",
-                "openstack:projectDomainName": "testdom",
-            })[k],
-    );
-});
-afterAll(async () => {
-    process.env = savedEnv;
-    await mockAgent.close();
-});
+configuredAsAlice(configure);
 beforeEach(() => {
     // A Keystone of its own per test: the token cache is keyed by URL.
     prefix = `/life${++n}`;
@@ -206,10 +180,13 @@ describe("create", () => {
     test("adoptAccessKey: the existing key, no new one", async () => {
         tokens();
         answer("GET", item("adoptme0123456789"), 200, ec2Credential("adoptme0123456789", "s3cr3t-adopted"));
+        const generic = `/v3/credentials/${credentialIdOf("adoptme0123456789")}`;
+        answer("GET", generic, 200, credentialCreated("adoptme0123456789", "s3cr3t-adopted"));
         const { id, outs } = await create({ region: "Kna1", authUrl, adoptAccessKey: "adoptme0123456789" });
         expect(id).toBe("adoptme0123456789");
         expect(outs.secretAccessKey).toBe("s3cr3t-adopted");
-        expect(calls()).toEqual(["POST /v3/auth/tokens", `GET ${item("adoptme0123456789")}`]);
+        expect(outs.applicationCredentialId).toBeNull();
+        expect(calls()).toEqual(["POST /v3/auth/tokens", `GET ${item("adoptme0123456789")}`, `GET ${generic}`]);
     });
 
     test.each([
@@ -244,6 +221,7 @@ describe("read and remove", () => {
         userId: ALICE,
         projectId: PROJ_A,
         trustId: null,
+        applicationCredentialId: null,
     });
 
     test("read: the live key, unchanged", async () => {

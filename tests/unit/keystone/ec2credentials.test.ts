@@ -1,11 +1,22 @@
 // The EC2 credential calls, with a session whose token comes from the canned Keystone.
-import { hasStatus, isDelegatedTokenRefusal, KeystoneError } from "../../../provider/keystone/errors";
-import { createEc2Credential, deleteEc2Credential, getEc2Credential, newKeyPair } from "../../../provider/keystone/ec2credentials/requests";
+import { delegatedRefusal, hasStatus, isDelegatedTokenRefusal, KeystoneError, refusedPolicyRule } from "../../../provider/keystone/errors";
+import {
+    createEc2Credential,
+    createEc2CredentialOsEc2,
+    credentialIdOf,
+    deleteCredentialByAccess,
+    deleteEc2Credential,
+    getEc2Credential,
+    getKeyBinding,
+    listEc2Credentials,
+    newKeyPair,
+} from "../../../provider/keystone/ec2credentials/requests";
 import { KeystoneSession } from "../../../provider/keystone/session";
 import {
     ALICE,
     BOB,
     CONFLICT,
+    credentialBoundTo,
     credentialCreated,
     DELEGATED,
     ec2Credential,
@@ -14,6 +25,10 @@ import {
     FORBIDDEN_CREATE,
     PROJ_A,
     PROJ_B,
+    PROJECT_MISMATCH,
+    policyRefusal,
+    RESTRICTED_AC_GENERIC,
+    RESTRICTED_AC_OS_EC2,
     TOKEN_VALUE,
 } from "./fixtures";
 
@@ -48,7 +63,7 @@ describe("createEc2Credential", () => {
     test("201: POST /v3/credentials with the chosen pair in the blob, authenticated by the token", async () => {
         ks.answer("POST", "/v3/credentials", 201, credentialCreated(ACCESS, SECRET));
         const cred = await createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET });
-        expect(cred).toEqual({ accessKeyId: ACCESS, secretAccessKey: SECRET, userId: ALICE, projectId: PROJ_A, trustId: null });
+        expect(cred).toEqual({ accessKeyId: ACCESS, secretAccessKey: SECRET, userId: ALICE, projectId: PROJ_A, trustId: null, applicationCredentialId: null });
         const post = ks.calls().find((c) => c.path === "/v3/credentials")!;
         expect(post.headers["x-auth-token"]).toBe(TOKEN_VALUE);
         expect(post.body).toEqual({ credential: { type: "ec2", user_id: ALICE, project_id: PROJ_A, blob: expect.any(String) } });
@@ -146,5 +161,105 @@ describe("deleteEc2Credential", () => {
             error: { code: 403, title: "Forbidden", message: "You are not authorized to perform the requested action: identity:ec2_delete_credential." },
         });
         await expect(deleteEc2Credential(session, ALICE, ACCESS)).rejects.toThrow(/HTTP 403: .*identity:ec2_delete_credential/);
+    });
+});
+
+describe("the calls beside the generic create (policy fallbacks, binding)", () => {
+    const list = (...keys: { access: string; project?: string }[]) => ({
+        credentials: keys.map((k) => ec2Credential(k.access, SECRET, ALICE, k.project ?? PROJ_A).credential),
+    });
+
+    test("createEc2CredentialOsEc2: POST {tenant_id}, Keystone's key back", async () => {
+        ks.answer("POST", `/v3/users/${ALICE}/credentials/OS-EC2`, 201, ec2Credential(ACCESS, SECRET));
+        expect(await createEc2CredentialOsEc2(session, { userId: ALICE, projectId: PROJ_A })).toEqual({
+            accessKeyId: ACCESS,
+            secretAccessKey: SECRET,
+            userId: ALICE,
+            projectId: PROJ_A,
+            trustId: null,
+        });
+        expect(ks.calls().find((c) => c.method === "POST" && c.path.endsWith("/OS-EC2"))!.body).toEqual({ tenant_id: PROJ_A });
+    });
+
+    test("listEc2Credentials: every key of the user", async () => {
+        ks.answer("GET", `/v3/users/${ALICE}/credentials/OS-EC2`, 200, list({ access: "a1" }, { access: "b1", project: PROJ_B }));
+        expect((await listEc2Credentials(session, ALICE)).map((c) => [c.accessKeyId, c.projectId])).toEqual([
+            ["a1", PROJ_A],
+            ["b1", PROJ_B],
+        ]);
+    });
+
+    test("credentialIdOf: the sha256 hex of the access key (Keystone's id of an EC2 credential)", () => {
+        expect(credentialIdOf("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    });
+
+    test("deleteCredentialByAccess: DELETE /v3/credentials/{sha256}; 204 true, 404 false, 403 thrown", async () => {
+        const path = `/v3/credentials/${credentialIdOf(ACCESS)}`;
+        ks.answer("DELETE", path, 204);
+        ks.answer("DELETE", path, 404, EC2_NOT_FOUND);
+        ks.answer("DELETE", path, 403, policyRefusal("identity:delete_credential"));
+        expect(await deleteCredentialByAccess(session, ACCESS)).toBe(true);
+        expect(await deleteCredentialByAccess(session, ACCESS)).toBe(false);
+        expect(refusedPolicyRule(await deleteCredentialByAccess(session, ACCESS).catch((e) => e))).toBe("identity:delete_credential");
+    });
+
+    test("getKeyBinding: app_cred_id from the blob; null when unbound; undefined on 404", async () => {
+        const path = `/v3/credentials/${credentialIdOf(ACCESS)}`;
+        ks.answer("GET", path, 200, credentialBoundTo(ACCESS, SECRET, "ac-123"));
+        ks.answer("GET", path, 200, credentialCreated(ACCESS, SECRET));
+        ks.answer("GET", path, 404, EC2_NOT_FOUND);
+        expect(await getKeyBinding(session, ACCESS)).toEqual({ applicationCredentialId: "ac-123", trustId: null });
+        expect(await getKeyBinding(session, ACCESS)).toEqual({ applicationCredentialId: null, trustId: null });
+        expect(await getKeyBinding(session, ACCESS)).toBeUndefined();
+    });
+
+    test("getKeyBinding: a blob that is not an EC2 blob is an unexpected response, not a crash", async () => {
+        const bad = credentialCreated(ACCESS, SECRET);
+        ks.answer("GET", `/v3/credentials/${credentialIdOf(ACCESS)}`, 200, { credential: { ...bad.credential, blob: "not json" } });
+        await expect(getKeyBinding(session, ACCESS)).rejects.toThrow(/blob is not JSON/);
+    });
+
+    test("createEc2Credential: the binding Keystone added to the blob is returned", async () => {
+        ks.answer("POST", "/v3/credentials", 201, credentialBoundTo(ACCESS, SECRET, "ac-123"));
+        expect((await createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET })).applicationCredentialId).toBe(
+            "ac-123",
+        );
+    });
+});
+
+describe("refusals: which rule, which delegated-token text", () => {
+    const refusal = async (body: object) => {
+        ks.answer("GET", item(), 403, body);
+        return getEc2Credential(session, ALICE, ACCESS).catch((e) => e);
+    };
+
+    test.each([
+        ["identity:create_credential", FORBIDDEN_CREATE],
+        ["identity:ec2_delete_credential", policyRefusal("identity:ec2_delete_credential")],
+    ])("refusedPolicyRule names %s", async (rule, body) => {
+        expect(refusedPolicyRule(await refusal(body))).toBe(rule);
+    });
+
+    test.each([
+        ["debian", DELEGATED],
+        ["restrictedAppCred", RESTRICTED_AC_OS_EC2],
+        ["restrictedAppCred", RESTRICTED_AC_GENERIC],
+        ["projectMismatch", PROJECT_MISMATCH],
+    ])("delegatedRefusal: %s, and no policy rule", async (kind, body) => {
+        const err = await refusal(body);
+        expect(delegatedRefusal(err)).toBe(kind);
+        expect(isDelegatedTokenRefusal(err)).toBe(true);
+        expect(refusedPolicyRule(err)).toBeUndefined();
+    });
+
+    test("a 404 (no such user) or a 403 in other words is neither", async () => {
+        ks.answer("POST", `/v3/users/${BOB}/credentials/OS-EC2`, 404, { error: { code: 404, title: "Not Found", message: `Could not find user: ${BOB}.` } });
+        const missing = await createEc2CredentialOsEc2(session, { userId: BOB, projectId: PROJ_A }).catch((e) => e);
+        expect(hasStatus(missing, 404)).toBe(true);
+        expect([refusedPolicyRule(missing), delegatedRefusal(missing)]).toEqual([undefined, undefined]);
+        const prose = await refusal({
+            error: { code: 403, title: "Forbidden", message: "You are not authorized to perform the requested action: something else." },
+        });
+        expect([refusedPolicyRule(prose), delegatedRefusal(prose)]).toEqual([undefined, undefined]);
     });
 });

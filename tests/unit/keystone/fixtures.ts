@@ -76,6 +76,27 @@ export const APP_CRED_SCOPED = {
 export const EC2_NOT_FOUND = err(404, "Not Found", "Could not find credential: 021189a37366b13fca8b131a31eb3453f0bb97bd63180f92dd8ae2e8f7bb1a00.");
 /** Transcript 10: patched Keystones and application-credential tokens. */
 export const DELEGATED = err(403, "Forbidden", "You are not authorized to perform the requested action: Delegated tokens cannot access credentials directly.");
+/**
+ * Upstream Keystone's refusals of delegated tokens (keystone/api/users.py and credentials.py
+ * after the CVE-2026-33551 fixes): this machine's Debian keystone 22 says DELEGATED instead.
+ */
+export const RESTRICTED_AC_OS_EC2 = err(
+    403,
+    "Forbidden",
+    "You are not authorized to perform the requested action: Using method 'application_credential' is not allowed for managing additional application credentials.",
+);
+export const RESTRICTED_AC_GENERIC = err(
+    403,
+    "Forbidden",
+    "You are not authorized to perform the requested action: Using method 'application_credential' is not allowed for managing additional credentials.",
+);
+export const PROJECT_MISMATCH = err(
+    403,
+    "Forbidden",
+    "You are not authorized to perform the requested action: Credential project does not match the project scope of the delegated token.",
+);
+/** oslo.policy's refusal of a rule, as the policy Keystone of tests/reliability/policy.test.ts gives it. */
+export const policyRefusal = (rule: string) => err(403, "Forbidden", `You are not authorized to perform the requested action: ${rule}.`);
 /** Transcript 8c: creating a key for another user. */
 export const FORBIDDEN_CREATE = err(403, "Forbidden", "You are not authorized to perform the requested action: identity:create_credential.");
 /** Keystone's answer to a second POST /v3/credentials with the same access key (same derived id). */
@@ -102,6 +123,12 @@ export function credentialCreated(access: string, secret: string, userId = ALICE
             links: { self: "http://127.0.0.1:5000/v3/credentials/64f5fdc0b63218814a488fd9f81b4b71645d3edabdcafa8a545d8874132f1dd5" },
         },
     };
+}
+
+/** The generic view of a key minted with an unrestricted application credential's token. */
+export function credentialBoundTo(access: string, secret: string, appCredId: string) {
+    const c = credentialCreated(access, secret);
+    return { credential: { ...c.credential, blob: JSON.stringify({ access, secret, trust_id: null, app_cred_id: appCredId }) } };
 }
 
 /** Transcript 8d: the OS-EC2 view of a key. */
