@@ -37,6 +37,8 @@ export interface S3AccessArgs {
     regionOptions?: Record<string, S3AccessRegionOptions>;
     /** Any change rotates every region's key. */
     rotationTriggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Every region's key is replaced on the first `pulumi up` this long after it was created: "90d", "12h", "30m". */
+    rotateAfter?: pulumi.Input<string>;
 }
 
 /** The preset, from `preset` or its deprecated alias `cloud`; errors name the input that was used. */
@@ -148,6 +150,7 @@ export class S3Access extends pulumi.ComponentResource {
                         authUrl: o.authUrl ?? fromPreset.authUrl,
                         cloud: o.cloud,
                         rotationTriggers: args.rotationTriggers,
+                        rotateAfter: args.rotateAfter,
                     },
                     { parent: this },
                 );

@@ -12,6 +12,8 @@ export interface Ec2CredentialArgs {
     cloud?: pulumi.Input<string>;
     rotationTriggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     adoptAccessKey?: pulumi.Input<string>;
+    /** Replace the key on the first `pulumi up` after this long: "90d", "12h", "30m". */
+    rotateAfter?: pulumi.Input<string>;
 }
 
 /** One provider object for every resource: Pulumi serializes it once per process. */
@@ -31,6 +33,12 @@ export class Ec2Credential extends pulumi.dynamic.Resource {
     declare public readonly trustId: pulumi.Output<string | null>;
     declare public readonly s3Endpoint: pulumi.Output<string | undefined>;
     declare public readonly driftReason: pulumi.Output<string | undefined>;
+    /** When the key was minted or adopted (ISO 8601). */
+    declare public readonly createdAt: pulumi.Output<string>;
+    /** createdAt + rotateAfter, when rotateAfter is set: the first `pulumi up` after it replaces the key. */
+    declare public readonly rotateAt: pulumi.Output<string | undefined>;
+    /** Why the last scheduled rotation happened. */
+    declare public readonly rotationDue: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: Ec2CredentialArgs = {}, opts?: pulumi.CustomResourceOptions) {
         super(
@@ -47,6 +55,9 @@ export class Ec2Credential extends pulumi.dynamic.Resource {
                 trustId: undefined,
                 s3Endpoint: undefined,
                 driftReason: undefined,
+                createdAt: undefined,
+                rotateAt: undefined,
+                rotationDue: undefined,
             },
             pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretAccessKey"] }),
             "openstack-s3-access",
