@@ -18,6 +18,7 @@ import { TransportError } from "../transport/errors";
 import { debug } from "../transport/log";
 import { Ec2CredentialError, explain } from "./errors";
 import { CheckFailure, ComputedInputs, Ec2CredentialInputs, Ec2CredentialOutputs, validateInputs } from "./inputs";
+import { UNUSABLE, unusableReason, withReadToken } from "./health";
 import { resolveProject } from "./project";
 import { rotateAtOf, schedule } from "./rotation";
 
@@ -101,7 +102,9 @@ export async function diff(
     if (news.adoptAccessKey !== undefined && news.adoptAccessKey !== olds.accessKeyId) replaces.push("adoptAccessKey");
     // Set by check() once rotateAfter has elapsed: the preview shows this reason changing.
     if (news.rotationDue && news.rotationDue !== olds.rotationDue) replaces.push("rotationDue");
-    if (olds.driftReason && replaces.length === 0) replaces.push(olds.driftReason.startsWith("user") ? "userId" : "projectId");
+    if (olds.driftReason && replaces.length === 0) {
+        replaces.push(olds.driftReason.startsWith("user") ? "userId" : olds.driftReason.startsWith(UNUSABLE) ? "driftReason" : "projectId");
+    }
     const changes =
         replaces.length > 0 || (news.cloud ?? undefined) !== (olds.cloud ?? undefined) || (news.rotateAfter ?? undefined) !== (olds.rotateAfter ?? undefined);
     // Create the new key before deleting the old one: access never lapses during a rotation.
@@ -214,11 +217,22 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
     }
 }
 
-export async function read(id: string, props: Partial<Ec2CredentialOutputs>): Promise<{ id?: string; props?: Ec2CredentialOutputs }> {
+export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): Promise<{ id?: string; props?: Ec2CredentialOutputs }> {
+    // A health reason is re-judged on every refresh (a restored role clears it); a re-binding stays.
+    const props = stored.driftReason?.startsWith(UNUSABLE) ? { ...stored, driftReason: undefined } : stored;
     const auth = authFor(props);
-    const session = sessionFor(auth);
     try {
-        const token = await session.token();
+        return await withReadToken(
+            sessionFor(auth),
+            auth,
+            () => sessionFor({ ...auth, scope: undefined }),
+            (session, token) => readWith(session, token),
+        );
+    } catch (err) {
+        explain(err, `reading EC2 credential ${id} in ${auth.region} (${auth.authUrl})`, auth);
+    }
+
+    async function readWith(session: KeystoneSession, token: Token): Promise<{ id?: string; props?: Ec2CredentialOutputs }> {
         const userId = props.userId ?? token.userId;
         let live: Ec2Credential | undefined;
         try {
@@ -238,10 +252,9 @@ export async function read(id: string, props: Partial<Ec2CredentialOutputs>): Pr
                 : props.userId && live.userId !== props.userId
                   ? `user: access key ${id} belongs to user ${live.userId}, not ${props.userId}; the next update replaces it`
                   : undefined;
-        const driftReason = props.driftReason ?? moved;
-        return { id, props: { ...outputs(props, auth, live, token, false), ...(driftReason ? { driftReason } : {}) } };
-    } catch (err) {
-        explain(err, `reading EC2 credential ${id} in ${auth.region} (${auth.authUrl})`, auth);
+        const driftReason = props.driftReason ?? moved ?? (await unusableReason(session, token, live));
+        const { driftReason: _, ...rest } = props;
+        return { id, props: { ...outputs(rest, auth, live, token, false), ...(driftReason ? { driftReason } : {}) } };
     }
 }
 
