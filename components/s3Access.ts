@@ -165,11 +165,11 @@ export class S3Access extends pulumi.ComponentResource {
                 return validateEndpoint(chosen, region);
             });
             const summary: pulumi.Output<RegionSummary> = pulumi
-                .all([endpoint, credential.accessKeyId])
-                .apply(([ep, accessKeyId]) => ({ region, name: alias, endpoint: ep, accessKeyId }));
+                .all([endpoint, credential.accessKeyId, credential.createdAt])
+                .apply(([ep, accessKeyId, createdAt]) => ({ region, name: alias, endpoint: ep, accessKeyId, ...(createdAt ? { createdAt } : {}) }));
             const access: pulumi.Output<RegionAccess> = pulumi
                 .all([summary, credential.secretAccessKey])
-                .apply(([plain, secretAccessKey]) => ({ ...plain, secretAccessKey }));
+                .apply(([{ createdAt: _, ...plain }, secretAccessKey]) => ({ ...plain, secretAccessKey }));
             return { alias, credential, access, summary };
         });
 
