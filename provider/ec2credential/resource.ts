@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Ec2CredentialProvider } from "./provider";
 
+/** rotateAfter's duration rule, for S3Access's overlapping keys (components reach the provider only through this module). */
+export { durationMs as rotateAfterMs } from "./rotation";
+
 /** Inputs of Ec2Credential; see Ec2CredentialInputs (inputs.ts) for what each one means. */
 export interface Ec2CredentialArgs {
     region?: pulumi.Input<string>;
