@@ -1,10 +1,12 @@
 /**
  * Health on refresh: a key that still exists in Keystone but that S3 will refuse, and why.
- * Keystone keeps a key when its owner loses every role on the project or the project is
- * disabled; S3 then refuses it, and only a look at the owner's projects tells.
+ * Keystone keeps a key when its owner loses every role on the project, the project is
+ * disabled, or the application credential it was minted with is deleted; S3 then refuses it,
+ * and only a look at the owner's projects and the key's binding tells.
  */
 import { ResolvedAuth } from "../auth/resolve";
 import { hasStatus } from "../keystone/errors";
+import { applicationCredentialExists, boundApplicationCredential } from "../keystone/ec2credentials/binding";
 import { Ec2Credential } from "../keystone/ec2credentials/results";
 import { projectsOfUser, userHasRoleOn } from "../keystone/projects";
 import { KeystoneSession } from "../keystone/session";
@@ -53,6 +55,13 @@ export async function unusableReason(session: KeystoneSession, token: Token, key
         return (
             `${UNUSABLE} user ${who} has no role on project ${key.projectId} any more (revoked, or the project was deleted), so S3 refuses access key ${key.accessKeyId}; ` +
             `ask a project admin for a role there (openstack role add --user ${key.userId} --project ${key.projectId} member) or move the key to another project; ${next}`
+        );
+    }
+    const appCred = await boundApplicationCredential(session, key.accessKeyId);
+    if (appCred && !(await applicationCredentialExists(session, key.userId, appCred))) {
+        return (
+            `${UNUSABLE} access key ${key.accessKeyId} was minted with application credential ${appCred}, which has been deleted, so S3 refuses it; ` +
+            `a new key minted with the stack's current credentials is not bound to it; ${next}`
         );
     }
     if (project.enabled === false) {

@@ -142,3 +142,58 @@ test("the user is disabled: no token at all, so refresh fails and says which log
     }
     await engine.destroy("userdisabled", r);
 });
+
+/** A token of the throwaway user, as `openstack` would get one with its password. */
+async function userToken(): Promise<string> {
+    const res = await fetch(`${s.auth_url}/auth/tokens`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+            auth: { identity: { methods: ["password"], password: { user: { id: userId, password: PASSWORD } } }, scope: { project: { id: projects.home } } },
+        }),
+    });
+    if (res.status !== 201) throw new Error(`fixture: user token -> ${res.status}`);
+    return res.headers.get("x-subject-token")!;
+}
+
+test("the application credential a key was minted with is deleted: refresh names it, the next up replaces the key with one that works", async () => {
+    const token = await userToken();
+    const asUser = (method: string, p: string, body?: unknown) =>
+        fetch(`${s.auth_url}${p}`, {
+            method,
+            headers: { "content-type": "application/json", "x-auth-token": token },
+            body: body === undefined ? undefined : JSON.stringify(body),
+        });
+    const created = (await (await asUser("POST", `/users/${userId}/application_credentials`, { application_credential: { name: `${tag}-ac` } })).json()) as {
+        application_credential: { id: string };
+    };
+    const ac = created.application_credential.id;
+    // A key as Keystone stores one minted with an application-credential token (where the
+    // operator allows that): bound to it in the blob. This Keystone refuses such tokens on the
+    // EC2 APIs, so the key is stored directly, then adopted.
+    const access = randomBytes(16).toString("hex");
+    const keySecret = randomBytes(16).toString("hex");
+    const made = await asUser("POST", "/credentials", {
+        credential: { type: "ec2", user_id: userId, project_id: projects.home, blob: JSON.stringify({ access, secret: keySecret, app_cred_id: ac }) },
+    });
+    expect(made.status).toBe(201);
+    const r = await engine.up("appcred", { adoptAccessKey: access });
+    expect(await s3Status("Sto2", access, keySecret)).toBe(200);
+    expect((await engine.refresh("appcred", r)).properties.driftReason).toBeUndefined();
+
+    expect((await asUser("DELETE", `/users/${userId}/application_credentials/${ac}`)).status).toBe(204);
+    expect(await s3Status("Sto2", access, keySecret)).toBe(403); // Keystone keeps the key, S3 refuses it
+    const refreshed = await engine.refresh("appcred", r);
+    expect(refreshed.properties.driftReason).toBe(
+        `unusable: access key ${access} was minted with application credential ${ac}, which has been deleted, so S3 refuses it; ` +
+            "a new key minted with the stack's current credentials is not bound to it; the next pulumi up replaces it where a new key can work, and otherwise fails with the fix",
+    );
+
+    // The documented next step after adoption: drop adoptAccessKey. The reason replaces the key.
+    const next = await engine.upExisting("appcred", { ...r, outputs: refreshed.properties }, {});
+    expect(next.diff.replaces).toEqual(["driftReason"]);
+    const fresh = await host.create(engine.urn("appcred"), next.checked);
+    expect(await s3Status("Sto2", fresh.id, fresh.properties.secretAccessKey)).toBe(200);
+    await engine.destroy("appcred", { id: r.id, outputs: refreshed.properties });
+    await engine.destroy("appcred", { id: fresh.id, outputs: fresh.properties });
+});

@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 // check / create / read / remove of the Ec2Credential implementation against canned Keystone
 // answers. The implementation builds its own HttpClient; here that client is given the
 // MockAgent (and fast retries) instead of the network: everything else is the real code.
@@ -252,6 +253,10 @@ describe("read and remove", () => {
         answer("GET", item("key0123456789"), 200, ec2Credential("key0123456789", "s3cr3t-state"));
         // health: the owner still has a role on the (enabled) project
         answer("GET", `/v3/users/${ALICE}/projects`, 200, { projects: [{ id: PROJ_A, name: "proj-a", domain_id: "d", enabled: true }] });
+        // health: the key's binding (no application credential)
+        answer("GET", `/v3/credentials/${createHash("sha256").update("key0123456789").digest("hex")}`, 200, {
+            credential: { blob: JSON.stringify({ access: "key0123456789", secret: "s3cr3t-state" }) },
+        });
         const res = await read("key0123456789", state());
         expect(res.id).toBe("key0123456789");
         expect(res.props).toMatchObject({ ...state(), s3Endpoint: "http://127.0.0.1:8080" });
