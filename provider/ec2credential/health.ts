@@ -31,7 +31,10 @@ export async function withReadToken<T>(
     try {
         return await run(scoped, await scoped.token());
     } catch (err) {
-        if (!hasStatus(err, 401) || !auth.scope || auth.identity.kind !== "password") throw err;
+        // Only a refused login (POST /auth/tokens), not a 401 on a call made with a fresh token:
+        // that one is Keystone's to explain, and retrying it unscoped would hide it.
+        const loginRefused = hasStatus(err, 401) && /\/auth\/tokens$/.test(err.target);
+        if (!loginRefused || !auth.scope || auth.identity.kind !== "password") throw err;
         const session = unscoped();
         const token = await session.token().catch(() => Promise.reject(err));
         return run(session, token);

@@ -34,8 +34,13 @@ beforeAll(async () => {
     }
     userId = (await admin("POST", "/users", { user: { name: tag, domain_id: domainId, password: PASSWORD } })).user.id;
     for (const p of Object.keys(projects)) await grant(p);
-    host = await ProviderHost.start();
-    await host.configure({
+    ({ host, engine } = await startHost());
+});
+
+/** A provider host configured as the throwaway user's stack (password, scoped to its home project, region Sto2). */
+async function startHost(): Promise<{ host: ProviderHost; engine: EngineDriver }> {
+    const h = await ProviderHost.start();
+    await h.configure({
         "openstack:authUrl": s.auth_url,
         "openstack:userName": tag,
         "openstack:userDomainName": "testdom",
@@ -44,8 +49,8 @@ beforeAll(async () => {
         "openstack:projectDomainName": "testdom",
         "openstack:region": "Sto2",
     });
-    engine = new EngineDriver(host, await serializeProvider(new Ec2CredentialProvider()));
-});
+    return { host: h, engine: new EngineDriver(h, await serializeProvider(new Ec2CredentialProvider())) };
+}
 
 afterAll(async () => {
     await host?.stop();
@@ -130,14 +135,18 @@ test("the project is deleted: Keystone deletes its keys with it, so refresh drop
 test("the user is disabled: no token at all, so refresh fails and says which login Keystone refused, without the password", async () => {
     const r = await engine.up("userdisabled", {});
     await admin("PATCH", `/users/${userId}`, { user: { enabled: false } });
+    // A new `pulumi refresh` is a new provider process: no token cached from the up before
+    // (an old token may still pass Keystone's validation cache for a moment).
+    const fresh = await startHost();
     try {
-        const err = await engine.refresh("userdisabled", r).then(
+        const err = await fresh.engine.refresh("userdisabled", r).then(
             () => undefined,
             (e: Error) => e.message,
         );
         expect(err).toMatch(new RegExp(`reading EC2 credential ${r.id}.*Keystone refused to authenticate user ${tag}`));
         expect(err).not.toContain(PASSWORD);
     } finally {
+        await fresh.host.stop();
         await admin("PATCH", `/users/${userId}`, { user: { enabled: true } });
     }
     await engine.destroy("userdisabled", r);
