@@ -21,6 +21,8 @@ export interface RegionSummary {
     name: string;
     endpoint: string;
     accessKeyId: string;
+    /** When the region's key was minted or adopted (ISO 8601): `s3-access-write verify` reports the key's age. */
+    createdAt?: string;
 }
 
 /** The component's `clientConfigs` output: defined field by field by the table of clients. */

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Ec2Credential } from "../provider/ec2credential/resource";
+import { Ec2Credential, rotateAfterMs } from "../provider/ec2credential/resource";
+import { generationOf, newestSlot, slotTriggers } from "./overlap";
 import { ClientConfigs, RegionAccess, RegionSummary } from "./model";
 import { CloudPreset, presets } from "./presets";
 import { CONFIG_FIELDS, renderClientConfigs } from "./clients";
@@ -37,6 +38,16 @@ export interface S3AccessArgs {
     regionOptions?: Record<string, S3AccessRegionOptions>;
     /** Any change rotates every region's key. */
     rotationTriggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Every region's key is replaced on the first `pulumi up` this long after it was created: "90d", "12h", "30m". */
+    rotateAfter?: pulumi.Input<string>;
+    /**
+     * Two keys per region (AWS IAM's two access keys): a rotation (rotationGeneration + 1, or
+     * every rotateAfter) replaces only the older key, the outputs point to the newest, and the
+     * other stays valid until the next rotation. rotationTriggers still replaces both at once.
+     */
+    overlappingKeys?: boolean;
+    /** With overlappingKeys: bump by one for a graceful rotation (only the older key is replaced). */
+    rotationGeneration?: number;
 }
 
 /** The preset, from `preset` or its deprecated alias `cloud`; errors name the input that was used. */
@@ -103,6 +114,30 @@ function plainChecks(args: S3AccessArgs): string[] {
     return regions;
 }
 
+/** Overlapping keys: each slot's extra trigger and the newest slot, or undefined when off. */
+function overlapPlan(args: S3AccessArgs, now = new Date()) {
+    if (!args.overlappingKeys) {
+        if (args.rotationGeneration !== undefined) {
+            throw new InvalidClientConfigInput(
+                "rotationGeneration",
+                "S3Access: rotationGeneration needs overlappingKeys: true (without it, use rotationTriggers)",
+            );
+        }
+        return undefined;
+    }
+    if (args.rotateAfter !== undefined && (typeof args.rotateAfter !== "string" || !Number.isFinite(rotateAfterMs(args.rotateAfter)))) {
+        throw new InvalidClientConfigInput(
+            "rotateAfter",
+            'S3Access: with overlappingKeys, rotateAfter must be a plain duration string such as "30d", "12h" or "30m" (the program computes the rotation generation from it)',
+        );
+    }
+    const g = generationOf(
+        { rotationGeneration: args.rotationGeneration, rotateAfterMs: args.rotateAfter ? rotateAfterMs(args.rotateAfter as string) : undefined },
+        now,
+    );
+    return { triggers: slotTriggers(g), newest: newestSlot(g) };
+}
+
 /**
  * S3 access for one project in one or more regions: an EC2 credential per region and
  * ready-to-use configs for the aws CLI/SDKs, s3cmd, mc, rclone and dotenv consumers.
@@ -118,8 +153,10 @@ export interface S3Access extends ClientConfigOutputs {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class S3Access extends pulumi.ComponentResource {
-    /** The credential of each region, by name. */
+    /** The credential of each region, by name (with overlappingKeys: the newest). */
     public readonly credentials: Record<string, Ec2Credential>;
+    /** With overlappingKeys: each region's older key, valid until the next rotation. */
+    public readonly standbyCredentials: Record<string, Ec2Credential>;
     /** Everything below in one object: the stack output the s3-access-write tool consumes. */
     public readonly clientConfigs: pulumi.Output<ClientConfigs>;
     /** Not secret: `--profile --endpoint-url --region` per region, for aws CLIs before 2.13 (they ignore the services section). */
@@ -132,14 +169,17 @@ export class S3Access extends pulumi.ComponentResource {
         const regionList = plainChecks(args);
         const preset = presetOf(args, (message) => void pulumi.log.warn(message, this));
 
+        const overlap = overlapPlan(args);
+        const standby: Record<string, Ec2Credential> = {};
+
         const accesses = regionList.map((region) => {
             const o = args.regionOptions?.[region] ?? {};
             const alias = o.name ?? region.toLowerCase();
             const fromPreset = preset?.(region) ?? {};
-            const credential =
-                o.credential ??
+            const key = (slot: 0 | 1) =>
                 new Ec2Credential(
-                    `${name}-${alias}`,
+                    // Slot 0 keeps the name of the single key, so turning overlap on keeps that key.
+                    slot === 0 ? `${name}-${alias}` : `${name}-${alias}-b`,
                     {
                         region,
                         projectId: args.projectId,
@@ -147,10 +187,21 @@ export class S3Access extends pulumi.ComponentResource {
                         projectDomainName: args.projectDomainName,
                         authUrl: o.authUrl ?? fromPreset.authUrl,
                         cloud: o.cloud,
-                        rotationTriggers: args.rotationTriggers,
+                        rotationTriggers: overlap
+                            ? pulumi.output(args.rotationTriggers ?? {}).apply((t) => ({ ...t, ...overlap.triggers[slot] }))
+                            : args.rotationTriggers,
+                        // With overlap the schedule is the generation's; each key's own clock would rotate both.
+                        rotateAfter: overlap ? undefined : args.rotateAfter,
                     },
                     { parent: this },
                 );
+            let credential: Ec2Credential;
+            if (o.credential) credential = o.credential;
+            else if (overlap) {
+                const slots = [key(0), key(1)];
+                credential = slots[overlap.newest];
+                standby[alias] = slots[1 - overlap.newest];
+            } else credential = key(0);
             const endpoint = pulumi.all([o.s3Endpoint, credential.s3Endpoint]).apply(([override, catalog]) => {
                 const chosen = override ?? catalog ?? fromPreset.s3Endpoint;
                 if (!chosen) {
@@ -162,15 +213,16 @@ export class S3Access extends pulumi.ComponentResource {
                 return validateEndpoint(chosen, region);
             });
             const summary: pulumi.Output<RegionSummary> = pulumi
-                .all([endpoint, credential.accessKeyId])
-                .apply(([ep, accessKeyId]) => ({ region, name: alias, endpoint: ep, accessKeyId }));
+                .all([endpoint, credential.accessKeyId, credential.createdAt])
+                .apply(([ep, accessKeyId, createdAt]) => ({ region, name: alias, endpoint: ep, accessKeyId, ...(createdAt ? { createdAt } : {}) }));
             const access: pulumi.Output<RegionAccess> = pulumi
                 .all([summary, credential.secretAccessKey])
-                .apply(([plain, secretAccessKey]) => ({ ...plain, secretAccessKey }));
+                .apply(([{ createdAt: _, ...plain }, secretAccessKey]) => ({ ...plain, secretAccessKey }));
             return { alias, credential, access, summary };
         });
 
         this.credentials = Object.fromEntries(accesses.map((a) => [a.alias, a.credential]));
+        this.standbyCredentials = standby;
         // Rendered from one resolved model; secret because every file carries a secret key.
         this.clientConfigs = pulumi.secret(pulumi.all(accesses.map((a) => a.access)).apply((all) => renderClientConfigs(all)));
         // Each field also as a property of its own, secret like the whole.

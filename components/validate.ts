@@ -7,7 +7,7 @@ import { RegionAccess } from "./model";
  * write values bare: nothing that passes can start a section, add a key, end a JSON string,
  * or be expanded by a shell that sources the dotenv file.
  */
-export type ValidatedField = keyof RegionAccess | "regions" | "preset" | "cloud";
+export type ValidatedField = keyof RegionAccess | "regions" | "preset" | "cloud" | "rotateAfter" | "rotationGeneration";
 
 export class InvalidClientConfigInput extends Error {
     constructor(

@@ -16,8 +16,9 @@ import { FileChange, isChanged, planChanges } from "./plan";
 import { parseStackOutputs, readInput, selectClientConfigs } from "./stackOutputs";
 import { CLIENT_NAMES as CLIENTS, ClientName as Client } from "../clients";
 import { fileTargets } from "./targets";
+import { regionKeys, verify } from "./verify";
 
-const USAGE = `Usage: pulumi stack output --json --show-secrets | s3-access-write [options]
+const USAGE = `Usage: pulumi stack output --json --show-secrets | s3-access-write [verify] [options]
 
 Writes the S3 client configs of a pulumi-openstack-s3-access S3Access component into the
 clients' own config files, replacing only its own profiles, aliases and remotes.
@@ -34,6 +35,11 @@ Options:
                     file's old ones (default: ${DEFAULT_KEEP_BACKUPS})
   --dry-run         print what would change as a diff, secrets masked; write nothing
   -h, --help        print this help
+
+verify: write nothing; for each region of the stack outputs, sign a ListBuckets with the
+stack's key and with the key of each installed client file, and say whether it works,
+whether the file still holds the stack's current key (stale after a rotation) and how old
+the key is. Exits 1 when any check fails. Prints no secret (keys as a 4-character prefix).
 `;
 
 interface Options {
@@ -122,14 +128,25 @@ function permissionWarning(change: FileChange): string | undefined {
     return `  warning: readable by others (mode 0${change.mode.toString(8)}): chmod 600 ${change.path}`;
 }
 
-async function run(argv: string[], env: NodeJS.ProcessEnv, knownSecrets: string[]): Promise<void> {
+async function run(args: string[], env: NodeJS.ProcessEnv, knownSecrets: string[]): Promise<void> {
+    const verifying = args[0] === "verify";
+    const argv = verifying ? args.slice(1) : args;
     const options = parseOptions(argv, env);
     if (options.help) {
         process.stdout.write(USAGE);
         return;
     }
     const { text, source } = await readInput(options.file);
-    const { output, configs } = selectClientConfigs(parseStackOutputs(text, source), options.output);
+    const outputs = parseStackOutputs(text, source);
+    const { output, configs } = selectClientConfigs(outputs, options.output);
+    if (verifying) {
+        const keys = regionKeys(configs, outputs);
+        knownSecrets.push(...keys.map((k) => k.secretAccessKey));
+        const report = await verify(keys, locations(options.home, env));
+        for (const line of report.lines) process.stdout.write(maskSecrets(line, knownSecrets) + "\n");
+        if (!report.ok) process.exitCode = 1;
+        return;
+    }
     const changes = await planChanges(fileTargets(configs, locations(options.home, env), options.only));
     knownSecrets.push(...secretValues(changes.flatMap((c) => [c.current, c.next])));
 
@@ -159,7 +176,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv, knownSecrets: string[
 const knownSecrets: string[] = [];
 run(process.argv.slice(2), process.env, knownSecrets).then(
     () => {
-        process.exitCode = 0;
+        process.exitCode ??= 0;
     },
     (e: unknown) => {
         const message = e instanceof Error ? e.message : String(e);

@@ -18,9 +18,11 @@ import { HttpClient } from "../transport/httpClient";
 import { debug } from "../transport/log";
 import { bindingOf, CLEANUP_DEADLINE_MS, deleteKey, FailedCreate, mayHaveCreated, mintThroughOsEc2, RULES } from "./apis";
 import { Ec2CredentialError, explain } from "./errors";
-import { CheckFailure, Ec2CredentialInputs, Ec2CredentialOutputs, validateInputs } from "./inputs";
+import { CheckFailure, ComputedInputs, Ec2CredentialInputs, Ec2CredentialOutputs, validateInputs } from "./inputs";
 import { recordAdoption } from "./keyRecord";
+import { UNUSABLE, unusableReason, withReadToken } from "./health";
 import { resolveProject } from "./project";
+import { rotateAtOf, schedule } from "./rotation";
 
 let stackConfig: SettingsSource | undefined;
 
@@ -50,7 +52,10 @@ function authFor(inputs: ResourceAuthInputs): ResolvedAuth {
     return resolveAuth(inputs, stackConfig, process.env);
 }
 
-export async function check(news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+export async function check(
+    news: Record<string, unknown>,
+    olds: Record<string, unknown> = {},
+): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
     const { __provider, ...rest } = news;
     const { inputs, failures } = validateInputs(rest);
     if (!inputs || failures.length > 0) return { inputs: news, failures };
@@ -71,7 +76,9 @@ export async function check(news: Record<string, unknown>): Promise<{ inputs: Re
     }
     // Resolved here so that state records which Keystone and region the key belongs to,
     // and a change of either in config shows up as a replacement in the preview.
-    return { inputs: { ...inputs, region: auth.region, authUrl: auth.authUrl, __provider }, failures: [] };
+    const resolved: Ec2CredentialInputs = { ...inputs, region: auth.region, authUrl: auth.authUrl };
+    const replacing = Object.keys(olds).length > 0 && (await diff(olds as unknown as Ec2CredentialOutputs, resolved)).replaces.length > 0;
+    return { inputs: { ...resolved, ...schedule(olds, inputs.rotateAfter, replacing, new Date()), __provider }, failures: [] };
 }
 
 const sameMap = (a?: Record<string, string>, b?: Record<string, string>) =>
@@ -79,7 +86,7 @@ const sameMap = (a?: Record<string, string>, b?: Record<string, string>) =>
 
 export async function diff(
     olds: Ec2CredentialOutputs,
-    news: Ec2CredentialInputs,
+    news: Ec2CredentialInputs & ComputedInputs,
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
     const replaces: string[] = [];
     if (news.region !== olds.region) replaces.push("region");
@@ -95,14 +102,22 @@ export async function diff(
     // Dropping adoptAccessKey once the key is in state is the natural next edit: it keeps the
     // key. Only naming another key replaces it.
     if (news.adoptAccessKey !== undefined && news.adoptAccessKey !== olds.accessKeyId) replaces.push("adoptAccessKey");
-    if (olds.driftReason && replaces.length === 0) replaces.push(olds.driftReason.startsWith("user") ? "userId" : "projectId");
-    const changes = replaces.length > 0 || (news.cloud ?? undefined) !== (olds.cloud ?? undefined);
+    // Set by check() once rotateAfter has elapsed: the preview shows this reason changing.
+    if (news.rotationDue && news.rotationDue !== olds.rotationDue) replaces.push("rotationDue");
+    if (olds.driftReason && replaces.length === 0) {
+        replaces.push(olds.driftReason.startsWith("user") ? "userId" : olds.driftReason.startsWith(UNUSABLE) ? "driftReason" : "projectId");
+    }
+    const changes =
+        replaces.length > 0 || (news.cloud ?? undefined) !== (olds.cloud ?? undefined) || (news.rotateAfter ?? undefined) !== (olds.rotateAfter ?? undefined);
     // Create the new key before deleting the old one: access never lapses during a rotation.
     return { changes, replaces, deleteBeforeReplace: false };
 }
 
-function outputs(inputs: Ec2CredentialInputs, auth: ResolvedAuth, cred: Ec2Credential, token: Token): Ec2CredentialOutputs {
+function outputs(inputs: Ec2CredentialInputs & ComputedInputs, auth: ResolvedAuth, cred: Ec2Credential, token: Token, minted = true): Ec2CredentialOutputs {
     const s3Endpoint = findEndpoint(token.catalog, "s3", auth.region!);
+    // A refreshed key from a version before createdAt keeps not knowing its age.
+    const createdAt = inputs.createdAt ?? (minted ? new Date().toISOString() : undefined);
+    const rotateAt = rotateAtOf(createdAt, inputs.rotateAfter);
     return {
         ...inputs,
         region: auth.region!,
@@ -115,6 +130,10 @@ function outputs(inputs: Ec2CredentialInputs, auth: ResolvedAuth, cred: Ec2Crede
         trustId: cred.trustId,
         // undefined: Keystone would not say (the generic GET is admin-only on Queens/Rocky).
         ...(cred.applicationCredentialId !== undefined ? { applicationCredentialId: cred.applicationCredentialId } : {}),
+        // check() stamps createdAt just before create (and carries it through refresh);
+        // "now" covers a create without check (an engine that skips it).
+        ...(createdAt ? { createdAt } : {}),
+        ...(rotateAt ? { rotateAt } : {}),
     };
 }
 
@@ -201,11 +220,22 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
     }
 }
 
-export async function read(id: string, props: Partial<Ec2CredentialOutputs>): Promise<{ id?: string; props?: Ec2CredentialOutputs }> {
+export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): Promise<{ id?: string; props?: Ec2CredentialOutputs }> {
+    // A health reason is re-judged on every refresh (a restored role clears it); a re-binding stays.
+    const props = stored.driftReason?.startsWith(UNUSABLE) ? { ...stored, driftReason: undefined } : stored;
     const auth = authFor(props);
-    const session = sessionFor(auth);
     try {
-        const token = await session.token();
+        return await withReadToken(
+            sessionFor(auth),
+            auth,
+            () => sessionFor({ ...auth, scope: undefined }),
+            (session, token) => readWith(session, token),
+        );
+    } catch (err) {
+        explain(err, `reading EC2 credential ${id} in ${auth.region} (${auth.authUrl})`, auth);
+    }
+
+    async function readWith(session: KeystoneSession, token: Token): Promise<{ id?: string; props?: Ec2CredentialOutputs }> {
         const userId = props.userId ?? token.userId;
         let live: Ec2Credential | undefined;
         try {
@@ -230,16 +260,21 @@ export async function read(id: string, props: Partial<Ec2CredentialOutputs>): Pr
                 : props.userId && live.userId !== props.userId
                   ? `user: access key ${id} belongs to user ${live.userId}, not ${props.userId}; the next update replaces it`
                   : undefined;
-        const driftReason = props.driftReason ?? moved;
-        return { id, props: { ...outputs(props, auth, live, token), ...(driftReason ? { driftReason } : {}) } };
-    } catch (err) {
-        explain(err, `reading EC2 credential ${id} in ${auth.region} (${auth.authUrl})`, auth);
+        const driftReason = props.driftReason ?? moved ?? (await unusableReason(session, token, live));
+        const { driftReason: _, ...rest } = props;
+        return { id, props: { ...outputs(rest, auth, live, token, false), ...(driftReason ? { driftReason } : {}) } };
     }
 }
 
 export async function update(olds: Ec2CredentialOutputs, news: Ec2CredentialInputs): Promise<{ outs: Ec2CredentialOutputs }> {
-    // diff() replaces on every change but `cloud`, which only says how to authenticate.
-    return { outs: { ...olds, cloud: news.cloud } };
+    // diff() replaces on every change but `cloud`, which only says how to authenticate, and
+    // `rotateAfter`, which only moves the next rotation (check() flags it if already due).
+    const createdAt = olds.createdAt ?? (news as ComputedInputs).createdAt;
+    const rotateAt = rotateAtOf(createdAt, news.rotateAfter);
+    const { rotateAt: _old, ...kept } = olds;
+    const outs = { ...kept, cloud: news.cloud, rotateAfter: news.rotateAfter, createdAt, rotateAt };
+    // The host's protobuf Struct refuses undefined values: an unset input is an absent key.
+    return { outs: Object.fromEntries(Object.entries(outs).filter(([, v]) => v !== undefined)) as unknown as Ec2CredentialOutputs };
 }
 
 export async function remove(id: string, props: Ec2CredentialOutputs): Promise<void> {

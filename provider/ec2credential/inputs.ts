@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { REGION_NAME } from "../regionName";
+import { rotateAfterSchema } from "./rotation";
 
 /** What a user writes in a program: every field is optional, defaults come from the auth settings. */
 export interface Ec2CredentialInputs {
@@ -27,10 +28,20 @@ export interface Ec2CredentialInputs {
      * ignores it: renaming a stack must not replace its keys.
      */
     managedBy?: { stack: string; project: string; resource: string };
+    /** Replace the key on the first `pulumi up` once this long has passed since it was created: "90d", "12h", "30m". */
+    rotateAfter?: string;
+}
+
+/** Computed by check() (rotation.ts), never written by the user: the key's clock lives in the inputs because Check sees only old inputs. */
+export interface ComputedInputs {
+    /** When the key was minted or adopted (ISO 8601). */
+    createdAt?: string;
+    /** Why the last scheduled rotation happened, e.g. "rotateAfter 90d elapsed (created ...)". */
+    rotationDue?: string;
 }
 
 /** What the provider stores in state (secretAccessKey is marked secret by the engine). */
-export interface Ec2CredentialOutputs extends Ec2CredentialInputs {
+export interface Ec2CredentialOutputs extends Ec2CredentialInputs, ComputedInputs {
     accessKeyId: string;
     secretAccessKey: string;
     userId: string;
@@ -44,6 +55,8 @@ export interface Ec2CredentialOutputs extends Ec2CredentialInputs {
     s3Endpoint?: string;
     /** Set by refresh when Keystone no longer binds the key as created; the next update replaces the key. */
     driftReason?: string;
+    /** createdAt + rotateAfter: the first `pulumi up` after it replaces the key. */
+    rotateAt?: string;
 }
 
 const fix = {
@@ -75,6 +88,7 @@ export const inputsSchema = z
             .regex(/^[A-Za-z0-9]{8,128}$/, "must be an EC2 access key as printed by `openstack ec2 credentials list`")
             .optional(),
         managedBy: z.object({ stack: z.string(), project: z.string(), resource: z.string() }).strict().optional(),
+        rotateAfter: rotateAfterSchema.optional(),
     })
     .strict();
 
@@ -109,6 +123,13 @@ export function validateInputs(news: Record<string, unknown>): { inputs?: Ec2Cre
     }
     if (inputs.projectDomainName && !inputs.projectName) {
         failures.push({ property: "projectDomainName", reason: "projectDomainName only qualifies projectName: set projectName too, or drop it" });
+    }
+    if (inputs.rotateAfter && inputs.adoptAccessKey) {
+        // A rotation mints a new key; adoptAccessKey would then name the deleted one.
+        failures.push({
+            property: "rotateAfter",
+            reason: "rotateAfter cannot be combined with adoptAccessKey: adopt the key first, then drop adoptAccessKey (the key stays) and set rotateAfter",
+        });
     }
     return { inputs, failures };
 }

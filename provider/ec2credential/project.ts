@@ -1,5 +1,5 @@
 import { hasStatus, isDelegatedTokenRefusal } from "../keystone/errors";
-import { domainName, projectsNamed, projectsWithRole, userExists, userHasRoleOn, idsNamed } from "../keystone/projects";
+import { domainName, idsNamed, Project, projectsNamed, projectsWithRole, userExists, userHasRoleOn } from "../keystone/projects";
 import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
 import { Ec2CredentialError } from "./errors";
@@ -21,7 +21,8 @@ export async function resolveProject(session: KeystoneSession, token: Token, inp
     if (inputs.projectId && token.project?.id === inputs.projectId) return inputs.projectId;
     const mine = await projectsWithRole(session);
     if (inputs.projectId) {
-        if (mine.some((p) => p.id === inputs.projectId)) return inputs.projectId;
+        const found = mine.find((p) => p.id === inputs.projectId);
+        if (found) return enabled(found, "projectId");
         throw noRole(
             "projectId",
             inputs.projectId,
@@ -36,7 +37,7 @@ export async function resolveProject(session: KeystoneSession, token: Token, inp
         );
         named = named.filter((_, i) => names[i] === inputs.projectDomainName || named[i].domain_id === inputs.projectDomainName);
     }
-    if (named.length === 1) return named[0].id;
+    if (named.length === 1) return enabled(named[0], "projectName");
     if (named.length > 1)
         throw new Ec2CredentialError(`projectName "${inputs.projectName}" exists in ${named.length} domains: set projectDomainName or use projectId`);
     throw noRole(
@@ -44,6 +45,14 @@ export async function resolveProject(session: KeystoneSession, token: Token, inp
         `"${inputs.projectName}"${inputs.projectDomainName ? ` in domain ${inputs.projectDomainName}` : ""}`,
         token,
         mine.map((p) => p.name),
+    );
+}
+
+/** Keystone lists a disabled project among the user's and mints keys for it, which S3 refuses. */
+function enabled(project: Project, input: "projectId" | "projectName"): string {
+    if (project.enabled !== false) return project.id;
+    throw new Ec2CredentialError(
+        `${input}: project ${project.name} (${project.id}) is disabled, so S3 would refuse any key for it; nothing was created. Ask an admin to enable it (openstack project set --enable ${project.id})`,
     );
 }
 

@@ -18,8 +18,9 @@ export class Ec2CredentialProvider implements pulumi.dynamic.ResourceProvider<Ec
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
         implementation().configure((key) => req.config.get(key));
     }
-    async check(_olds: Ec2CredentialInputs, news: Ec2CredentialInputs): Promise<pulumi.dynamic.CheckResult<Ec2CredentialInputs>> {
-        return implementation().check(news as Record<string, unknown>);
+    async check(olds: Ec2CredentialInputs, news: Ec2CredentialInputs): Promise<pulumi.dynamic.CheckResult<Ec2CredentialInputs>> {
+        // The host runs check with the program's (newest) shim, so passing olds is safe for old state too.
+        return implementation().check(news as Record<string, unknown>, olds as Record<string, unknown>);
     }
     async diff(_id: string, olds: Ec2CredentialOutputs, news: Ec2CredentialInputs): Promise<pulumi.dynamic.DiffResult> {
         return implementation().diff(olds, news);

@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Ec2CredentialProvider } from "./provider";
 
+/** rotateAfter's duration rule, for S3Access's overlapping keys (components reach the provider only through this module). */
+export { durationMs as rotateAfterMs } from "./rotation";
+
 /** Inputs of Ec2Credential; see Ec2CredentialInputs (inputs.ts) for what each one means. */
 export interface Ec2CredentialArgs {
     region?: pulumi.Input<string>;
@@ -12,6 +15,8 @@ export interface Ec2CredentialArgs {
     cloud?: pulumi.Input<string>;
     rotationTriggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     adoptAccessKey?: pulumi.Input<string>;
+    /** Replace the key on the first `pulumi up` after this long: "90d", "12h", "30m". */
+    rotateAfter?: pulumi.Input<string>;
 }
 
 /** One provider object for every resource: Pulumi serializes it once per process. */
@@ -33,6 +38,12 @@ export class Ec2Credential extends pulumi.dynamic.Resource {
     declare public readonly applicationCredentialId: pulumi.Output<string | null | undefined>;
     declare public readonly s3Endpoint: pulumi.Output<string | undefined>;
     declare public readonly driftReason: pulumi.Output<string | undefined>;
+    /** When the key was minted or adopted (ISO 8601). */
+    declare public readonly createdAt: pulumi.Output<string>;
+    /** createdAt + rotateAfter, when rotateAfter is set: the first `pulumi up` after it replaces the key. */
+    declare public readonly rotateAt: pulumi.Output<string | undefined>;
+    /** Why the last scheduled rotation happened. */
+    declare public readonly rotationDue: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: Ec2CredentialArgs = {}, opts?: pulumi.CustomResourceOptions) {
         super(
@@ -52,6 +63,9 @@ export class Ec2Credential extends pulumi.dynamic.Resource {
                 applicationCredentialId: undefined,
                 s3Endpoint: undefined,
                 driftReason: undefined,
+                createdAt: undefined,
+                rotateAt: undefined,
+                rotationDue: undefined,
             },
             pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretAccessKey"] }),
             "openstack-s3-access",

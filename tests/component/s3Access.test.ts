@@ -50,8 +50,21 @@ test("two regions: a key per region as children, every config output secret, sum
     // Endpoints came from Keystone's catalog (no preset, no override).
     const idOf = (name: string) => mocks.created.find((r) => r.name === name)!.id;
     expect(regions).toEqual({
-        kna1: { region: "Kna1", name: "kna1", endpoint: s.regions.Kna1.s3_endpoint, accessKeyId: idOf("team-kna1") },
-        sto2: { region: "Sto2", name: "sto2", endpoint: s.regions.Sto2.s3_endpoint, accessKeyId: idOf("team-sto2") },
+        // createdAt: the key's age, for s3-access-write verify
+        kna1: {
+            region: "Kna1",
+            name: "kna1",
+            endpoint: s.regions.Kna1.s3_endpoint,
+            accessKeyId: idOf("team-kna1"),
+            createdAt: expect.stringMatching(/^\d{4}-/),
+        },
+        sto2: {
+            region: "Sto2",
+            name: "sto2",
+            endpoint: s.regions.Sto2.s3_endpoint,
+            accessKeyId: idOf("team-sto2"),
+            createdAt: expect.stringMatching(/^\d{4}-/),
+        },
     });
     const configs = await valueOf(access.clientConfigs);
     for (const r of mocks.created) {

@@ -74,6 +74,9 @@ test(`${N} keys created, refreshed and destroyed concurrently through one provid
     expect(proxy.requests({ method: "POST", path: "/v3/credentials" }).map((r) => r.status)).toEqual(Array(N).fill(201));
     expect(proxy.requests({ method: "GET", path: KEY }).map((r) => r.status)).toEqual(Array(N).fill(200));
     expect(proxy.requests({ method: "DELETE", path: KEY }).map((r) => r.status)).toEqual(Array(N).fill(204));
-    expect(proxy.seen).toHaveLength(1 + 3 * N);
+    // Refresh's health check (health.ts): the owner's projects and the key's binding, once per key.
+    expect(proxy.requests({ method: "GET", path: /^\/v3\/users\/[0-9a-f]+\/projects$/ }).map((r) => r.status)).toEqual(Array(N).fill(200));
+    expect(proxy.requests({ method: "GET", path: /^\/v3\/credentials\/[0-9a-f]{64}$/ }).map((r) => r.status)).toEqual(Array(N).fill(200));
+    expect(proxy.seen).toHaveLength(1 + 5 * N);
     expect(host.stderr).not.toMatch(/-> (connection|timeout):/);
 });

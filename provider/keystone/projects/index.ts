@@ -70,3 +70,17 @@ export async function userHasRoleOn(session: KeystoneSession, userId: string, pr
     const res = await session.request({ method: "GET", path: `/role_assignments?${q}` }, [200], z.object({ role_assignments: z.array(z.unknown()) }));
     return res.body.role_assignments.length > 0;
 }
+
+/**
+ * GET /v3/users/{id}/projects: the user's projects, disabled ones included (`enabled: false`),
+ * which GET /v3/auth/projects leaves out. The user may read their own with any token,
+ * unscoped included.
+ */
+export async function projectsOfUser(session: KeystoneSession, userId: string): Promise<Project[]> {
+    const res = await session.request(
+        { method: "GET", path: `/users/${encodeURIComponent(userId)}/projects` },
+        [200],
+        z.object({ projects: z.array(projectSchema) }),
+    );
+    return res.body.projects;
+}

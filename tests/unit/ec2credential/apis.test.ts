@@ -202,21 +202,31 @@ describe("delete", () => {
 });
 
 describe("applicationCredentialId on refresh", () => {
-    test("state without it (older versions): read once from the generic API", async () => {
+    // Refresh's health check: the owner still has a role on the (enabled) project.
+    const healthy = () => answer("GET", `/v3/users/${ALICE}/projects`, 200, { projects: [{ id: PROJ_A, name: "proj-a", domain_id: "d", enabled: true }] });
+    const appCredStillThere = (id: string) => answer("GET", `/v3/users/${ALICE}/application_credentials/${id}`, 200, { application_credential: { id } });
+
+    test("state without it (older versions): read once from the generic API, and health checks that binding", async () => {
         answer("GET", item("key1"), 200, ec2Credential("key1", SECRET));
         answer("GET", generic("key1"), 200, credentialBoundTo("key1", SECRET, "ac-7"));
+        healthy();
+        appCredStillThere("ac-7");
         expect((await read("key1", state())).props!.applicationCredentialId).toBe("ac-7");
+        expect(calls().filter((c) => c === `GET ${generic("key1")}`)).toHaveLength(1);
     });
 
-    test("state with it: kept, no extra call (Keystone never re-binds a key)", async () => {
+    test("state with it: kept, the generic API not asked again (Keystone never re-binds a key)", async () => {
         answer("GET", item("key1"), 200, ec2Credential("key1", SECRET));
+        healthy();
+        appCredStillThere("ac-7");
         expect((await read("key1", { ...state(), applicationCredentialId: "ac-7" })).props!.applicationCredentialId).toBe("ac-7");
-        expect(calls()).toEqual([`GET ${item("key1")}`]);
+        expect(calls()).not.toContain(`GET ${generic("key1")}`);
     });
 
     test("the generic GET refused by policy (Queens/Rocky: admin only): left unknown, not guessed", async () => {
         answer("GET", item("key1"), 200, ec2Credential("key1", SECRET));
         answer("GET", generic("key1"), 403, policyRefusal("identity:get_credential"));
+        healthy();
         expect((await read("key1", state())).props).not.toHaveProperty("applicationCredentialId");
     });
 });

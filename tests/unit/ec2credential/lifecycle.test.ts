@@ -55,7 +55,8 @@ describe("check", () => {
     test("records the resolved region and Keystone in the inputs", async () => {
         const res = await check({ region: "Kna1", authUrl: `${authUrl}/`, __provider: "P" });
         expect(res.failures).toEqual([]);
-        expect(res.inputs).toEqual({ region: "Kna1", authUrl, __provider: "P" });
+        // createdAt: the key's clock for rotateAfter, stamped by check() (rotation.ts)
+        expect(res.inputs).toEqual({ region: "Kna1", authUrl, __provider: "P", createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     });
 
     test("bad inputs: one failure per property, saying the fix", async () => {
@@ -227,6 +228,8 @@ describe("read and remove", () => {
     test("read: the live key, unchanged", async () => {
         tokens();
         answer("GET", item("key0123456789"), 200, ec2Credential("key0123456789", "s3cr3t-state"));
+        // health: the owner still has a role on the (enabled) project
+        answer("GET", `/v3/users/${ALICE}/projects`, 200, { projects: [{ id: PROJ_A, name: "proj-a", domain_id: "d", enabled: true }] });
         const res = await read("key0123456789", state());
         expect(res.id).toBe("key0123456789");
         expect(res.props).toMatchObject({ ...state(), s3Endpoint: "http://127.0.0.1:8080" });

@@ -1,0 +1,79 @@
+/**
+ * Health on refresh: a key that still exists in Keystone but that S3 will refuse, and why.
+ * Keystone keeps a key when its owner loses every role on the project, the project is
+ * disabled, or the application credential it was minted with is deleted; S3 then refuses it,
+ * and only a look at the owner's projects and the key's binding tells.
+ */
+import { ResolvedAuth } from "../auth/resolve";
+import { hasStatus } from "../keystone/errors";
+import { applicationCredentialExists } from "../keystone/ec2credentials/binding";
+import { Ec2Credential } from "../keystone/ec2credentials/results";
+import { projectsOfUser, userHasRoleOn } from "../keystone/projects";
+import { KeystoneSession } from "../keystone/session";
+import { Token } from "../keystone/tokens";
+
+/** Every health driftReason starts with this, so refresh can clear it once the cause is fixed. */
+export const UNUSABLE = "unusable:";
+
+/**
+ * Runs read() with the stack's token, scoped to a project. When the owner lost the role there
+ * (or it was disabled), Keystone revokes that token and refuses the scope with a 401 that
+ * looks like a wrong password. An unscoped token of the same password identity still reads
+ * the user's own keys and projects, so refresh can name the cause instead of failing on the
+ * login. A wrong password fails unscoped too: then the scoped error is the one shown.
+ */
+export async function withReadToken<T>(
+    scoped: KeystoneSession,
+    auth: ResolvedAuth,
+    unscoped: () => KeystoneSession,
+    run: (session: KeystoneSession, token: Token) => Promise<T>,
+): Promise<T> {
+    try {
+        return await run(scoped, await scoped.token());
+    } catch (err) {
+        // Only a refused login (POST /auth/tokens), not a 401 on a call made with a fresh token:
+        // that one is Keystone's to explain, and retrying it unscoped would hide it.
+        const loginRefused = hasStatus(err, 401) && /\/auth\/tokens$/.test(err.target);
+        if (!loginRefused || !auth.scope || auth.identity.kind !== "password") throw err;
+        const session = unscoped();
+        const token = await session.token().catch(() => Promise.reject(err));
+        return run(session, token);
+    }
+}
+
+/** Why S3 will refuse this existing key, or undefined when it should work. */
+export async function unusableReason(session: KeystoneSession, token: Token, key: Ec2Credential): Promise<string | undefined> {
+    const next = "the next pulumi up replaces it where a new key can work, and otherwise fails with the fix";
+    if (key.userId !== token.userId) {
+        // Another user's key (admin rights): role assignments tell; without the rights, say nothing.
+        const hasRole = await userHasRoleOn(session, key.userId, key.projectId).catch((err) => (hasStatus(err, 403) ? true : Promise.reject(err)));
+        return hasRole
+            ? undefined
+            : `${UNUSABLE} user ${key.userId} has no role on project ${key.projectId} any more (revoked, or the project was deleted), so S3 refuses access key ${key.accessKeyId}; ` +
+                  `give the user a role there (openstack role add --user ${key.userId} --project ${key.projectId} member); ${next}`;
+    }
+    const project = (await projectsOfUser(session, key.userId)).find((p) => p.id === key.projectId);
+    const who = token.userName ?? key.userId;
+    if (!project) {
+        return (
+            `${UNUSABLE} user ${who} has no role on project ${key.projectId} any more (revoked, or the project was deleted), so S3 refuses access key ${key.accessKeyId}; ` +
+            `ask a project admin for a role there (openstack role add --user ${key.userId} --project ${key.projectId} member) or move the key to another project; ${next}`
+        );
+    }
+    // read() has the binding already (from state, or read once from the generic API); unknown
+    // (a policy that hides it) is not judged.
+    const appCred = key.applicationCredentialId;
+    if (appCred && !(await applicationCredentialExists(session, key.userId, appCred))) {
+        return (
+            `${UNUSABLE} access key ${key.accessKeyId} was minted with application credential ${appCred}, which has been deleted, so S3 refuses it; ` +
+            `a new key minted with the stack's current credentials is not bound to it; ${next}`
+        );
+    }
+    if (project.enabled === false) {
+        return (
+            `${UNUSABLE} project ${project.name} (${project.id}) is disabled, so S3 refuses access key ${key.accessKeyId} (and any new key there); ` +
+            `ask an admin to enable it (openstack project set --enable ${project.id}): the key then works again and the next refresh clears this; ${next}`
+        );
+    }
+    return undefined;
+}

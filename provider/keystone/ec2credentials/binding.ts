@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { hasStatus } from "../errors";
+import { KeystoneSession } from "../session";
+
+/** GET /v3/users/{id}/application_credentials/{id}: whether it still exists. */
+export async function applicationCredentialExists(session: KeystoneSession, userId: string, id: string): Promise<boolean> {
+    try {
+        await session.request(
+            { method: "GET", path: `/users/${encodeURIComponent(userId)}/application_credentials/${encodeURIComponent(id)}` },
+            [200],
+            z.unknown(),
+        );
+        return true;
+    } catch (err) {
+        if (hasStatus(err, 404)) return false;
+        throw err;
+    }
+}

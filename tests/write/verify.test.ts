@@ -1,0 +1,105 @@
+// `s3-access-write verify` against the real gateways: a working, a stale and a deleted key,
+// per region and per client file, through the built CLI. Sto2 (Swift s3api) refuses a deleted
+// key at once. Ceph RGW (Kna1) would accept a just-deleted key it has validated before for up
+// to ~300 s (its cache), so the deleted key there is one RGW never saw: refused at once too.
+import * as path from "path";
+import { renderClientConfigs } from "../../components/renderers";
+import { RegionAccess } from "../../components/model";
+import { relIdentity, RelIdentity } from "../reliability/fixtures";
+import { deleteKey, mintKeyOutOfBand } from "../support/referee";
+import { stackInfo } from "../support/stack";
+import { runCli, stackOutputJson, tempHome } from "./harness";
+
+const s = stackInfo();
+let rel: RelIdentity;
+const minted: string[] = [];
+
+async function key(): Promise<{ access: string; secret: string }> {
+    const k = await mintKeyOutOfBand({ id: rel.userId }, "proj-a");
+    minted.push(k.access);
+    return k;
+}
+const region = (r: "Kna1" | "Sto2", k: { access: string; secret: string }): RegionAccess => ({
+    region: r,
+    name: r.toLowerCase(),
+    endpoint: s.regions[r].s3_endpoint,
+    accessKeyId: k.access,
+    secretAccessKey: k.secret,
+});
+const outputsOf = (regions: RegionAccess[], createdAt?: string) =>
+    stackOutputJson(renderClientConfigs(regions), {
+        endpoints: Object.fromEntries(
+            regions.map((r) => [r.name, { region: r.region, name: r.name, endpoint: r.endpoint, accessKeyId: r.accessKeyId, createdAt }]),
+        ),
+    });
+
+beforeAll(async () => {
+    rel = await relIdentity("lifecycle");
+});
+afterAll(async () => {
+    for (const access of minted) await deleteKey({ id: rel.userId }, access).catch(() => undefined);
+});
+
+test("every file current and every key working: one line per file, exit 0, no secret printed", async () => {
+    const [kna1, sto2] = [await key(), await key()];
+    const home = tempHome();
+    const stack = outputsOf([region("Kna1", kna1), region("Sto2", sto2)], new Date(Date.now() - 3 * 86_400_000).toISOString());
+    expect((await runCli([], { home, stdin: stack })).code).toBe(0);
+
+    const res = await runCli(["verify"], { home, stdin: stack });
+    expect(res.stderr).toBe("");
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^kna1 \(region Kna1, http:\/\/127\.0\.0\.1:7480\): stack outputs key \w{4}… created .* \(3 d ago\): key works$/m);
+    expect(res.stdout).toMatch(/^sto2 \(region Sto2, .*\): .*key works$/m);
+    for (const file of [
+        path.join(home, ".aws/credentials"),
+        path.join(home, ".s3cfg-sto2"),
+        path.join(home, ".mc/config.json"),
+        path.join(home, ".config/s3-access/kna1.env"),
+    ]) {
+        expect(res.stdout).toContain(`  ${file}`);
+    }
+    expect(res.stdout.match(/: current; key works$/gm)).toHaveLength(10); // 5 clients x 2 regions
+    for (const secret of [kna1.secret, sto2.secret]) expect(res.stdout).not.toContain(secret);
+    expect(res.stdout).not.toContain(kna1.access); // only a 4-character prefix
+});
+
+test("after a rotation: the files hold the old key, still valid (stale), then deleted (refused on Sto2 at once)", async () => {
+    const [old, fresh] = [await key(), await key()];
+    const home = tempHome();
+    expect((await runCli([], { home, stdin: outputsOf([region("Sto2", old)]) })).code).toBe(0);
+    const now = outputsOf([region("Sto2", fresh)]); // no createdAt: an S3Access of an older version
+
+    const stale = await runCli(["verify"], { home, stdin: now });
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toMatch(/stack outputs key \w{4}… age unknown .*: key works/);
+    expect(stale.stdout.match(/: STALE: key \w{4}… is not the stack's \(rotated\?\): re-run s3-access-write; key works$/gm)).toHaveLength(5);
+
+    await deleteKey({ id: rel.userId }, old.access); // what the rotation's delete step does
+    const dead = await runCli(["verify"], { home, stdin: now });
+    expect(dead.code).toBe(1);
+    // Swift s3api answers an unknown key with SignatureDoesNotMatch (s3token gets a 401 from Keystone).
+    expect(dead.stdout.match(/: STALE: .*; key FAILS: refused: HTTP 403 SignatureDoesNotMatch$/gm)).toHaveLength(5);
+    expect(dead.stdout).not.toContain(old.secret);
+
+    // Writing again fixes it.
+    expect((await runCli([], { home, stdin: now })).code).toBe(0);
+    expect((await runCli(["verify"], { home, stdin: now })).code).toBe(0);
+});
+
+test("a deleted key in the stack outputs themselves fails, on RGW too when RGW never saw the key", async () => {
+    const gone = await key();
+    await deleteKey({ id: rel.userId }, gone.access); // never used against RGW: nothing cached there
+    const home = tempHome();
+    const res = await runCli(["verify"], { home, stdin: outputsOf([region("Kna1", gone)]) });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/^kna1 .*: key FAILS: refused: HTTP 403 InvalidAccessKeyId$/m);
+    expect(res.stdout.split("\n").filter(Boolean)).toHaveLength(1); // nothing written, so no file lines
+});
+
+test("an unreachable endpoint fails with the reason", async () => {
+    const k = await key();
+    const res = await runCli(["verify"], { home: tempHome(), stdin: outputsOf([{ ...region("Sto2", k), endpoint: "http://127.0.0.1:59999" }]) });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/key FAILS: endpoint http:\/\/127\.0\.0\.1:59999 unreachable \(ECONNREFUSED\)/);
+});
