@@ -26,7 +26,7 @@ bash scripts/stack/start.sh >/dev/null
 # Keystone behind a TLS terminator with a self-signed CA, for the TLS tests; idempotent.
 bash scripts/stack/tls.sh >/dev/null
 # Region Kna1's S3 on Ceph RGW (Sto2 stays on Swift s3api); after start.sh, which points
-# Kna1 back at Swift on every run. Idempotent; Debian's ceph packages the first time.
+# Kna1 at Swift while RGW is not running. Idempotent; Debian's ceph packages the first time.
 bash scripts/stack/rgw.sh >/dev/null
 
 exec npm run "$@"

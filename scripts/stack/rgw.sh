@@ -11,9 +11,9 @@
 #   no ceph-mgr   RGW does not need it (64 more packages)
 #
 # Then points Kna1 at RGW: Keystone's catalog (service s3, public, region Kna1)
-# and $STACK_DIR/stack.json, which start.sh rewrites to Swift on every run -
-# so run this after start.sh, every time (scripts/run.sh and the jest global
-# setup do).
+# and $STACK_DIR/stack.json. start.sh keeps Kna1 there while RGW answers, and
+# points it at Swift when RGW is down (a fresh machine, stop.sh rgw): so run this
+# after start.sh (scripts/run.sh and the jest global setup do).
 #
 # Idempotent: installs only missing packages, keeps the cluster, starts only
 # what is not running, changes the catalog only when it differs.

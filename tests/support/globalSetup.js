@@ -12,7 +12,7 @@ const answers = (url) =>
         () => false,
     );
 
-/** Kna1 is on RGW in stack.json (start.sh, when someone re-runs it, points it back at Swift). */
+/** Kna1 is on RGW in stack.json (start.sh points it at Swift while RGW is down; stop.sh rgw does too). */
 function kna1OnRgw() {
     try {
         const stackDir = process.env.STACK_DIR ?? "/tmp/openstack-stack";
