@@ -26,6 +26,11 @@ module.exports = {
     // Real services, real clients, a loaded 2-core machine: generous, and global (a
     // project-level testTimeout is ignored). Unit tests finish in milliseconds anyway.
     testTimeout: 120000,
+    // A worker asked to exit gets this long before jest kills it and reports that it "failed to
+    // exit gracefully". The default 500 ms is shorter than a loaded 2-core machine may take to
+    // schedule it (seen only at load 10+, with every file passing the leak check below); 5 s is
+    // the leak check's own grace, so the warning still means something was left open.
+    workerGracefulExitTimeout: 5000,
     projects: [
         // No service, no network, no build: canned Keystone answers (undici MockAgent) and Pulumi mocks.
         // Transpile-only (isolatedModules: each file compiled alone, no type check): ts-jest's
