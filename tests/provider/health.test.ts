@@ -5,7 +5,7 @@
 import { randomBytes } from "crypto";
 import { Ec2CredentialProvider } from "../../index";
 import { EngineDriver, ProviderHost, secret, serializeProvider } from "../support/engine";
-import { keystone, s3Status } from "../support/referee";
+import { keystone, passwordToken, s3Status } from "../support/referee";
 import { stackInfo } from "../support/stack";
 
 const s = stackInfo();
@@ -152,21 +152,8 @@ test("the user is disabled: no token at all, so refresh fails and says which log
     await engine.destroy("userdisabled", r);
 });
 
-/** A token of the throwaway user, as `openstack` would get one with its password. */
-async function userToken(): Promise<string> {
-    const res = await fetch(`${s.auth_url}/auth/tokens`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-            auth: { identity: { methods: ["password"], password: { user: { id: userId, password: PASSWORD } } }, scope: { project: { id: projects.home } } },
-        }),
-    });
-    if (res.status !== 201) throw new Error(`fixture: user token -> ${res.status}`);
-    return res.headers.get("x-subject-token")!;
-}
-
 test("the application credential a key was minted with is deleted: refresh names it, the next up replaces the key with one that works", async () => {
-    const token = await userToken();
+    const token = await passwordToken({ id: userId, password: PASSWORD }, projects.home);
     const asUser = (method: string, p: string, body?: unknown) =>
         fetch(`${s.auth_url}${p}`, {
             method,

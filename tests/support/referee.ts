@@ -26,7 +26,10 @@ export async function retrying<T>(call: () => Promise<T>): Promise<T> {
         try {
             return await call();
         } catch (err) {
-            if (!(err instanceof TypeError && err.message === "fetch failed") || Date.now() - started > 30_000) throw err;
+            // By name: undici's TypeError comes from outside the jest sandbox, so instanceof fails.
+            // "fetch failed" is also a keep-alive connection the server closed (uwsgi does).
+            const failed = (err as Error)?.name === "TypeError" && (err as Error).message === "fetch failed";
+            if (!failed || Date.now() - started > 30_000) throw err;
         }
     }
 }
