@@ -20,7 +20,7 @@ import {
     UNAUTHORIZED,
 } from "../keystone/fixtures";
 
-import { configuredAsAlice, mockAgent } from "./canned";
+import { cannedKeystone, configuredAsAlice } from "./canned";
 // jest.mock factories run before the imports: require is the way in to the shared MockAgent.
 jest.mock("../../../provider/transport/httpClient", () => require("./canned").cannedHttpClientModule());
 
@@ -28,17 +28,11 @@ import { configure, create, read, remove } from "../../../provider/ec2credential
 import { Ec2CredentialOutputs } from "../../../provider/ec2credential/inputs";
 import { credentialIdOf } from "../../../provider/keystone/ec2credentials/requests";
 
-const ORIGIN = "http://127.0.0.1:9";
-const pool = mockAgent.get(ORIGIN);
-let n = 0;
-let prefix: string;
-let authUrl: string;
+const ks = cannedKeystone("apis");
 configuredAsAlice(configure);
 beforeEach(() => {
-    prefix = `/apis${++n}`;
-    authUrl = `${ORIGIN}${prefix}/v3`;
-    mockAgent.clearCallHistory();
-    pool.intercept({ method: "POST", path: `${prefix}/v3/auth/tokens` })
+    ks.pool
+        .intercept({ method: "POST", path: `${ks.prefix}/v3/auth/tokens` })
         .reply(201, JSON.stringify(tokenBody()), { headers: { ...JSON_HEADERS, "x-subject-token": "TOK" } })
         .persist();
 });
@@ -46,22 +40,15 @@ beforeEach(() => {
 const LIST = `/v3/users/${ALICE}/credentials/OS-EC2`;
 const item = (access: string) => `${LIST}/${access}`;
 const generic = (access: string) => `/v3/credentials/${credentialIdOf(access)}`;
-const answer = (method: string, path: string, status: number, body?: unknown, times = 1) =>
-    pool
-        .intercept({ method, path: `${prefix}${path}` })
-        .reply(status, body === undefined ? "" : JSON.stringify(body), { headers: body === undefined ? {} : JSON_HEADERS })
-        .times(times);
-const calls = () =>
-    (mockAgent.getCallHistory()?.calls() ?? [])
-        .filter((c) => c.path.startsWith(prefix) && !c.path.endsWith("/auth/tokens"))
-        .map((c) => `${c.method} ${c.path.slice(prefix.length)}`);
+const answer = ks.answer;
+const calls = () => ks.calls().filter((c) => !c.endsWith("/auth/tokens"));
 const keys = (...access: string[]) => ({ credentials: access.map((a) => ec2Credential(a, "0f".repeat(16), ALICE, PROJ_A).credential) });
 const SECRET = "5ec2e75ec2e75ec2e75ec2e75ec2e75e";
 
 /** A key in state as older versions wrote it (no applicationCredentialId). */
 const state = (): Ec2CredentialOutputs => ({
     region: "Kna1",
-    authUrl,
+    authUrl: ks.authUrl,
     accessKeyId: "key1",
     secretAccessKey: SECRET,
     userId: ALICE,
@@ -76,7 +63,7 @@ describe("create: generic refused by policy (identity:create_credential) -> OS-E
         answer("POST", LIST, 201, ec2Credential("new1", SECRET));
         answer("GET", LIST, 200, keys("old1", "new1"));
         answer("GET", generic("new1"), 200, credentialBoundTo("new1", SECRET, "ac-9"));
-        const { id, outs } = await create({ region: "Kna1", authUrl });
+        const { id, outs } = await create({ region: "Kna1", authUrl: ks.authUrl });
         expect(id).toBe("new1");
         expect(outs).toMatchObject({ accessKeyId: "new1", secretAccessKey: SECRET, projectId: PROJ_A, applicationCredentialId: "ac-9" });
         expect(calls()).toEqual(["POST /v3/credentials", `GET ${LIST}`, `POST ${LIST}`, `GET ${LIST}`, `GET ${generic("new1")}`]);
@@ -91,7 +78,7 @@ describe("create: generic refused by policy (identity:create_credential) -> OS-E
         answer("GET", LIST, 200, after);
         answer("DELETE", item("stray"), 204);
         answer("GET", generic("new1"), 404, EC2_NOT_FOUND);
-        const { id } = await create({ region: "Kna1", authUrl });
+        const { id } = await create({ region: "Kna1", authUrl: ks.authUrl });
         expect(id).toBe("new1");
         expect(calls().filter((c) => c.startsWith("DELETE"))).toEqual([`DELETE ${item("stray")}`]);
     });
@@ -103,7 +90,7 @@ describe("create: generic refused by policy (identity:create_credential) -> OS-E
         answer("GET", LIST, 200, keys("old1", "made1", "made2"));
         answer("DELETE", item("made1"), 204);
         answer("DELETE", item("made2"), 204);
-        const err = await create({ region: "Kna1", authUrl }).catch((e) => e);
+        const err = await create({ region: "Kna1", authUrl: ks.authUrl }).catch((e) => e);
         expect(err.message).toMatch(/HTTP 503: busy/);
         expect(err.message).toContain("Keystone had created access keys made1, made2 all the same; deleted again, so nothing was left behind.");
         expect(calls()).not.toContain(`DELETE ${item("old1")}`);
@@ -113,7 +100,7 @@ describe("create: generic refused by policy (identity:create_credential) -> OS-E
         answer("POST", "/v3/credentials", 403, policyRefusal("identity:create_credential"));
         answer("GET", LIST, 200, keys("old1"), 2);
         answer("POST", LIST, 502, { error: { code: 502, title: "Bad Gateway", message: "proxy" } }, 100);
-        const err = await create({ region: "Kna1", authUrl }).catch((e) => e);
+        const err = await create({ region: "Kna1", authUrl: ks.authUrl }).catch((e) => e);
         expect(err.message).toMatch(/HTTP 502: proxy.*Keystone lists no key of this attempt: nothing was left behind .*ec2 credentials list --user /);
         expect(calls().some((c) => c.startsWith("DELETE"))).toBe(false);
     });
@@ -122,7 +109,7 @@ describe("create: generic refused by policy (identity:create_credential) -> OS-E
         answer("POST", "/v3/credentials", 403, policyRefusal("identity:create_credential"));
         answer("GET", LIST, 200, keys());
         answer("POST", LIST, 403, policyRefusal("identity:ec2_create_credential"));
-        const err = await create({ region: "Kna1", authUrl }).catch((e) => e);
+        const err = await create({ region: "Kna1", authUrl: ks.authUrl }).catch((e) => e);
         expect(err.name).toBe("Ec2CredentialError");
         expect(err.message).toMatch(
             /refuses both of its EC2 credential APIs to user .*: POST \/v3\/credentials \(policy rule identity:create_credential\) and POST .*OS-EC2 \(policy rule identity:ec2_create_credential\)\. Ask the operator to allow one of them in Keystone's policy \(policy\.yaml\): "identity:create_credential": "rule:admin_required or user_id:%\(target\.credential\.user_id\)s".*"identity:ec2_create_credential": .*role:member/,
@@ -143,9 +130,9 @@ describe("create: no fallback", () => {
     ])("%s: OS-EC2 is never tried", async (_what, status, body) => {
         answer("POST", "/v3/credentials", status, body, 2);
         // A 409 reads the key back: not ours.
-        const mine = `${prefix}${LIST}/`; // this test's prefix: an intercept left unused must not match later tests
-        pool.intercept({ method: "GET", path: (p) => p.startsWith(mine) }).reply(404, JSON.stringify(EC2_NOT_FOUND), { headers: JSON_HEADERS });
-        await expect(create({ region: "Kna1", authUrl })).rejects.toThrow();
+        const mine = `${ks.prefix}${LIST}/`; // this test's prefix: an intercept left unused must not match later tests
+        ks.pool.intercept({ method: "GET", path: (p) => p.startsWith(mine) }).reply(404, JSON.stringify(EC2_NOT_FOUND), { headers: JSON_HEADERS });
+        await expect(create({ region: "Kna1", authUrl: ks.authUrl })).rejects.toThrow();
         expect(calls().some((c) => c.includes("/OS-EC2") && c.startsWith("POST"))).toBe(false);
     });
 
@@ -153,7 +140,7 @@ describe("create: no fallback", () => {
         answer("POST", "/v3/credentials", 403, policyRefusal("identity:create_credential"));
         answer("GET", LIST, 200, keys());
         answer("POST", LIST, 404, { error: { code: 404, title: "Not Found", message: `Could not find user: ${ALICE}.` } });
-        await expect(create({ region: "Kna1", authUrl })).rejects.toThrow(/HTTP 404: Could not find user/);
+        await expect(create({ region: "Kna1", authUrl: ks.authUrl })).rejects.toThrow(/HTTP 404: Could not find user/);
     });
 });
 
@@ -168,7 +155,7 @@ describe("delegated-token refusals: each explained with its fix, never additiona
         [PROJECT_MISMATCH, /manage a key of another project .*Use an application credential of the key's project/],
     ])("%#", async (body, message) => {
         answer("POST", "/v3/credentials", 403, body);
-        const err = await create({ region: "Kna1", authUrl }).catch((e) => e);
+        const err = await create({ region: "Kna1", authUrl: ks.authUrl }).catch((e) => e);
         expect(err.message).toMatch(message);
         expect(err.message).not.toMatch(/additional_primary_auth_methods/);
     });

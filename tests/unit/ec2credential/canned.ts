@@ -2,6 +2,7 @@
 // which these suites give a MockAgent (and fast retries) through jest.mock, and it runs as
 // alice on proj-a from stack config, with the machine's OS_* and HOME out of the way.
 import { MockAgent } from "undici";
+import { JSON_HEADERS } from "../keystone/fixtures";
 
 export const mockAgent = new MockAgent({ enableCallHistory: true });
 mockAgent.disableNetConnect();
@@ -37,4 +38,36 @@ export function configuredAsAlice(configure: (get: (key: string) => string | und
         process.env = savedEnv;
         await mockAgent.close();
     });
+}
+
+const ORIGIN = "http://127.0.0.1:9";
+
+/**
+ * A Keystone of its own for every test (the token cache is keyed by URL): a fresh path prefix
+ * on the one MockAgent origin, set by beforeEach. `answer` queues a canned reply there; `calls`
+ * lists what was sent there, as "METHOD /v3/...".
+ */
+export function cannedKeystone(name: string) {
+    const pool = mockAgent.get(ORIGIN);
+    let n = 0;
+    const ks = {
+        pool,
+        prefix: "",
+        authUrl: "",
+        answer: (method: string, path: string, status: number, body?: unknown, times = 1) =>
+            pool
+                .intercept({ method, path: `${ks.prefix}${path}` })
+                .reply(status, body === undefined ? "" : JSON.stringify(body), { headers: body === undefined ? {} : JSON_HEADERS })
+                .times(times),
+        calls: (): string[] =>
+            (mockAgent.getCallHistory()?.calls() ?? [])
+                .filter((c) => c.path.startsWith(`${ks.prefix}/`))
+                .map((c) => `${c.method} ${c.path.slice(ks.prefix.length)}`),
+    };
+    beforeEach(() => {
+        ks.prefix = `/${name}${++n}`;
+        ks.authUrl = `${ORIGIN}${ks.prefix}/v3`;
+        mockAgent.clearCallHistory();
+    });
+    return ks;
 }

@@ -16,7 +16,7 @@ import {
     tokenBody,
 } from "../keystone/fixtures";
 
-import { configuredAsAlice, mockAgent } from "./canned";
+import { cannedKeystone, configuredAsAlice } from "./canned";
 // jest.mock factories run before the imports: require is the way in to the shared MockAgent.
 jest.mock("../../../provider/transport/httpClient", () => require("./canned").cannedHttpClientModule());
 
@@ -24,39 +24,24 @@ import { check, configure, create, read, remove } from "../../../provider/ec2cre
 import { credentialIdOf } from "../../../provider/keystone/ec2credentials/requests";
 import { Ec2CredentialOutputs } from "../../../provider/ec2credential/inputs";
 
-const ORIGIN = "http://127.0.0.1:9";
-const pool = mockAgent.get(ORIGIN);
-let n = 0;
-let prefix: string;
-let authUrl: string;
-
+const ks = cannedKeystone("life");
 configuredAsAlice(configure);
-beforeEach(() => {
-    // A Keystone of its own per test: the token cache is keyed by URL.
-    prefix = `/life${++n}`;
-    authUrl = `${ORIGIN}${prefix}/v3`;
-    mockAgent.clearCallHistory();
-});
 
-const answer = (method: string, path: string, status: number, body?: unknown) =>
-    pool
-        .intercept({ method, path: `${prefix}${path}` })
-        .reply(status, body === undefined ? "" : JSON.stringify(body), { headers: body === undefined ? {} : JSON_HEADERS });
+const answer = ks.answer;
 const tokens = (times = 1) =>
-    pool
-        .intercept({ method: "POST", path: `${prefix}/v3/auth/tokens` })
+    ks.pool
+        .intercept({ method: "POST", path: `${ks.prefix}/v3/auth/tokens` })
         .reply(201, JSON.stringify(tokenBody()), { headers: { ...JSON_HEADERS, "x-subject-token": "TOK" } })
         .times(times);
-const calls = () =>
-    (mockAgent.getCallHistory()?.calls() ?? []).filter((c) => c.path.startsWith(prefix)).map((c) => `${c.method} ${c.path.slice(prefix.length)}`);
+const calls = ks.calls;
 const item = (access: string) => `/v3/users/${ALICE}/credentials/OS-EC2/${access}`;
 
 describe("check", () => {
     test("records the resolved region and Keystone in the inputs", async () => {
-        const res = await check({ region: "Kna1", authUrl: `${authUrl}/`, __provider: "P" });
+        const res = await check({ region: "Kna1", authUrl: `${ks.authUrl}/`, __provider: "P" });
         expect(res.failures).toEqual([]);
         // createdAt: the key's clock for rotateAfter, stamped by check() (rotation.ts)
-        expect(res.inputs).toEqual({ region: "Kna1", authUrl, __provider: "P", createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+        expect(res.inputs).toEqual({ region: "Kna1", authUrl: ks.authUrl, __provider: "P", createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     });
 
     test("bad inputs: one failure per property, saying the fix", async () => {
@@ -66,14 +51,14 @@ describe("check", () => {
     });
 
     test("projectId with projectName, and projectDomainName alone, are refused", async () => {
-        expect((await check({ region: "Kna1", authUrl, projectId: "p1", projectName: "x" })).failures).toEqual([
+        expect((await check({ region: "Kna1", authUrl: ks.authUrl, projectId: "p1", projectName: "x" })).failures).toEqual([
             { property: "projectName", reason: "give either projectId or projectName, not both" },
         ]);
-        expect((await check({ region: "Kna1", authUrl, projectDomainName: "d" })).failures[0].property).toBe("projectDomainName");
+        expect((await check({ region: "Kna1", authUrl: ks.authUrl, projectDomainName: "d" })).failures[0].property).toBe("projectDomainName");
     });
 
     test("no region anywhere: a failure on region naming every way to set it", async () => {
-        const res = await check({ authUrl });
+        const res = await check({ authUrl: ks.authUrl });
         expect(res.failures).toEqual([
             { property: "region", reason: expect.stringContaining("openstack:region, OS_REGION_NAME or region_name in clouds.yaml") },
         ]);
@@ -85,7 +70,7 @@ describe("check", () => {
     });
 
     test("no network is touched by check", async () => {
-        await check({ region: "Kna1", authUrl });
+        await check({ region: "Kna1", authUrl: ks.authUrl });
         expect(calls()).toEqual([]);
     });
 });
@@ -93,15 +78,15 @@ describe("check", () => {
 describe("create", () => {
     test("a new key for the token's project; the catalog's S3 endpoint; the access key is the id", async () => {
         tokens();
-        pool.intercept({ method: "POST", path: `${prefix}/v3/credentials` }).reply(({ body }) => {
+        ks.pool.intercept({ method: "POST", path: `${ks.prefix}/v3/credentials` }).reply(({ body }) => {
             const blob = JSON.parse(JSON.parse(String(body)).credential.blob);
             return { statusCode: 201, data: JSON.stringify(credentialCreated(blob.access, blob.secret)), responseOptions: { headers: JSON_HEADERS } };
         });
-        const { id, outs } = await create({ region: "Kna1", authUrl, __provider: "P" });
+        const { id, outs } = await create({ region: "Kna1", authUrl: ks.authUrl, __provider: "P" });
         expect(id).toMatch(/^[0-9a-f]{32}$/);
         expect(outs).toMatchObject({
             region: "Kna1",
-            authUrl,
+            authUrl: ks.authUrl,
             accessKeyId: id,
             userId: ALICE,
             projectId: PROJ_A,
@@ -115,14 +100,16 @@ describe("create", () => {
 
     test("a region missing from the catalog: refused before any key, listing the catalog's regions", async () => {
         tokens();
-        await expect(create({ region: "Sto2", authUrl })).rejects.toThrow(`region "Sto2" is not in the service catalog of ${authUrl}; its regions are: Kna1`);
+        await expect(create({ region: "Sto2", authUrl: ks.authUrl })).rejects.toThrow(
+            `region "Sto2" is not in the service catalog of ${ks.authUrl}; its regions are: Kna1`,
+        );
         expect(calls()).toEqual(["POST /v3/auth/tokens"]);
     });
 
     test("projectName resolved among the user's projects (same domain as the token's project)", async () => {
         tokens();
         answer("GET", "/v3/auth/projects", 200, AUTH_PROJECTS);
-        pool.intercept({ method: "POST", path: `${prefix}/v3/credentials` }).reply(({ body }) => {
+        ks.pool.intercept({ method: "POST", path: `${ks.prefix}/v3/credentials` }).reply(({ body }) => {
             const c = JSON.parse(String(body)).credential;
             const blob = JSON.parse(c.blob);
             return {
@@ -131,7 +118,7 @@ describe("create", () => {
                 responseOptions: { headers: JSON_HEADERS },
             };
         });
-        const { outs } = await create({ region: "Kna1", authUrl, projectName: "proj-b", projectDomainName: "testdom" });
+        const { outs } = await create({ region: "Kna1", authUrl: ks.authUrl, projectName: "proj-b", projectDomainName: "testdom" });
         expect(outs.projectId).toBe(PROJ_B);
         expect(calls()).not.toContain(`GET /v3/domains/${DOMAIN}`); // the token already names that domain
     });
@@ -139,7 +126,7 @@ describe("create", () => {
     test("a project without a role: refused, listing the user's projects, nothing created", async () => {
         tokens();
         answer("GET", "/v3/auth/projects", 200, AUTH_PROJECTS);
-        await expect(create({ region: "Kna1", authUrl, projectName: "proj-c" })).rejects.toThrow(
+        await expect(create({ region: "Kna1", authUrl: ks.authUrl, projectName: "proj-c" })).rejects.toThrow(
             /projectName: user alice has no role on project "proj-c".*use one of the user's projects: proj-a, proj-b/,
         );
         expect(calls().some((c) => c.startsWith("POST /v3/credentials"))).toBe(false);
@@ -148,7 +135,8 @@ describe("create", () => {
     test("a 503 on create (the key may exist): the chosen access key is deleted again, and the error says so", async () => {
         tokens();
         let access = "";
-        pool.intercept({ method: "POST", path: `${prefix}/v3/credentials` })
+        ks.pool
+            .intercept({ method: "POST", path: `${ks.prefix}/v3/credentials` })
             .reply(({ body }) => {
                 access = JSON.parse(JSON.parse(String(body)).credential.blob).access;
                 return {
@@ -158,8 +146,8 @@ describe("create", () => {
                 };
             })
             .persist();
-        pool.intercept({ method: "DELETE", path: (p) => p.startsWith(`${prefix}/v3/users/${ALICE}/credentials/OS-EC2/`) }).reply(204, "");
-        const err = await create({ region: "Kna1", authUrl }).catch((e) => e);
+        ks.pool.intercept({ method: "DELETE", path: (p) => p.startsWith(`${ks.prefix}/v3/users/${ALICE}/credentials/OS-EC2/`) }).reply(204, "");
+        const err = await create({ region: "Kna1", authUrl: ks.authUrl }).catch((e) => e);
         expect(err.name).toBe("Ec2CredentialError");
         expect(err.message).toMatch(/^creating an EC2 credential in Kna1 \(.*\): .*HTTP 503: busy/);
         expect(err.message).toContain(`Keystone had created access key ${access} all the same; it was deleted again, so nothing was left behind.`);
@@ -169,12 +157,10 @@ describe("create", () => {
     test("a 409 on create: nothing is deleted (a 409 is a clear answer, not a lost one)", async () => {
         tokens();
         answer("POST", "/v3/credentials", 409, CONFLICT);
-        pool.intercept({ method: "GET", path: (p) => p.startsWith(`${prefix}/v3/users/${ALICE}/credentials/OS-EC2/`) }).reply(
-            200,
-            JSON.stringify(ec2Credential("someone-elses-key", "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f")),
-            { headers: JSON_HEADERS },
-        );
-        await expect(create({ region: "Kna1", authUrl })).rejects.toThrow(/exists but is not the one this provider created/);
+        ks.pool
+            .intercept({ method: "GET", path: (p) => p.startsWith(`${ks.prefix}/v3/users/${ALICE}/credentials/OS-EC2/`) })
+            .reply(200, JSON.stringify(ec2Credential("someone-elses-key", "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f")), { headers: JSON_HEADERS });
+        await expect(create({ region: "Kna1", authUrl: ks.authUrl })).rejects.toThrow(/exists but is not the one this provider created/);
         expect(calls().some((c) => c.startsWith("DELETE"))).toBe(false);
     });
 
@@ -183,7 +169,7 @@ describe("create", () => {
         answer("GET", item("adoptme0123456789"), 200, ec2Credential("adoptme0123456789", "s3cr3t-adopted"));
         const generic = `/v3/credentials/${credentialIdOf("adoptme0123456789")}`;
         answer("GET", generic, 200, credentialCreated("adoptme0123456789", "s3cr3t-adopted"));
-        const { id, outs } = await create({ region: "Kna1", authUrl, adoptAccessKey: "adoptme0123456789" });
+        const { id, outs } = await create({ region: "Kna1", authUrl: ks.authUrl, adoptAccessKey: "adoptme0123456789" });
         expect(id).toBe("adoptme0123456789");
         expect(outs.secretAccessKey).toBe("s3cr3t-adopted");
         expect(outs.applicationCredentialId).toBeNull();
@@ -201,13 +187,13 @@ describe("create", () => {
     ])("adoptAccessKey answered %d: explained", async (status, body, message) => {
         tokens();
         answer("GET", item("adoptme0123456789"), status, body);
-        await expect(create({ region: "Kna1", authUrl, adoptAccessKey: "adoptme0123456789" })).rejects.toThrow(message);
+        await expect(create({ region: "Kna1", authUrl: ks.authUrl, adoptAccessKey: "adoptme0123456789" })).rejects.toThrow(message);
     });
 
     test("adoptAccessKey of another project: refused, naming it", async () => {
         tokens();
         answer("GET", item("adoptme0123456789"), 200, ec2Credential("adoptme0123456789", "s3cr3t-adopted", ALICE, PROJ_B));
-        await expect(create({ region: "Kna1", authUrl, adoptAccessKey: "adoptme0123456789" })).rejects.toThrow(
+        await expect(create({ region: "Kna1", authUrl: ks.authUrl, adoptAccessKey: "adoptme0123456789" })).rejects.toThrow(
             `adoptAccessKey adoptme0123456789 belongs to project ${PROJ_B}, not ${PROJ_A}`,
         );
     });
@@ -216,7 +202,7 @@ describe("create", () => {
 describe("read and remove", () => {
     const state = (): Ec2CredentialOutputs => ({
         region: "Kna1",
-        authUrl,
+        authUrl: ks.authUrl,
         accessKeyId: "key0123456789",
         secretAccessKey: "s3cr3t-state",
         userId: ALICE,
@@ -274,7 +260,8 @@ describe("read and remove", () => {
 
     test("remove: Keystone unreachable -> explained with the URL's source", async () => {
         tokens();
-        pool.intercept({ method: "DELETE", path: `${prefix}${item("key0123456789")}` })
+        ks.pool
+            .intercept({ method: "DELETE", path: `${ks.prefix}${item("key0123456789")}` })
             .reply(() => {
                 throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
             })
