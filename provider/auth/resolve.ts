@@ -116,9 +116,22 @@ function scopeOf(s: AuthSettings, identity: Identity): Scope | undefined {
     return undefined;
 }
 
+/**
+ * CA bundles read, per process: check and create resolve auth for every resource, and a
+ * system bundle is ~200 KB (reading it was most of a warm check). Keyed by what a rewrite
+ * changes (mtime, ctime, size, inode), so a replaced bundle is read again.
+ */
+const caFiles = new Map<string, { stamp: string; pem: string }>();
+
 function readCaFile(file: string, key: string): string {
     try {
-        return fs.readFileSync(file, "utf8");
+        const st = fs.statSync(file);
+        const stamp = `${st.mtimeMs}:${st.ctimeMs}:${st.size}:${st.ino}`;
+        const cached = caFiles.get(file);
+        if (cached?.stamp === stamp) return cached.pem;
+        const pem = fs.readFileSync(file, "utf8");
+        caFiles.set(file, { stamp, pem });
+        return pem;
     } catch (err) {
         throw new AuthConfigError(
             `${key} "${file}" cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): point it at a readable PEM file with the CA that signed Keystone's certificate`,
