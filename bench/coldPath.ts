@@ -104,6 +104,12 @@ async function freshHostKeys(provider: string, cwd: string, inputs: Props[], led
 export interface ColdPathOptions {
     samples: number;
     cliSamples: number;
+    /**
+     * An earlier build of this package (a directory with its own dist/ and a node_modules whose
+     * pulumi-openstack-s3-access points back at it, see BENCH_BEFORE in docs/benchmarks.md):
+     * its implementation load and first key are measured in the same run, for a before/after.
+     */
+    before?: { dir: string; label: string };
 }
 
 export async function coldPath(
@@ -128,6 +134,9 @@ export async function coldPath(
     const floors: { wallMs: number; sdkMs: number; undiciMs: number; tokenMs: number; createMs: number }[] = [];
     const hosts: FreshHostRun[] = [];
     const hosts3: FreshHostRun[] = [];
+    const loadBefore: { sdkMs: number; implMs: number }[] = [];
+    const hostsBefore: FreshHostRun[] = [];
+    if (opts.before) await freshHostKeys(provider, opts.before.dir, one, ledger);
     // Alternating, so a change in the machine's load or Keystone's speed hits every path alike.
     for (let i = 0; i < opts.samples; i++) {
         load.push((await probe<{ sdkMs: number; implMs: number }>("load.js", cwd)).out);
@@ -137,6 +146,10 @@ export async function coldPath(
         floors.push({ wallMs: f.wallMs, ...f.out });
         hosts.push(await freshHostKeys(provider, cwd, one, ledger));
         hosts3.push(await freshHostKeys(provider, cwd, three, ledger));
+        if (opts.before) {
+            loadBefore.push((await probe<{ sdkMs: number; implMs: number }>("load.js", opts.before.dir)).out);
+            hostsBefore.push(await freshHostKeys(provider, opts.before.dir, one, ledger));
+        }
     }
     const cliOne: number[] = [];
     const cliThree: number[] = [];
@@ -202,6 +215,17 @@ export async function coldPath(
             `${ratio(cli3 / floor)} (${ratio(cli3 / three3)} the host's 3 keys)`,
         ],
     ];
+    if (opts.before) {
+        const b = opts.before.label;
+        const [sdkB, implB, firstB] = [med(loadBefore.map((l) => l.sdkMs)), med(loadBefore.map((l) => l.implMs)), med(hostsBefore.map((h) => h.totalMs))];
+        rows.push(
+            [`before (${b}): fresh process, load @pulumi/pulumi`, String(n), ms(sdkB), "-"],
+            [`before (${b}): then load the implementation`, String(n), ms(implB), `${((implB / sdkB) * 100).toFixed(1)}% of the SDK load`],
+            [`before (${b}): fresh host, first key`, String(n), ms(firstB), ratio(firstB / floor)],
+            [`before (${b}):   first check (with the implementation load)`, String(n), ms(med(hostsBefore.map((h) => h.firstCheckMs))), "-"],
+            [`before (${b}):   create (token + POST)`, String(n), ms(med(hostsBefore.map((h) => h.createMs))), "-"],
+        );
+    }
     const markdown = markdownTable(["path", "n", "median ms", "vs floor"], rows);
     const loadShare = impl / sdk;
     const firstRatio = first / floor;

@@ -86,7 +86,13 @@ async function main(): Promise<void> {
         progress(`section 0: the cold path, ${COLD_SAMPLES} fresh hosts, floors and load probes, ${CLI_SAMPLES} CLI`);
         const cold = await coldPath(
             { provider, cwd: REPO_ROOT, user: alice, authUrl: s.auth_url, raw, cli, ledger },
-            { samples: COLD_SAMPLES, cliSamples: CLI_SAMPLES },
+            {
+                samples: COLD_SAMPLES,
+                cliSamples: CLI_SAMPLES,
+                before: process.env.BENCH_BEFORE
+                    ? { dir: process.env.BENCH_BEFORE, label: process.env.BENCH_BEFORE_LABEL ?? path.basename(process.env.BENCH_BEFORE) }
+                    : undefined,
+            },
         );
         targets.push(...cold.targets);
         out.push(

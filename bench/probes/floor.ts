@@ -4,9 +4,11 @@
 // the two Keystone requests of the provider's first key. Credentials come in the environment
 // (never in argv, which `ps` shows); prints one JSON line with the access key to delete.
 import { randomBytes } from "crypto";
+import { createRequire } from "module";
+import * as path from "path";
 
 const t0 = performance.now();
-require(require.resolve("@pulumi/pulumi", { paths: [process.argv[2] ?? process.cwd()] }));
+createRequire(path.join(process.argv[2] ?? process.cwd(), "index.js"))("@pulumi/pulumi");
 const t1 = performance.now();
 const { request } = require("undici") as typeof import("undici");
 const t2 = performance.now();
