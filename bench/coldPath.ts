@@ -216,7 +216,7 @@ export async function coldPath(
         ],
     ];
     if (opts.before) {
-        const b = opts.before.label;
+        const b = opts.before.label.replace(/^before \((.*)\)$/, "$1");
         const [sdkB, implB, firstB] = [med(loadBefore.map((l) => l.sdkMs)), med(loadBefore.map((l) => l.implMs)), med(hostsBefore.map((h) => h.totalMs))];
         rows.push(
             [`before (${b}): fresh process, load @pulumi/pulumi`, String(n), ms(sdkB), "-"],

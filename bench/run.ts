@@ -8,6 +8,7 @@ import { serializeProvider } from "../tests/support/engine";
 import { deleteKey, listKeys } from "../tests/support/referee";
 import { STACK_DIR, stackInfo } from "../tests/support/stack";
 import { openrcEnv, OpenstackCli } from "./cli";
+import { checkCost } from "./checkCost";
 import { coldPath } from "./coldPath";
 import { CountingProxy } from "./countingProxy";
 import { HostPath } from "./hostPath";
@@ -27,6 +28,10 @@ const KEYS = knob("BENCH_KEYS", 100);
 const CONCURRENCY = knob("BENCH_CONCURRENCY", 16);
 const RENDERS = knob("BENCH_RENDERS", 5000);
 const COLD_SAMPLES = knob("BENCH_COLD_SAMPLES", 7);
+/** An earlier build to measure alongside, for a before/after in one run (docs/benchmarks.md). */
+const BEFORE = process.env.BENCH_BEFORE
+    ? { dir: process.env.BENCH_BEFORE, label: `before (${process.env.BENCH_BEFORE_LABEL ?? path.basename(process.env.BENCH_BEFORE)})` }
+    : undefined;
 const PROVIDER_LIMIT = 16 * 1024;
 
 const loadAverage = () =>
@@ -89,9 +94,7 @@ async function main(): Promise<void> {
             {
                 samples: COLD_SAMPLES,
                 cliSamples: CLI_SAMPLES,
-                before: process.env.BENCH_BEFORE
-                    ? { dir: process.env.BENCH_BEFORE, label: process.env.BENCH_BEFORE_LABEL ?? path.basename(process.env.BENCH_BEFORE) }
-                    : undefined,
+                before: BEFORE,
             },
         );
         targets.push(...cold.targets);
@@ -143,6 +146,7 @@ async function main(): Promise<void> {
         const providerOk = providerBytes <= PROVIDER_LIMIT;
         targets.push({ name: "serialized __provider", measured: `${providerBytes} bytes`, goal: `<= ${PROVIDER_LIMIT} bytes (16 KiB)`, ok: providerOk });
         const render = renderTimes(tenRegions(), RENDERS);
+        const checks = await checkCost([{ label: "this build", dir: REPO_ROOT }, ...(BEFORE ? [BEFORE] : [])], 2000);
         out.push(
             `## 4-5. Footprint and rendering\n`,
             markdownTable(
@@ -151,6 +155,7 @@ async function main(): Promise<void> {
                     ["serialized `__provider` (UTF-8 bytes)", String(providerBytes), "<= 16384", verdict(providerOk)],
                     ["provider host peak RSS (VmHWM), section 1 host", `${(singleHostPeak / 1024).toFixed(1)} MiB`, "-", "-"],
                     [`provider host peak RSS (VmHWM), host of ${3 + 2 * KEYS * 3} operations (section 3)`, `${(many.peakKiB / 1024).toFixed(1)} MiB`, "-", "-"],
+                    ...checks,
                     [
                         `renderClientConfigs, 10 regions (${render.n} renders)`,
                         `median ${ms(render.median)} ms (p10 ${ms(render.p10)}, p90 ${ms(render.p90)}, max ${ms(render.max)})`,
