@@ -2,10 +2,16 @@ import * as fs from "fs";
 import { Identity, Scope } from "../keystone/tokens";
 import { TlsOptions } from "../transport/httpClient";
 import { registerSecret } from "../transport/redact";
-import { fromCloudsYaml } from "./cloudsYaml";
+import type * as CloudsYaml from "./cloudsYaml";
 import { fromEnv } from "./env";
 import { AuthConfigError } from "./errors";
 import { AuthSettings, CREDENTIAL_KEYS, SettingsSource } from "./settings";
+
+/**
+ * clouds.yaml support (with its schemas and the yaml parser) loads with the first cloud named:
+ * most stacks name none, and a fresh host (every `pulumi up`) loads this file before its first key.
+ */
+const fromCloudsYaml: typeof CloudsYaml.fromCloudsYaml = (...args) => (require("./cloudsYaml") as typeof CloudsYaml).fromCloudsYaml(...args);
 
 /** The per-resource inputs that carry no secret and may steer auth. */
 export interface ResourceAuthInputs {
