@@ -8,6 +8,8 @@ import { serializeProvider } from "../tests/support/engine";
 import { deleteKey, listKeys } from "../tests/support/referee";
 import { STACK_DIR, stackInfo } from "../tests/support/stack";
 import { openrcEnv, OpenstackCli } from "./cli";
+import { checkCost } from "./checkCost";
+import { coldPath } from "./coldPath";
 import { CountingProxy } from "./countingProxy";
 import { HostPath } from "./hostPath";
 import { Ledger } from "./keyPath";
@@ -25,6 +27,11 @@ const CLI_SAMPLES = knob("BENCH_CLI_SAMPLES", 3);
 const KEYS = knob("BENCH_KEYS", 100);
 const CONCURRENCY = knob("BENCH_CONCURRENCY", 16);
 const RENDERS = knob("BENCH_RENDERS", 5000);
+const COLD_SAMPLES = knob("BENCH_COLD_SAMPLES", 7);
+/** An earlier build to measure alongside, for a before/after in one run (docs/benchmarks.md). */
+const BEFORE = process.env.BENCH_BEFORE
+    ? { dir: process.env.BENCH_BEFORE, label: `before (${process.env.BENCH_BEFORE_LABEL ?? path.basename(process.env.BENCH_BEFORE)})` }
+    : undefined;
 const PROVIDER_LIMIT = 16 * 1024;
 
 const loadAverage = () =>
@@ -76,11 +83,35 @@ async function main(): Promise<void> {
         const provider = await serializeProvider(new Ec2CredentialProvider());
         const providerBytes = Buffer.byteLength(provider, "utf8");
 
-        progress(`section 1: one key, ${SAMPLES} samples host and raw, ${CLI_SAMPLES} CLI`);
         const raw = new RawKeystone(s.auth_url, alice);
         cleanups.push(() => raw.close());
         await raw.login();
         const cli = new OpenstackCli(openrcEnv(path.join(STACK_DIR, "alice-openrc.sh")));
+
+        progress(`section 0: the cold path, ${COLD_SAMPLES} fresh hosts, floors and load probes, ${CLI_SAMPLES} CLI`);
+        const cold = await coldPath(
+            { provider, cwd: REPO_ROOT, user: alice, authUrl: s.auth_url, raw, cli, ledger },
+            {
+                samples: COLD_SAMPLES,
+                cliSamples: CLI_SAMPLES,
+                before: BEFORE,
+            },
+        );
+        targets.push(...cold.targets);
+        out.push(
+            `## 0. The cold path: fresh host to first key (every \`pulumi up\` starts a fresh host)\n`,
+            cold.markdown,
+            "",
+            `${loadAverage()} after section 0`,
+            "",
+        );
+        if (process.env.BENCH_COLD_ONLY === "1") {
+            // For trying out cold-path changes: section 0 and its targets only.
+            out.push(`## Targets\n`, targetTable(targets), "");
+            return;
+        }
+
+        progress(`section 1: one key, ${SAMPLES} samples host and raw, ${CLI_SAMPLES} CLI`);
         const host = await HostPath.start(provider, REPO_ROOT);
         let singleHostPeak: number;
         let one: Awaited<ReturnType<typeof singleKey>>;
@@ -115,6 +146,7 @@ async function main(): Promise<void> {
         const providerOk = providerBytes <= PROVIDER_LIMIT;
         targets.push({ name: "serialized __provider", measured: `${providerBytes} bytes`, goal: `<= ${PROVIDER_LIMIT} bytes (16 KiB)`, ok: providerOk });
         const render = renderTimes(tenRegions(), RENDERS);
+        const checks = await checkCost([{ label: "this build", dir: REPO_ROOT }, ...(BEFORE ? [BEFORE] : [])], 2000);
         out.push(
             `## 4-5. Footprint and rendering\n`,
             markdownTable(
@@ -123,6 +155,7 @@ async function main(): Promise<void> {
                     ["serialized `__provider` (UTF-8 bytes)", String(providerBytes), "<= 16384", verdict(providerOk)],
                     ["provider host peak RSS (VmHWM), section 1 host", `${(singleHostPeak / 1024).toFixed(1)} MiB`, "-", "-"],
                     [`provider host peak RSS (VmHWM), host of ${3 + 2 * KEYS * 3} operations (section 3)`, `${(many.peakKiB / 1024).toFixed(1)} MiB`, "-", "-"],
+                    ...checks,
                     [
                         `renderClientConfigs, 10 regions (${render.n} renders)`,
                         `median ${ms(render.median)} ms (p10 ${ms(render.p10)}, p90 ${ms(render.p90)}, max ${ms(render.max)})`,

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse } from "yaml";
+import type { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { AuthConfigError } from "./errors";
 import { AUTH_SETTINGS, AuthSettingKey, AuthSettings, SettingsSource, toSettings } from "./settings";
@@ -17,34 +17,64 @@ function candidates(env: NodeJS.ProcessEnv, explicit: string | undefined, base: 
     ];
 }
 
-const cloudSchema = z
-    .object({
-        auth_type: z.string().optional(),
-        auth: z.record(z.string(), z.unknown()).optional(),
-        region_name: z.string().optional(),
-        cacert: z.string().optional(),
-        // Checked by verifySettings, which can say what is wrong with it.
-        verify: z.unknown().optional(),
-    })
-    .passthrough();
-const fileSchema = z.object({ clouds: z.record(z.string(), cloudSchema) });
-type Cloud = z.infer<typeof cloudSchema>;
+/**
+ * Built on first use: most stacks never read a clouds.yaml, and a fresh provider host (every
+ * `pulumi up`) would otherwise pay for these schemas before its first key.
+ */
+const cloudSchemaOf = () =>
+    z
+        .object({
+            auth_type: z.string().optional(),
+            auth: z.record(z.string(), z.unknown()).optional(),
+            region_name: z.string().optional(),
+            cacert: z.string().optional(),
+            // Checked by verifySettings, which can say what is wrong with it.
+            verify: z.unknown().optional(),
+        })
+        .passthrough();
+let fileSchema: ReturnType<typeof fileSchemaOf> | undefined;
+const fileSchemaOf = () => z.object({ clouds: z.record(z.string(), cloudSchemaOf()) });
+type Cloud = z.infer<ReturnType<typeof cloudSchemaOf>>;
+
+/**
+ * The `yaml` package is loaded here, when a clouds.yaml is actually read, not with the
+ * provider: every fresh host (every `pulumi up`) paid for loading it, most without a clouds.yaml.
+ */
+let yamlParse: typeof parseYaml | undefined;
+
+/**
+ * Parsed files, per process: check and create each resolve auth, so a stack of N keys would
+ * parse the same file 2N times. Keyed by what a rewrite changes (mtime, ctime, size, inode), so an
+ * edited file is read again; a file that fails to parse is never cached.
+ */
+const parsedFiles = new Map<string, { stamp: string; clouds: Record<string, Cloud> }>();
 
 function readCloudsFile(file: string, what: string): Record<string, Cloud> {
+    let st: fs.Stats | undefined;
+    try {
+        st = fs.statSync(file);
+    } catch {
+        st = undefined; // reading it below gives the error its proper words
+    }
+    const stamp = st ? `${st.mtimeMs}:${st.ctimeMs}:${st.size}:${st.ino}` : "";
+    const cached = parsedFiles.get(file);
+    if (st && cached?.stamp === stamp) return cached.clouds;
     let doc: unknown;
     try {
-        doc = parse(fs.readFileSync(file, "utf8"));
+        yamlParse ??= (require("yaml") as typeof import("yaml")).parse;
+        doc = yamlParse(fs.readFileSync(file, "utf8"));
     } catch (err) {
         throw new AuthConfigError(
             `${what} ${file} is not valid YAML (${(err as Error).message.split("\n")[0]}): fix the file or point OS_CLIENT_CONFIG_FILE elsewhere`,
         );
     }
-    const parsed = fileSchema.safeParse(doc);
+    const parsed = (fileSchema ??= fileSchemaOf()).safeParse(doc);
     if (!parsed.success) {
         throw new AuthConfigError(
             `${what} ${file} must contain a top-level "clouds:" mapping of cloud names to settings (${parsed.error.issues[0].path.join(".")}: ${parsed.error.issues[0].message})`,
         );
     }
+    if (st) parsedFiles.set(file, { stamp, clouds: parsed.data.clouds });
     return parsed.data.clouds;
 }
 

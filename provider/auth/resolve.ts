@@ -2,10 +2,16 @@ import * as fs from "fs";
 import { Identity, Scope } from "../keystone/tokens";
 import { TlsOptions } from "../transport/httpClient";
 import { registerSecret } from "../transport/redact";
-import { fromCloudsYaml } from "./cloudsYaml";
+import type * as CloudsYaml from "./cloudsYaml";
 import { fromEnv } from "./env";
 import { AuthConfigError } from "./errors";
 import { AuthSettings, CREDENTIAL_KEYS, SettingsSource } from "./settings";
+
+/**
+ * clouds.yaml support (with its schemas and the yaml parser) loads with the first cloud named:
+ * most stacks name none, and a fresh host (every `pulumi up`) loads this file before its first key.
+ */
+const fromCloudsYaml: typeof CloudsYaml.fromCloudsYaml = (...args) => (require("./cloudsYaml") as typeof CloudsYaml).fromCloudsYaml(...args);
 
 /** The per-resource inputs that carry no secret and may steer auth. */
 export interface ResourceAuthInputs {
@@ -116,9 +122,22 @@ function scopeOf(s: AuthSettings, identity: Identity): Scope | undefined {
     return undefined;
 }
 
+/**
+ * CA bundles read, per process: check and create resolve auth for every resource, and a
+ * system bundle is ~200 KB (reading it was most of a warm check). Keyed by what a rewrite
+ * changes (mtime, ctime, size, inode), so a replaced bundle is read again.
+ */
+const caFiles = new Map<string, { stamp: string; pem: string }>();
+
 function readCaFile(file: string, key: string): string {
     try {
-        return fs.readFileSync(file, "utf8");
+        const st = fs.statSync(file);
+        const stamp = `${st.mtimeMs}:${st.ctimeMs}:${st.size}:${st.ino}`;
+        const cached = caFiles.get(file);
+        if (cached?.stamp === stamp) return cached.pem;
+        const pem = fs.readFileSync(file, "utf8");
+        caFiles.set(file, { stamp, pem });
+        return pem;
     } catch (err) {
         throw new AuthConfigError(
             `${key} "${file}" cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): point it at a readable PEM file with the CA that signed Keystone's certificate`,

@@ -19,6 +19,14 @@ export async function resolveProject(session: KeystoneSession, token: Token, inp
     }
     if (!inputs.projectId && !inputs.projectName) return tokenProject(token).id; // a scoped token proves the role already
     if (inputs.projectId && token.project?.id === inputs.projectId) return inputs.projectId;
+    // The token's own project, named with its domain: the scope proves the role, and a name is
+    // unique within a domain, so the list below could only answer this project; skipping it
+    // saves a Keystone request on every create. Without a domain the same name may have a role
+    // in several domains, which only the list can tell (and refuse as ambiguous).
+    const own = token.project;
+    if (own && inputs.projectName === own.name && inputs.projectDomainName !== undefined && [own.domainName, own.domainId].includes(inputs.projectDomainName)) {
+        return own.id;
+    }
     const mine = await projectsWithRole(session);
     if (inputs.projectId) {
         const found = mine.find((p) => p.id === inputs.projectId);

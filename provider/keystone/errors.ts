@@ -1,14 +1,15 @@
 import { z } from "zod";
 import { redact } from "../transport/redact";
 
-const errorBody = z.object({
-    error: z.object({ code: z.number().optional(), message: z.string().optional(), title: z.string().optional() }),
-});
+/** Built on the first refusal, not when the provider loads: a fresh host's first key needs none. */
+const errorBodyOf = () => z.object({ error: z.object({ code: z.number().optional(), message: z.string().optional(), title: z.string().optional() }) });
+let errorBodySchema: ReturnType<typeof errorBodyOf> | undefined;
+const errorBody = () => (errorBodySchema ??= errorBodyOf());
 
 /** Keystone explains every refusal in JSON ({"error": {...}}); other servers do not. */
 export function isKeystoneErrorBody(text: string): boolean {
     try {
-        return errorBody.safeParse(JSON.parse(text)).success;
+        return errorBody().safeParse(JSON.parse(text)).success;
     } catch {
         return false;
     }
@@ -20,7 +21,7 @@ export function isKeystoneErrorBody(text: string): boolean {
  */
 function keystoneMessage(text: string): string {
     try {
-        const parsed = errorBody.safeParse(JSON.parse(text));
+        const parsed = errorBody().safeParse(JSON.parse(text));
         if (parsed.success) return (parsed.data.error.message ?? parsed.data.error.title ?? "").split("\n\n")[0].trim();
     } catch {
         // not JSON: fall through

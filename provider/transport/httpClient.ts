@@ -1,6 +1,6 @@
 import * as net from "net";
 import { connect as tlsConnect } from "tls";
-import { Agent, Dispatcher, errors as undiciErrors, request } from "undici";
+import type { Agent, Dispatcher, errors as UndiciErrors, request as UndiciRequest } from "undici";
 import { debug } from "./log";
 import { describeAttempts, describeTarget, TransportError, TransportFailure } from "./errors";
 
@@ -67,6 +67,38 @@ const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
  */
 const MIN_ATTEMPT_MS = 1_000;
 
+/** The parts of undici this client uses. */
+interface Undici {
+    Agent: typeof Agent;
+    request: (this: Dispatcher, opts: Dispatcher.RequestOptions) => ReturnType<typeof UndiciRequest>;
+    errors: typeof UndiciErrors;
+}
+let undici: Undici | undefined;
+
+/**
+ * undici is loaded when the first request is sent, and only the three modules used here:
+ * its index also loads fetch, WebSocket, the caches, the mocks and every interceptor, which
+ * made it the largest part of loading this provider in a fresh host (every `pulumi up`).
+ * These are the same module files the index re-exports, so classes are identical either way
+ * (a MockAgent from "undici" is a Dispatcher here too, and errors match by instanceof). Should
+ * a later undici move them, the whole package is loaded instead: slower, never broken.
+ */
+function loadUndici(): Undici {
+    if (!undici) {
+        try {
+            undici = {
+                Agent: require("undici/lib/dispatcher/agent"),
+                request: require("undici/lib/api/api-request"),
+                errors: require("undici/lib/core/errors"),
+            };
+        } catch {
+            const all = require("undici") as typeof import("undici");
+            undici = { Agent: all.Agent, request: all.Dispatcher.prototype.request as Undici["request"], errors: all.errors };
+        }
+    }
+    return undici;
+}
+
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL|EPROTO/;
 /** Failures that mean no connection was made, so the request cannot have had any effect. */
 const UNREACHED_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
@@ -79,6 +111,7 @@ interface Classified {
 }
 
 function classify(err: unknown): Classified {
+    const undiciErrors = loadUndici().errors;
     const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
     const code = e.cause?.code ?? e.code ?? "";
     const message = e.cause?.message ?? e.message ?? String(err);
@@ -155,23 +188,27 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * blob again), so every call is retried.
  */
 export class HttpClient {
-    private readonly dispatcher: Dispatcher;
+    private dispatcherInUse?: Dispatcher;
 
     constructor(
-        tls: TlsOptions = {},
+        private readonly tls: TlsOptions = {},
         readonly retry: RetryPolicy = retryPolicyFromEnv(),
         /** Only for tests: canned answers (undici MockAgent) instead of the network. */
-        dispatcher?: Dispatcher,
-    ) {
-        this.dispatcher =
-            dispatcher ??
-            new Agent({
-                connect: { ca: tls.ca, rejectUnauthorized: !tls.insecure },
+        private readonly givenDispatcher?: Dispatcher,
+    ) {}
+
+    /** Made with the first request, so that loading undici waits for it (see loadUndici). */
+    private get dispatcher(): Dispatcher {
+        this.dispatcherInUse ??=
+            this.givenDispatcher ??
+            new (loadUndici().Agent)({
+                connect: { ca: this.tls.ca, rejectUnauthorized: !this.tls.insecure },
                 // Keystone behind uwsgi closes connections without saying so; short keep-alive
                 // avoids writing into a socket the server already dropped.
                 keepAliveTimeout: 2_000,
                 connections: 16,
             });
+        return this.dispatcherInUse;
     }
 
     async send(req: HttpRequest): Promise<HttpResponse> {
@@ -246,18 +283,22 @@ export class HttpClient {
             body = JSON.stringify(req.json);
             headers["content-type"] = "application/json";
         }
-        const res = await request(req.url, {
-            method: req.method,
-            headers,
-            body,
-            dispatcher: this.dispatcher,
-            headersTimeout: timeoutMs,
-            bodyTimeout: timeoutMs,
-            signal: AbortSignal.timeout(timeoutMs),
-        }).catch((err) => {
-            if ((err as Error).name === "TimeoutError" || (err as Error).name === "AbortError") throw new Error("attempt timed out");
-            throw err;
-        });
+        const url = new URL(req.url);
+        const res = await loadUndici()
+            .request.call(this.dispatcher, {
+                origin: url.origin,
+                path: `${url.pathname}${url.search}`,
+                method: req.method,
+                headers,
+                body,
+                headersTimeout: timeoutMs,
+                bodyTimeout: timeoutMs,
+                signal: AbortSignal.timeout(timeoutMs),
+            })
+            .catch((err) => {
+                if ((err as Error).name === "TimeoutError" || (err as Error).name === "AbortError") throw new Error("attempt timed out");
+                throw err;
+            });
         const text = await res.body.text();
         return { status: res.statusCode, headers: res.headers, text };
     }

@@ -2,8 +2,11 @@ import { z } from "zod";
 import { hasStatus } from "../errors";
 import { KeystoneSession } from "../session";
 
-const projectSchema = z.object({ id: z.string(), name: z.string(), domain_id: z.string(), enabled: z.boolean().optional() });
-export type Project = z.infer<typeof projectSchema>;
+// Built on first use: a key for the token's own project (the usual case) lists no projects.
+const projectSchemaOf = () => z.object({ id: z.string(), name: z.string(), domain_id: z.string(), enabled: z.boolean().optional() });
+let projectSchemaBuilt: ReturnType<typeof projectSchemaOf> | undefined;
+const projectSchema = () => (projectSchemaBuilt ??= projectSchemaOf());
+export type Project = z.infer<ReturnType<typeof projectSchemaOf>>;
 
 /**
  * GET /v3/auth/projects: the projects on which the token's user holds a role (directly, by
@@ -11,7 +14,7 @@ export type Project = z.infer<typeof projectSchema>;
  * exactly the set of projects for which S3 will accept this user's keys.
  */
 export async function projectsWithRole(session: KeystoneSession): Promise<Project[]> {
-    const res = await session.request({ method: "GET", path: "/auth/projects" }, [200], z.object({ projects: z.array(projectSchema) }));
+    const res = await session.request({ method: "GET", path: "/auth/projects" }, [200], z.object({ projects: z.array(projectSchema()) }));
     return res.body.projects;
 }
 
@@ -56,7 +59,7 @@ export async function projectsNamed(session: KeystoneSession, name: string): Pro
     const res = await session.request(
         { method: "GET", path: `/projects?name=${encodeURIComponent(name)}` },
         [200],
-        z.object({ projects: z.array(projectSchema) }),
+        z.object({ projects: z.array(projectSchema()) }),
     );
     return res.body.projects;
 }

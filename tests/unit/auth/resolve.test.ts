@@ -215,6 +215,22 @@ describe("clouds.yaml + secure.yaml", () => {
         expect(r.identitySource).toBe(`clouds.yaml cloud "c1" (${env.OS_CLIENT_CONFIG_FILE} + ${env.OS_CLIENT_SECURE_FILE})`);
     });
 
+    // Files are parsed once per process (check and create resolve auth for every resource);
+    // a file changed meanwhile must still be seen.
+    test("an edited clouds.yaml and CA file are read again, in the same process", () => {
+        const ca = file("ca.pem", "-----BEGIN CERTIFICATE-----\nfirst\n");
+        const env = cloudsEnv(`${clouds}    cacert: ${ca}\n    auth_type: password\n`, "clouds:\n  c1:\n    auth:\n      password: pw-secure-0001\n", {
+            OS_CLOUD: "c1",
+        });
+        const first = resolveAuth({}, undefined, env);
+        expect(resolveAuth({}, undefined, env)).toEqual(first);
+        fs.writeFileSync(env.OS_CLIENT_CONFIG_FILE!, `${clouds.replace("Kna1", "Sto2")}    cacert: ${ca}\n    auth_type: password\n`);
+        fs.writeFileSync(ca, "-----BEGIN CERTIFICATE-----\nsecnd\n"); // same size: the stamp still differs
+        const second = resolveAuth({}, undefined, env);
+        expect(second.region).toBe("Sto2");
+        expect(second.tls.ca).toContain("secnd");
+    });
+
     test("secure.yaml overrides a key clouds.yaml also has", () => {
         const env = cloudsEnv(
             clouds.replace("username: alice", "username: alice\n      password: pw-old-00001"),

@@ -123,6 +123,14 @@ describe("create", () => {
         expect(calls()).not.toContain(`GET /v3/domains/${DOMAIN}`); // the token already names that domain
     });
 
+    test("projectName + projectDomainName of the token's own project: no project list, the scope proves the role", async () => {
+        tokens();
+        answer("POST", "/v3/credentials", 201, credentialCreated("0".repeat(32), "1".repeat(32), ALICE, PROJ_A));
+        const { outs } = await create({ region: "Kna1", authUrl, projectName: "proj-a", projectDomainName: "testdom" });
+        expect(outs.projectId).toBe(PROJ_A);
+        expect(calls()).toEqual(["POST /v3/auth/tokens", "POST /v3/credentials"]);
+    });
+
     test("a project without a role: refused, listing the user's projects, nothing created", async () => {
         tokens();
         answer("GET", "/v3/auth/projects", 200, AUTH_PROJECTS);
