@@ -83,7 +83,7 @@ export async function projectsOfUser(session: KeystoneSession, userId: string): 
     const res = await session.request(
         { method: "GET", path: `/users/${encodeURIComponent(userId)}/projects` },
         [200],
-        z.object({ projects: z.array(projectSchema) }),
+        z.object({ projects: z.array(projectSchema()) }),
     );
     return res.body.projects;
 }

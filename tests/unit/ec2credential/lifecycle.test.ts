@@ -126,7 +126,7 @@ describe("create", () => {
     test("projectName + projectDomainName of the token's own project: no project list, the scope proves the role", async () => {
         tokens();
         answer("POST", "/v3/credentials", 201, credentialCreated("0".repeat(32), "1".repeat(32), ALICE, PROJ_A));
-        const { outs } = await create({ region: "Kna1", authUrl, projectName: "proj-a", projectDomainName: "testdom" });
+        const { outs } = await create({ region: "Kna1", authUrl: ks.authUrl, projectName: "proj-a", projectDomainName: "testdom" });
         expect(outs.projectId).toBe(PROJ_A);
         expect(calls()).toEqual(["POST /v3/auth/tokens", "POST /v3/credentials"]);
     });
