@@ -56,8 +56,10 @@ export class RawKeystone implements KeyPath<string> {
         return access;
     }
 
+    /** Refresh reads the key and, for its health check, the owner's projects (provider/ec2credential/health.ts). */
     async read(access: string): Promise<void> {
         await this.send("GET", this.item(access), 200);
+        await this.send("GET", `/users/${this.user.id}/projects`, 200);
     }
 
     async remove(access: string): Promise<void> {
