@@ -51,8 +51,10 @@ export interface Ec2CredentialRecord {
     record?: KeyRecord;
 }
 
-/** Keystone derives an EC2 credential's id from its access key: sha256 hex. */
-export const credentialId = (access: string) => createHash("sha256").update(access).digest("hex");
+/** Keystone's id of an EC2 credential in the generic API: the sha256 hex of its access key. */
+export function credentialIdOf(access: string): string {
+    return createHash("sha256").update(access).digest("hex");
+}
 
 function parseBlob(blob: string): { fields: z.infer<typeof blobSchema>; record?: KeyRecord } | undefined {
     let json: unknown;
@@ -110,7 +112,7 @@ export async function listEc2CredentialRecords(session: KeystoneSession, userId:
  * error, never silently accepted.
  */
 export async function writeKeyRecord(session: KeystoneSession, access: string, record: KeyRecord): Promise<boolean> {
-    const path = `/credentials/${credentialId(access)}`;
+    const path = `/credentials/${credentialIdOf(access)}`;
     const body = z.object({ credential: credentialSchema });
     let current;
     try {

@@ -1,18 +1,13 @@
-import { createHash, randomBytes } from "crypto";
+import { randomBytes } from "crypto";
 import { RetryPolicy } from "../../transport/httpClient";
 import { registerSecret } from "../../transport/redact";
 import { hasStatus, UnexpectedResponseError } from "../errors";
 import { KeystoneSession } from "../session";
-import { KeyRecord, RECORD_FIELD } from "./records";
+import { credentialIdOf, KeyRecord, RECORD_FIELD } from "./records";
 import { credentialBlob, credentialCreatedBody, credentialGetBody, ec2GetBody, Ec2Credential, ec2ListBody, fromEc2, KeyBinding, noBody } from "./results";
 
 const ec2ListPath = (userId: string) => `/users/${encodeURIComponent(userId)}/credentials/OS-EC2`;
 const ec2ItemPath = (userId: string, access: string) => `${ec2ListPath(userId)}/${encodeURIComponent(access)}`;
-
-/** Keystone's id of an EC2 credential in the generic API: the sha256 hex of its access key. */
-export function credentialIdOf(access: string): string {
-    return createHash("sha256").update(access).digest("hex");
-}
 
 /** Same shape as the keys Keystone mints itself (uuid4 hex), from the OS CSPRNG. */
 export function newKeyPair(): { access: string; secret: string } {

@@ -9,7 +9,7 @@ const mockAgent = new MockAgent({ enableCallHistory: true });
 mockAgent.disableNetConnect();
 jest.mock("../../../provider/transport/httpClient", () => require("../keystone/cannedHttp").cannedHttpModule(() => mockAgent));
 
-import { credentialId, writeKeyRecord } from "../../../provider/keystone/ec2credentials/records";
+import { credentialIdOf, writeKeyRecord } from "../../../provider/keystone/ec2credentials/records";
 import { KeystoneSession } from "../../../provider/keystone/session";
 import { HttpClient } from "../../../provider/transport/httpClient";
 import { listEc2Credentials } from "../../../provider/ec2credential/listEc2Credentials";
@@ -33,12 +33,12 @@ const APP_CRED = "9fca2a3b5aa44163a530021f4ee56d37";
 /** GET /v3/credentials?type=ec2&user_id= as Keystone 22 answers it: the blob is a JSON string with the secret inside. */
 function credentialList() {
     const cred = (access: string, secret: string, project: string, extra: object = {}) => ({
-        id: credentialId(access),
+        id: credentialIdOf(access),
         user_id: ALICE,
         project_id: project,
         type: "ec2",
         blob: JSON.stringify({ access, secret, trust_id: null, ...extra }),
-        links: { self: `${ORIGIN}/v3/credentials/${credentialId(access)}` },
+        links: { self: `${ORIGIN}/v3/credentials/${credentialIdOf(access)}` },
     });
     return {
         credentials: [
@@ -220,7 +220,7 @@ test('regions "all": the regions this Keystone serves are listed, one with its o
 describe("writeKeyRecord", () => {
     const session = () =>
         new KeystoneSession(new HttpClient({}), authUrl, { kind: "password", userName: "alice", userDomainName: "testdom", password: "pw-unit-1234" });
-    const path = (access: string) => `/v3/credentials/${credentialId(access)}`;
+    const path = (access: string) => `/v3/credentials/${credentialIdOf(access)}`;
     const stored = (blob: object) => ({ credential: { id: "x", user_id: ALICE, project_id: PROJ_A, type: "ec2", blob: JSON.stringify(blob) } });
 
     test("PATCH keeps every blob field (access, secret, bindings, unknown ones) and adds the record", async () => {

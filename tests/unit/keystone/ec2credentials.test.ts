@@ -3,7 +3,6 @@ import { delegatedRefusal, hasStatus, isDelegatedTokenRefusal, KeystoneError, re
 import {
     createEc2Credential,
     createEc2CredentialOsEc2,
-    credentialIdOf,
     deleteCredentialByAccess,
     deleteEc2Credential,
     getEc2Credential,
@@ -11,6 +10,7 @@ import {
     listEc2Credentials,
     newKeyPair,
 } from "../../../provider/keystone/ec2credentials/requests";
+import { credentialIdOf } from "../../../provider/keystone/ec2credentials/records";
 import { KeystoneSession } from "../../../provider/keystone/session";
 import {
     ALICE,
