@@ -56,15 +56,19 @@ export function credentialIdOf(access: string): string {
     return createHash("sha256").update(access).digest("hex");
 }
 
-function parseBlob(blob: string): { fields: z.infer<typeof blobSchema>; record?: KeyRecord } | undefined {
+/**
+ * An EC2 credential's blob (a JSON string inside the JSON answer), validated at the edge: its
+ * key pair (the secret registered for redaction), bindings and record, or why it is not one.
+ */
+export function parseBlob(blob: string): { fields: z.infer<typeof blobSchema>; record?: KeyRecord } | { why: string } {
     let json: unknown;
     try {
         json = JSON.parse(blob);
     } catch {
-        return undefined;
+        return { why: "the credential's blob is not JSON" };
     }
     const parsed = blobSchema.safeParse(json);
-    if (!parsed.success) return undefined;
+    if (!parsed.success) return { why: `the credential's blob is not an EC2 blob (${parsed.error.issues.map((i) => i.path.join(".")).join(", ")})` };
     registerSecret(parsed.data.secret);
     const record = recordSchema.safeParse(parsed.data[RECORD_FIELD]);
     return { fields: parsed.data, record: record.success ? record.data : undefined };
@@ -73,7 +77,7 @@ function parseBlob(blob: string): { fields: z.infer<typeof blobSchema>; record?:
 function toRecord(c: z.infer<typeof credentialSchema>): Ec2CredentialRecord | undefined {
     const blob = parseBlob(c.blob);
     // A blob that is not an EC2 pair (someone stored something else under type ec2) is no key.
-    if (!blob) return undefined;
+    if ("why" in blob) return undefined;
     const f = blob.fields;
     return {
         accessKeyId: f.access,
@@ -123,11 +127,12 @@ export async function writeKeyRecord(session: KeystoneSession, access: string, r
     }
     const before = JSON.parse(current.blob) as Record<string, unknown>;
     const parsed = parseBlob(current.blob);
-    if (!parsed || parsed.fields.access !== access) throw new Error(`credential ${access}: Keystone's blob is not this EC2 key; its record was not written`);
+    if ("why" in parsed || parsed.fields.access !== access)
+        throw new Error(`credential ${access}: Keystone's blob is not this EC2 key; its record was not written`);
     const blob = JSON.stringify({ ...before, [RECORD_FIELD]: record });
     const res = await session.request({ method: "PATCH", path, json: { credential: { blob } } }, [200], body);
     const after = parseBlob(res.body.credential.blob);
-    if (!after || after.fields.access !== access || after.fields.secret !== parsed.fields.secret) {
+    if ("why" in after || after.fields.access !== access || after.fields.secret !== parsed.fields.secret) {
         throw new Error(`credential ${access}: Keystone answered the record update with another key pair`);
     }
     return true;

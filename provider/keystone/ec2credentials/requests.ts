@@ -3,8 +3,8 @@ import { RetryPolicy } from "../../transport/httpClient";
 import { registerSecret } from "../../transport/redact";
 import { hasStatus, UnexpectedResponseError } from "../errors";
 import { KeystoneSession } from "../session";
-import { credentialIdOf, KeyRecord, RECORD_FIELD } from "./records";
-import { credentialBlob, credentialCreatedBody, credentialGetBody, ec2GetBody, Ec2Credential, ec2ListBody, fromEc2, KeyBinding, noBody } from "./results";
+import { credentialIdOf, KeyRecord, parseBlob, RECORD_FIELD } from "./records";
+import { credentialCreatedBody, credentialGetBody, ec2GetBody, Ec2Credential, ec2ListBody, fromEc2, KeyBinding, noBody } from "./results";
 
 const ec2ListPath = (userId: string) => `/users/${encodeURIComponent(userId)}/credentials/OS-EC2`;
 const ec2ItemPath = (userId: string, access: string) => `${ec2ListPath(userId)}/${encodeURIComponent(access)}`;
@@ -47,19 +47,11 @@ export async function createEc2Credential(
     return stored;
 }
 
-/** The blob is a JSON string inside the JSON answer: validated here too, at the edge. */
+/** What Keystone bound the key to, from its blob (an answer whose blob is no EC2 pair is an error). */
 function bindingOf(text: string, target: string): KeyBinding {
-    let json: unknown;
-    try {
-        json = JSON.parse(text);
-    } catch {
-        throw new UnexpectedResponseError(target, "the credential's blob is not JSON");
-    }
-    const blob = credentialBlob.safeParse(json);
-    if (!blob.success)
-        throw new UnexpectedResponseError(target, `the credential's blob is not an EC2 blob (${blob.error.issues.map((i) => i.path.join(".")).join(", ")})`);
-    registerSecret(blob.data.secret);
-    return { applicationCredentialId: blob.data.app_cred_id ?? null, trustId: blob.data.trust_id ?? null };
+    const blob = parseBlob(text);
+    if ("why" in blob) throw new UnexpectedResponseError(target, blob.why);
+    return { applicationCredentialId: blob.fields.app_cred_id ?? null, trustId: blob.fields.trust_id ?? null };
 }
 
 /** undefined when Keystone says the key does not exist (404). */

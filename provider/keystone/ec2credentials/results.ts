@@ -19,14 +19,6 @@ export const credentialCreatedBody = z.object({
 
 export const credentialGetBody = credentialCreatedBody;
 
-/** The EC2 blob of the generic representation (a JSON string): what Keystone bound the key to. */
-export const credentialBlob = z.object({
-    access: z.string(),
-    secret: z.string(),
-    trust_id: z.string().nullish(),
-    app_cred_id: z.string().nullish(),
-});
-
 /** Delegations a key is bound to: deleting the application credential or trust kills the key. */
 export interface KeyBinding {
     applicationCredentialId: string | null;
