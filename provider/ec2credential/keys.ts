@@ -8,10 +8,9 @@ import { ResolvedAuth } from "../auth/resolve";
 import { catalogRegions, findEndpoint } from "../keystone/catalog";
 import { hasStatus } from "../keystone/errors";
 import { Ec2CredentialRecord, listEc2CredentialRecords } from "../keystone/ec2credentials/records";
-import { projectsNamed, projectsWithRole, userExists } from "../keystone/projects";
+import { projectName, projectsNamed, projectsWithRole, userExists } from "../keystone/projects";
 import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
-import { z } from "zod";
 import { Ec2CredentialError, explain } from "./errors";
 import { sessionFor } from "./implementation";
 
@@ -102,17 +101,9 @@ async function projectNames(session: KeystoneSession, ids: Set<string>): Promise
     const names = new Map((await projectsWithRole(session)).map((p) => [p.id, p.name] as const));
     for (const id of ids) {
         if (names.has(id)) continue;
-        try {
-            const res = await session.request(
-                { method: "GET", path: `/projects/${encodeURIComponent(id)}` },
-                [200],
-                z.object({ project: z.object({ name: z.string() }) }),
-            );
-            names.set(id, res.body.project.name);
-        } catch (err) {
-            // Not the user's project and no right to read it, or gone: the id is all we can say.
-            if (!hasStatus(err, 403, 404)) throw err;
-        }
+        // Not the user's project and no right to read it, or gone: the id is all we can say.
+        const name = await projectName(session, id);
+        if (name !== undefined) names.set(id, name);
     }
     return names;
 }

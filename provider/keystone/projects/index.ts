@@ -33,6 +33,21 @@ export async function domainName(session: KeystoneSession, domainId: string): Pr
     }
 }
 
+/** GET /v3/projects/{id}: a project's name, or undefined when the token may not read it or it is gone. */
+export async function projectName(session: KeystoneSession, projectId: string): Promise<string | undefined> {
+    try {
+        const res = await session.request(
+            { method: "GET", path: `/projects/${encodeURIComponent(projectId)}` },
+            [200],
+            z.object({ project: z.object({ name: z.string() }) }),
+        );
+        return res.body.project.name;
+    } catch (err) {
+        if (hasStatus(err, 403, 404)) return undefined;
+        throw err;
+    }
+}
+
 /** GET /v3/{domains,users}?name=: ids of every one of that name (admin rights; none is an empty list). */
 export async function idsNamed(session: KeystoneSession, collection: "domains" | "users", name: string): Promise<string[]> {
     const res = await session.request(
