@@ -120,7 +120,10 @@ if [ ! -e "$CEPH_DIR/.cluster-ok" ] || [ -n "$rebuild" ]; then
     # radosgw ignores TERM for minutes once its OSD is gone: short waits
     stop_pid "$RUN/rgw.pid" radosgw 2; stop_pid "$RUN/osd.pid" ceph-osd 2; stop_pid "$RUN/mon.pid" ceph-mon 2
   fi
-  rm -rf "$CEPH_DIR/mon" "$CEPH_DIR/osd" "$CEPH_DIR/rgw" "$CEPH_DIR/monmap" "$CEPH_DIR/fsid" "$CEPH_DIR/.cluster-ok" "$RUN"
+  # The zonegroup marker belongs to the old cluster: kept, it would skip the
+  # api_name step and leave CreateBucket refusing LocationConstraint Kna1.
+  rm -rf "$CEPH_DIR/mon" "$CEPH_DIR/osd" "$CEPH_DIR/rgw" "$CEPH_DIR/monmap" "$CEPH_DIR/fsid" "$CEPH_DIR/.cluster-ok" \
+    "$CEPH_DIR"/.zonegroup-* "$RUN"
   uuidgen > "$CEPH_DIR/fsid"
 fi
 FSID=$(cat "$CEPH_DIR/fsid")
