@@ -284,6 +284,12 @@ export class HttpClient {
             headers["content-type"] = "application/json";
         }
         const url = new URL(req.url);
+        // The attempt's signal aborts a body still trickling in too: the same "timed out", not a
+        // DOMException whose numeric code would read as a connection failure.
+        const timedOut = (err: unknown) => {
+            if ((err as Error).name === "TimeoutError" || (err as Error).name === "AbortError") throw new Error("attempt timed out");
+            throw err;
+        };
         const res = await loadUndici()
             .request.call(this.dispatcher, {
                 origin: url.origin,
@@ -295,11 +301,8 @@ export class HttpClient {
                 bodyTimeout: timeoutMs,
                 signal: AbortSignal.timeout(timeoutMs),
             })
-            .catch((err) => {
-                if ((err as Error).name === "TimeoutError" || (err as Error).name === "AbortError") throw new Error("attempt timed out");
-                throw err;
-            });
-        const text = await res.body.text();
+            .catch(timedOut);
+        const text = await res.body.text().catch(timedOut);
         return { status: res.statusCode, headers: res.headers, text };
     }
 }

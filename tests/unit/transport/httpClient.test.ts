@@ -1,6 +1,9 @@
 // The retry and back-off rules of HttpClient, against canned answers (undici MockAgent).
 // Gaps between attempts are measured with small base delays; no socket is opened, except the
-// plain-HTTP-vs-TLS probe of a reset http:// request, which goes to a closed loopback port.
+// plain-HTTP-vs-TLS probe of a reset http:// request, which goes to a closed loopback port, and
+// a loopback server that trickles a body (a fault canned answers cannot make).
+import * as http from "http";
+import { AddressInfo } from "net";
 import { MockAgent } from "undici";
 import { HttpClient, RetryPolicy } from "../../../provider/transport/httpClient";
 import { TransportError } from "../../../provider/transport/errors";
@@ -206,6 +209,30 @@ describe("transport failures", () => {
         expect(err.attempts).toBe(1);
         expect(err.message).toMatch(/hung up during the TLS handshake.*use an http:\/\/ URL/);
     });
+});
+
+test("a body that keeps trickling in past the attempt timeout is a timeout, not a connection failure", async () => {
+    // Headers at once, then a byte every 50 ms forever: only a real socket can do this.
+    const server = http.createServer((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write("{");
+        const tick = setInterval(() => res.write(" "), 50);
+        res.on("close", () => clearInterval(tick));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v3/x`;
+        const err = await new HttpClient({}, { attemptTimeoutMs: 200, deadlineMs: 500, baseDelayMs: 5, maxDelayMs: 20 })
+            .send({ method: "GET", url })
+            .catch((e) => e);
+        expect(err).toBeInstanceOf(TransportError);
+        expect(err.failure).toBe("timeout");
+        expect(err.message).toMatch(/no response in time \(attempt timed out\)/);
+        expect(err.message).not.toMatch(/\b23\b/);
+    } finally {
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+    }
 });
 
 test("request: JSON body and accept header sent; per-call retry policy overrides the client's", async () => {
