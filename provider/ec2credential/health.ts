@@ -16,13 +16,14 @@ import { Token } from "../keystone/tokens";
 export const UNUSABLE = "unusable:";
 
 /**
- * Runs read() with the stack's token, scoped to a project. When the owner lost the role there
- * (or it was disabled), Keystone revokes that token and refuses the scope with a 401 that
- * looks like a wrong password. An unscoped token of the same password identity still reads
- * the user's own keys and projects, so refresh can name the cause instead of failing on the
- * login. A wrong password fails unscoped too: then the scoped error is the one shown.
+ * Runs read() and remove() with the stack's token, scoped to a project. When the owner lost
+ * the role there (or the project was disabled or deleted), Keystone refuses the scope with a
+ * 401 that looks like a wrong password. An unscoped token of the same password identity still
+ * reads and deletes the user's own keys, so refresh can name the cause and destroy still
+ * revokes a key that works in another project, instead of failing on the login. A wrong
+ * password fails unscoped too: then the scoped error is the one shown.
  */
-export async function withReadToken<T>(
+export async function withUserToken<T>(
     scoped: KeystoneSession,
     auth: ResolvedAuth,
     unscoped: () => KeystoneSession,
@@ -33,12 +34,16 @@ export async function withReadToken<T>(
     } catch (err) {
         // Only a refused login (POST /auth/tokens), not a 401 on a call made with a fresh token:
         // that one is Keystone's to explain, and retrying it unscoped would hide it.
-        const loginRefused = hasStatus(err, 401) && /\/auth\/tokens$/.test(err.target);
-        if (!loginRefused || !auth.scope || auth.identity.kind !== "password") throw err;
+        if (!isLoginRefusal(err) || !auth.scope || auth.identity.kind !== "password") throw err;
         const session = unscoped();
         const token = await session.token().catch(() => Promise.reject(err));
         return run(session, token);
     }
+}
+
+/** Keystone refused the login itself (POST /auth/tokens), not a call made with a token. */
+export function isLoginRefusal(err: unknown): boolean {
+    return hasStatus(err, 401) && /\/auth\/tokens$/.test(err.target);
 }
 
 /** Why S3 will refuse this existing key, or undefined when it should work. */

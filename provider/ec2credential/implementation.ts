@@ -20,7 +20,7 @@ import { bindingOf, CLEANUP_DEADLINE_MS, deleteKey, FailedCreate, mayHaveCreated
 import { Ec2CredentialError, explain } from "./errors";
 import { CheckFailure, ComputedInputs, Ec2CredentialInputs, Ec2CredentialOutputs, validateInputs } from "./inputs";
 import { recordAdoption } from "./keyRecord";
-import { UNUSABLE, unusableReason, withReadToken } from "./health";
+import { isLoginRefusal, UNUSABLE, unusableReason, withUserToken } from "./health";
 import { resolveProject } from "./project";
 import { rotateAtOf, schedule } from "./rotation";
 
@@ -225,7 +225,7 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
     const props = stored.driftReason?.startsWith(UNUSABLE) ? { ...stored, driftReason: undefined } : stored;
     const auth = authFor(props);
     try {
-        return await withReadToken(
+        return await withUserToken(
             sessionFor(auth),
             auth,
             () => sessionFor({ ...auth, scope: undefined }),
@@ -284,13 +284,23 @@ export async function remove(id: string, props: Ec2CredentialOutputs): Promise<v
     }
     const auth = authFor(props);
     try {
-        const gone = !(await deleteKey(sessionFor(auth), auth, props.userId, id));
+        const gone = !(await withUserToken(
+            sessionFor(auth),
+            auth,
+            () => sessionFor({ ...auth, scope: undefined }),
+            (session) => deleteKey(session, auth, props.userId, id),
+        ));
         debug(
             gone
                 ? `EC2 credential ${id} was already gone`
                 : `deleted EC2 credential ${id} in Keystone (an S3 gateway may honour it a while longer: Ceph RGW up to ~300 s)`,
         );
     } catch (err) {
-        explain(err, `deleting EC2 credential ${id} in ${auth.region} (${auth.authUrl})`, auth);
+        // Keystone deletes a user's keys with the user: then nothing is left to destroy, and
+        // neither refresh nor destroy can log in again to find that out.
+        const after = isLoginRefusal(err)
+            ? `If user ${props.userId} was deleted, Keystone deleted access key ${id} with it: remove the resource from the stack's state with pulumi state delete <its URN> (pulumi stack --show-urns lists it).`
+            : "";
+        explain(err, `deleting EC2 credential ${id} in ${auth.region} (${auth.authUrl})`, auth, after);
     }
 }

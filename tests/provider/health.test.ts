@@ -99,6 +99,22 @@ test("the role on the token's own project is gone: refresh still reads with an u
     await engine.destroy("home", r);
 });
 
+test("the role on the token's own project is gone: destroy still deletes a key of another project that works (unscoped token)", async () => {
+    const r = await engine.up("elsewhere", { projectName: `${tag}-keys` });
+    await revoke("home");
+    // A new `pulumi destroy` is a new provider process: its scoped login is refused.
+    const fresh = await startHost();
+    try {
+        expect(await s3Status("Sto2", r.id, r.outputs.secretAccessKey)).toBe(200); // the key still works in its own project
+        await fresh.engine.destroy("elsewhere", r);
+        const left = await keystone("admin", "GET", `/users/${userId}/credentials/OS-EC2/${r.id}`);
+        expect(left.status).toBe(404);
+    } finally {
+        await fresh.host.stop();
+        await grant("home");
+    }
+});
+
 test("the project is disabled: refresh names it and the fix, up refuses a new key there; enabled again, the key works", async () => {
     const r = await engine.up("disabled", { projectName: `${tag}-keys` });
     await setProjectEnabled("keys", false);
@@ -145,6 +161,13 @@ test("the user is disabled: no token at all, so refresh fails and says which log
         );
         expect(err).toMatch(new RegExp(`reading EC2 credential ${r.id}.*Keystone refused to authenticate user ${tag}`));
         expect(err).not.toContain(PASSWORD);
+        // Destroy cannot log in either; were the user deleted, its keys would be gone with it.
+        const gone = await fresh.engine.destroy("userdisabled", r).then(
+            () => undefined,
+            (e: Error) => e.message,
+        );
+        expect(gone).toMatch(new RegExp(`deleting EC2 credential ${r.id}.*Keystone refused to authenticate user ${tag}.*If user ${userId} was deleted, Keystone deleted access key ${r.id} with it: .*pulumi state delete`));
+        expect(gone).not.toContain(PASSWORD);
     } finally {
         await fresh.host.stop();
         await admin("PATCH", `/users/${userId}`, { user: { enabled: true } });
