@@ -70,6 +70,14 @@ export async function deleteKey(session: KeystoneSession, auth: ResolvedAuth, us
         return await deleteCredentialByAccess(session, access, retry);
     } catch (err) {
         if (refusedPolicyRule(err) !== RULES.delete) throw err;
+        // Both rules also refuse a key of another user: a key moved out of band since the
+        // last refresh, not a policy for the operator to change.
+        if (await movedToAnotherUser(session, userId, access, retry)) {
+            throw new Ec2CredentialError(
+                `deleting EC2 credential ${access}: it is not user ${userId}'s any more (the user's keys do not include it, and Keystone refuses to delete it, which it would not for a missing key): ` +
+                    `it was moved to another user out of band and still works for them. Run pulumi refresh: it records the move, and destroy then leaves the key to its new owner (who, or an admin, can delete it)`,
+            );
+        }
         throw bothRefused(
             auth,
             userId,
@@ -78,6 +86,12 @@ export async function deleteKey(session: KeystoneSession, auth: ResolvedAuth, us
             [`DELETE /v3/credentials/<sha256 of the access key>`, RULES.delete],
         );
     }
+}
+
+/** The user's own keys can be listed and do not include this one; false when that cannot be told. */
+async function movedToAnotherUser(session: KeystoneSession, userId: string, access: string, retry?: RetryPolicy): Promise<boolean> {
+    const own = await listEc2Credentials(session, userId, retry).catch(() => undefined);
+    return own !== undefined && !own.some((c) => c.accessKeyId === access);
 }
 
 /**

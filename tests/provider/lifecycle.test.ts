@@ -100,6 +100,22 @@ test("refresh after the key was re-bound to another user reports drift, and dest
     await deleteKey("bob", r.id);
 });
 
+test("destroy without a refresh of a key re-bound to another user: refused with the cause and the fix, not blamed on policy", async () => {
+    const r = await engine.up("user-moved", {});
+    await rebindKey(r.id, "alice", { user: "bob", project: "proj-a" });
+    try {
+        const err = await engine.destroy("user-moved", r).then(
+            () => undefined,
+            (e: Error) => e.message,
+        );
+        expect(err).toMatch(new RegExp(`deleting EC2 credential ${r.id}: it is not user ${s.users.alice.id}'s any more.*moved to another user out of band.*Run pulumi refresh`));
+        expect(err).not.toMatch(/policy/);
+        expect(await getKey("bob", r.id)).toBeDefined(); // left to its new owner
+    } finally {
+        await deleteKey("bob", r.id);
+    }
+});
+
 test("project change: replacement creates the new key first; the old one works until it is deleted", async () => {
     const old = await engine.up("move", { projectName: "proj-a" });
     const { diff, checked } = await engine.upExisting("move", old, { projectName: "proj-b" });
