@@ -166,7 +166,11 @@ test("the user is disabled: no token at all, so refresh fails and says which log
             () => undefined,
             (e: Error) => e.message,
         );
-        expect(gone).toMatch(new RegExp(`deleting EC2 credential ${r.id}.*Keystone refused to authenticate user ${tag}.*If user ${userId} was deleted, Keystone deleted access key ${r.id} with it: .*pulumi state delete`));
+        expect(gone).toMatch(
+            new RegExp(
+                `deleting EC2 credential ${r.id}.*Keystone refused to authenticate user ${tag}.*If user ${userId} was deleted, Keystone deleted access key ${r.id} with it: .*pulumi state delete`,
+            ),
+        );
         expect(gone).not.toContain(PASSWORD);
     } finally {
         await fresh.host.stop();

@@ -108,7 +108,9 @@ test("destroy without a refresh of a key re-bound to another user: refused with 
             () => undefined,
             (e: Error) => e.message,
         );
-        expect(err).toMatch(new RegExp(`deleting EC2 credential ${r.id}: it is not user ${s.users.alice.id}'s any more.*moved to another user out of band.*Run pulumi refresh`));
+        expect(err).toMatch(
+            new RegExp(`deleting EC2 credential ${r.id}: it is not user ${s.users.alice.id}'s any more.*moved to another user out of band.*Run pulumi refresh`),
+        );
         expect(err).not.toMatch(/policy/);
         expect(await getKey("bob", r.id)).toBeDefined(); // left to its new owner
     } finally {
