@@ -116,6 +116,11 @@ async function oneAtATime<T>(key: string, run: () => Promise<T>): Promise<T> {
 /** The clean-up after a failed create gets its own, shorter budget: the create's is spent. */
 export const CLEANUP_DEADLINE_MS = 30_000;
 
+/** The retry policy of a clean-up or other best-effort step: the session's, within CLEANUP_DEADLINE_MS. */
+export function bestEffortRetry(session: KeystoneSession): RetryPolicy {
+    return { ...session.http.retry, deadlineMs: Math.min(session.http.retry.deadlineMs, CLEANUP_DEADLINE_MS) };
+}
+
 /** A create that failed, and what was done about it (`after`), for explain(). */
 export class FailedCreate extends Error {
     constructor(
@@ -142,7 +147,7 @@ export async function mintThroughOsEc2(
 ): Promise<Ec2Credential> {
     debug(`${RULES.create} refused by policy: minting through POST /v3/users/${key.userId}/credentials/OS-EC2`);
     return oneAtATime(JSON.stringify([session.authUrl, key.userId, key.projectId]), async () => {
-        const cleanup: RetryPolicy = { ...session.http.retry, deadlineMs: Math.min(session.http.retry.deadlineMs, CLEANUP_DEADLINE_MS) };
+        const cleanup = bestEffortRetry(session);
         const ofProject = async (retry?: RetryPolicy) =>
             new Set((await listEc2Credentials(session, key.userId, retry)).filter((c) => c.projectId === key.projectId).map((c) => c.accessKeyId));
         const before = await ofProject();

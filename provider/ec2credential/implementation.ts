@@ -16,7 +16,7 @@ import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
 import { HttpClient } from "../transport/httpClient";
 import { debug } from "../transport/log";
-import { bindingOf, CLEANUP_DEADLINE_MS, deleteKey, FailedCreate, mayHaveCreated, mintThroughOsEc2, RULES } from "./apis";
+import { bestEffortRetry, bindingOf, deleteKey, FailedCreate, mayHaveCreated, mintThroughOsEc2, RULES } from "./apis";
 import { Ec2CredentialError, explain } from "./errors";
 import { CheckFailure, ComputedInputs, Ec2CredentialInputs, Ec2CredentialOutputs, validateInputs } from "./inputs";
 import { recordAdoption } from "./keyRecord";
@@ -101,7 +101,9 @@ export async function diff(
     if (!sameMap(news.rotationTriggers, olds.rotationTriggers)) replaces.push("rotationTriggers");
     // Dropping adoptAccessKey once the key is in state is the natural next edit: it keeps the
     // key. Only naming another key replaces it.
-    if (news.adoptAccessKey !== undefined && news.adoptAccessKey !== olds.accessKeyId) replaces.push("adoptAccessKey");
+    // check() compares with the old *inputs*, which hold no accessKeyId: there the old
+    // adoptAccessKey tells, or every up would restart an adopted key's rotation clock.
+    if (news.adoptAccessKey !== undefined && news.adoptAccessKey !== (olds.accessKeyId ?? olds.adoptAccessKey)) replaces.push("adoptAccessKey");
     // Set by check() once rotateAfter has elapsed: the preview shows this reason changing.
     if (news.rotationDue && news.rotationDue !== olds.rotationDue) replaces.push("rotationDue");
     if (olds.driftReason && replaces.length === 0) {
@@ -157,10 +159,9 @@ async function mint(
             });
         }
         if (!mayHaveCreated(err)) throw err;
-        const retry = { ...session.http.retry, deadlineMs: Math.min(session.http.retry.deadlineMs, CLEANUP_DEADLINE_MS) };
         let after: string;
         try {
-            const deleted = await deleteKey(session, auth, key.userId, key.access, retry);
+            const deleted = await deleteKey(session, auth, key.userId, key.access, bestEffortRetry(session));
             after = deleted
                 ? `Keystone had created access key ${key.access} all the same; it was deleted again, so nothing was left behind.`
                 : `Keystone holds no access key ${key.access} (any the create made is gone): nothing was left behind.`;

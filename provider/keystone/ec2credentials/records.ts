@@ -8,6 +8,7 @@
  */
 import { createHash } from "crypto";
 import { z } from "zod";
+import { RetryPolicy } from "../../transport/httpClient";
 import { registerSecret } from "../../transport/redact";
 import { hasStatus } from "../errors";
 import { KeystoneSession } from "../session";
@@ -115,12 +116,12 @@ export async function listEc2CredentialRecords(session: KeystoneSession, userId:
  * gone. The answer is checked: a PATCH that came back with another access or secret is an
  * error, never silently accepted.
  */
-export async function writeKeyRecord(session: KeystoneSession, access: string, record: KeyRecord): Promise<boolean> {
+export async function writeKeyRecord(session: KeystoneSession, access: string, record: KeyRecord, retry?: RetryPolicy): Promise<boolean> {
     const path = `/credentials/${credentialIdOf(access)}`;
     const body = z.object({ credential: credentialSchema });
     let current;
     try {
-        current = (await session.request({ method: "GET", path }, [200], body)).body.credential;
+        current = (await session.request({ method: "GET", path, retry }, [200], body)).body.credential;
     } catch (err) {
         if (hasStatus(err, 404)) return false;
         throw err;
@@ -130,7 +131,7 @@ export async function writeKeyRecord(session: KeystoneSession, access: string, r
     if ("why" in parsed || parsed.fields.access !== access)
         throw new Error(`credential ${access}: Keystone's blob is not this EC2 key; its record was not written`);
     const blob = JSON.stringify({ ...before, [RECORD_FIELD]: record });
-    const res = await session.request({ method: "PATCH", path, json: { credential: { blob } } }, [200], body);
+    const res = await session.request({ method: "PATCH", path, json: { credential: { blob } }, retry }, [200], body);
     const after = parseBlob(res.body.credential.blob);
     if ("why" in after || after.fields.access !== access || after.fields.secret !== parsed.fields.secret) {
         throw new Error(`credential ${access}: Keystone answered the record update with another key pair`);

@@ -69,6 +69,16 @@ describe("check", () => {
         expect(res.failures).toEqual([{ property: "authUrl", reason: expect.stringMatching(/does not end in \/v3/) }]);
     });
 
+    test("an adopted key's clock is carried while adoptAccessKey stays in the program", async () => {
+        // The engine hands check() the old *inputs*: no accessKeyId there, only adoptAccessKey.
+        const adopted = { region: "Kna1", authUrl: ks.authUrl, adoptAccessKey: "0123456789abcdef0123456789abcdef" };
+        const olds = { ...adopted, createdAt: "2026-01-01T00:00:00.000Z" };
+        expect((await check(adopted, olds)).inputs.createdAt).toBe("2026-01-01T00:00:00.000Z");
+        // Naming another key to adopt starts a new clock.
+        const other = { ...adopted, adoptAccessKey: "ffffffffffffffffffffffffffffffff" };
+        expect((await check(other, olds)).inputs.createdAt).not.toBe("2026-01-01T00:00:00.000Z");
+    });
+
     test("no network is touched by check", async () => {
         await check({ region: "Kna1", authUrl: ks.authUrl });
         expect(calls()).toEqual([]);

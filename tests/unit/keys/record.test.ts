@@ -1,9 +1,13 @@
 // The managedBy input (the record resource.ts sends): accepted by check, ignored by diff, so
-// renaming a stack or project never replaces a key; and written into the new key's blob.
+// renaming a stack or project never replaces a key; and written into the new key's blob (or an
+// adopted key's, best effort).
+import { CLEANUP_DEADLINE_MS } from "../../../provider/ec2credential/apis";
 import { diff } from "../../../provider/ec2credential/implementation";
+import { recordAdoption } from "../../../provider/ec2credential/keyRecord";
 import { Ec2CredentialOutputs, validateInputs } from "../../../provider/ec2credential/inputs";
 import { createEc2Credential } from "../../../provider/keystone/ec2credentials/requests";
 import { KeystoneSession } from "../../../provider/keystone/session";
+import { DEFAULT_RETRY } from "../../../provider/transport/httpClient";
 import { ALICE, credentialCreated, fakeKeystone, PROJ_A } from "../keystone/fixtures";
 
 const olds: Ec2CredentialOutputs = {
@@ -46,4 +50,18 @@ test("createEc2Credential puts the record in the blob next to access and secret"
     } finally {
         await ks.close();
     }
+});
+
+test("recording an adopted key's manager is best effort within the clean-up budget, not the whole deadline", async () => {
+    // A Keystone that never answers the record update would otherwise hold the adoption for 120 s.
+    const asked: unknown[] = [];
+    const session = {
+        http: { retry: DEFAULT_RETRY },
+        request: async (req: { retry?: unknown }) => {
+            asked.push(req.retry);
+            throw new Error("no answer");
+        },
+    } as unknown as KeystoneSession;
+    await expect(recordAdoption(session, "0123456789abcdef0123456789abcdef", { stack: "dev", project: "web", resource: "kna1" })).resolves.toBeUndefined();
+    expect(asked).toEqual([{ ...DEFAULT_RETRY, deadlineMs: CLEANUP_DEADLINE_MS }]);
 });
