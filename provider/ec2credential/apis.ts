@@ -19,6 +19,7 @@ import {
 } from "../keystone/ec2credentials/requests";
 import { Ec2Credential } from "../keystone/ec2credentials/results";
 import { KeystoneSession } from "../keystone/session";
+import { Token } from "../keystone/tokens";
 import { RetryPolicy } from "../transport/httpClient";
 import { TransportError } from "../transport/errors";
 import { debug } from "../transport/log";
@@ -70,8 +71,11 @@ export async function deleteKey(session: KeystoneSession, auth: ResolvedAuth, us
         return await deleteCredentialByAccess(session, access, retry);
     } catch (err) {
         if (refusedPolicyRule(err) !== RULES.delete) throw err;
-        // Both rules also refuse a key of another user: a key moved out of band since the
-        // last refresh, not a policy for the operator to change.
+        // Both rules also refuse a key of another user than the login's: the stack now logs
+        // in as someone else, or the key was moved out of band since the last refresh. Neither
+        // is a policy for the operator to change.
+        const login = await session.token();
+        if (login.userId !== userId) throw loginIsNotOwner(`deleting EC2 credential ${access}`, auth, access, userId, login);
         if (await movedToAnotherUser(session, userId, access, retry)) {
             throw new Ec2CredentialError(
                 `deleting EC2 credential ${access}: it is not user ${userId}'s any more (the user's keys do not include it, and Keystone refuses to delete it, which it would not for a missing key): ` +
@@ -86,6 +90,18 @@ export async function deleteKey(session: KeystoneSession, auth: ResolvedAuth, us
             [`DELETE /v3/credentials/<sha256 of the access key>`, RULES.delete],
         );
     }
+}
+
+/**
+ * The stack's login is not the user the key was made for (a colleague's openrc, a switched
+ * stack config), and Keystone refused it that user's key: say so, and change nothing.
+ */
+export function loginIsNotOwner(doing: string, auth: ResolvedAuth, access: string, owner: string, login: Token): Ec2CredentialError {
+    return new Ec2CredentialError(
+        `${doing}: access key ${access} belongs to user ${owner}, but this stack now logs in as user ${login.userName ?? login.userId} (${login.userId}), ` +
+            `whom Keystone does not let see or delete another user's keys (that takes admin rights). Nothing was changed: ` +
+            `log in as user ${owner} again (the credentials that created the key) or as an admin. Identity used: ${auth.identitySource}`,
+    );
 }
 
 /** The user's own keys can be listed and do not include this one; false when that cannot be told. */

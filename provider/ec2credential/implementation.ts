@@ -16,7 +16,7 @@ import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
 import { HttpClient } from "../transport/httpClient";
 import { debug } from "../transport/log";
-import { bestEffortRetry, bindingOf, deleteKey, FailedCreate, mayHaveCreated, mintThroughOsEc2, RULES } from "./apis";
+import { bestEffortRetry, bindingOf, deleteKey, FailedCreate, loginIsNotOwner, mayHaveCreated, mintThroughOsEc2, RULES } from "./apis";
 import { Ec2CredentialError, explain } from "./errors";
 import { CheckFailure, ComputedInputs, Ec2CredentialInputs, Ec2CredentialOutputs, validateInputs } from "./inputs";
 import { recordAdoption } from "./keyRecord";
@@ -243,6 +243,9 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
             live = await getEc2Credential(session, userId, id);
         } catch (err) {
             if (!hasStatus(err, 403) || isDelegatedTokenRefusal(err)) throw err;
+            // Refused to another login than the owner's: nothing can be judged, and dropping or
+            // replacing the key would leave it working unseen.
+            if (userId !== token.userId) throw loginIsNotOwner(`reading EC2 credential ${id}`, auth, id, userId, token);
             // The key exists (a missing one is a 404 for anybody) but is no longer this user's.
             const driftReason =
                 props.driftReason ??

@@ -118,6 +118,37 @@ test("destroy without a refresh of a key re-bound to another user: refused with 
     }
 });
 
+test("refresh and destroy under another member's login (a colleague's openrc): refused with the cause, the key neither dropped nor replaced", async () => {
+    const r = await engine.up("other-login", {});
+    const bobHost = await ProviderHost.start();
+    try {
+        await configureFor(bobHost, "bob");
+        const asBob = new EngineDriver(bobHost, await serializeProvider(new Ec2CredentialProvider()));
+        const failure = (p: Promise<unknown>) =>
+            p.then(
+                () => "no error",
+                (e: Error) => e.message,
+            );
+        const owner = s.users.alice.id;
+        const refreshed = await failure(asBob.refresh("other-login", r));
+        expect(refreshed).toMatch(
+            new RegExp(
+                `reading EC2 credential ${r.id}: access key ${r.id} belongs to user ${owner}, but this stack now logs in as user bob .*Nothing was changed`,
+            ),
+        );
+        const destroyed = await failure(asBob.destroy("other-login", r));
+        expect(destroyed).toMatch(
+            new RegExp(`deleting EC2 credential ${r.id}: access key ${r.id} belongs to user ${owner}, but this stack now logs in as user bob`),
+        );
+        expect(destroyed).not.toMatch(/policy/);
+        expect(await getKey("alice", r.id)).toBeDefined();
+    } finally {
+        await bobHost.stop();
+    }
+    await engine.destroy("other-login", r);
+    expect(await getKey("alice", r.id)).toBeUndefined();
+});
+
 test("project change: replacement creates the new key first; the old one works until it is deleted", async () => {
     const old = await engine.up("move", { projectName: "proj-a" });
     const { diff, checked } = await engine.upExisting("move", old, { projectName: "proj-b" });
