@@ -13,7 +13,7 @@ import { createEc2Credential, getEc2Credential, newKeyPair } from "../keystone/e
 import { KeyRecord } from "../keystone/ec2credentials/records";
 import { Ec2Credential } from "../keystone/ec2credentials/results";
 import { KeystoneSession } from "../keystone/session";
-import { Token } from "../keystone/tokens";
+import { CatalogEntry, Token } from "../keystone/tokens";
 import { HttpClient } from "../transport/httpClient";
 import { debug } from "../transport/log";
 import { bestEffortRetry, bindingOf, deleteKey, FailedCreate, loginIsNotOwner, mayHaveCreated, mintThroughOsEc2, RULES } from "./apis";
@@ -115,8 +115,34 @@ export async function diff(
     return { changes, replaces, deleteBeforeReplace: false };
 }
 
-function outputs(inputs: Ec2CredentialInputs & ComputedInputs, auth: ResolvedAuth, cred: Ec2Credential, token: Token, minted = true): Ec2CredentialOutputs {
-    const s3Endpoint = findEndpoint(token.catalog, "s3", auth.region!);
+/** A region the catalog does not name is refused before anything is created; an empty catalog cannot tell. */
+function checkRegion(auth: ResolvedAuth, catalog: CatalogEntry[]): void {
+    const regions = catalogRegions(catalog);
+    if (regions.length > 0 && !regions.includes(auth.region!)) {
+        throw new Ec2CredentialError(
+            `region "${auth.region}" is not in the service catalog of ${auth.authUrl}; its regions are: ${regions.join(", ")}. Set region to one of them, or authUrl to that region's Keystone`,
+        );
+    }
+}
+
+/**
+ * The service catalog for the key's region check and S3 endpoint. A login without a project
+ * (no openstack:tenantName) gets an unscoped token, which has none: a token scoped to the
+ * key's project, where the owner's role was just proven, has it. When even that is refused
+ * (an admin minting in a project where the admin has no role), the region stays unchecked, as before.
+ */
+async function catalogOf(auth: ResolvedAuth, token: Token, projectId: string): Promise<CatalogEntry[]> {
+    if (token.catalog.length > 0 || auth.identity.kind === "applicationCredential") return token.catalog;
+    try {
+        return (await sessionFor({ ...auth, scope: { projectId } }).token()).catalog;
+    } catch (err) {
+        debug(`no service catalog for project ${projectId} (${err instanceof Error ? err.message : String(err)}): region ${auth.region} not checked`);
+        return [];
+    }
+}
+
+function outputs(inputs: Ec2CredentialInputs & ComputedInputs, auth: ResolvedAuth, cred: Ec2Credential, catalog: CatalogEntry[], minted = true): Ec2CredentialOutputs {
+    const s3Endpoint = findEndpoint(catalog, "s3", auth.region!);
     // A refreshed key from a version before createdAt keeps not knowing its age.
     const createdAt = inputs.createdAt ?? (minted ? new Date().toISOString() : undefined);
     const rotateAt = rotateAtOf(createdAt, inputs.rotateAfter);
@@ -181,14 +207,11 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
     const session = sessionFor(auth);
     try {
         const token = await session.token();
-        const regions = catalogRegions(token.catalog);
-        if (regions.length > 0 && !regions.includes(auth.region!)) {
-            throw new Ec2CredentialError(
-                `region "${auth.region}" is not in the service catalog of ${auth.authUrl}; its regions are: ${regions.join(", ")}. Set region to one of them, or authUrl to that region's Keystone`,
-            );
-        }
+        checkRegion(auth, token.catalog);
         const userId = inputs.userId ?? token.userId;
         const projectId = await resolveProject(session, token, inputs, userId);
+        const catalog = await catalogOf(auth, token, projectId);
+        checkRegion(auth, catalog);
         if (inputs.adoptAccessKey) {
             const existing = await getEc2Credential(session, userId, inputs.adoptAccessKey).catch((err) => {
                 // Keystone answers 404 for a missing key whoever asks, so 403 means: it exists, but is not this user's.
@@ -210,11 +233,11 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
             }
             debug(`adopted EC2 credential ${existing.accessKeyId} (user ${userId}, project ${projectId})`);
             if (inputs.managedBy) await recordAdoption(session, existing.accessKeyId, { ...inputs.managedBy, adopted: true });
-            return { id: existing.accessKeyId, outs: outputs(inputs, auth, { ...existing, ...(await bindingOf(session, existing.accessKeyId)) }, token) };
+            return { id: existing.accessKeyId, outs: outputs(inputs, auth, { ...existing, ...(await bindingOf(session, existing.accessKeyId)) }, catalog) };
         }
         const cred = await mint(session, auth, { userId, projectId, ...newKeyPair(), record: inputs.managedBy });
         debug(`created EC2 credential ${cred.accessKeyId} (user ${userId}, project ${projectId}, region ${auth.region})`);
-        return { id: cred.accessKeyId, outs: outputs(inputs, auth, cred, token) };
+        return { id: cred.accessKeyId, outs: outputs(inputs, auth, cred, catalog) };
     } catch (err) {
         if (err instanceof Ec2CredentialError) throw err;
         explain(err, `creating an EC2 credential in ${auth.region} (${auth.authUrl})`, auth);
@@ -266,7 +289,7 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
                   : undefined;
         const driftReason = props.driftReason ?? moved ?? (await unusableReason(session, token, live));
         const { driftReason: _, ...rest } = props;
-        return { id, props: { ...outputs(rest, auth, live, token, false), ...(driftReason ? { driftReason } : {}) } };
+        return { id, props: { ...outputs(rest, auth, live, token.catalog, false), ...(driftReason ? { driftReason } : {}) } };
     }
 }
 

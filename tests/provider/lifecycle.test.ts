@@ -1,8 +1,9 @@
 // `pulumi up`, `refresh` and `destroy` of Ec2Credential, replayed step by step against the
 // real dynamic-provider host (gRPC) and the real Keystone; the key list is the referee.
 import { Ec2CredentialProvider } from "../../index";
+import { relConfig, relIdentity } from "../reliability/fixtures";
 import { configureFor } from "../support/ec2";
-import { EngineDriver, ProviderHost, serializeProvider } from "../support/engine";
+import { engineConfig, EngineDriver, ProviderHost, serializeProvider } from "../support/engine";
 import { deleteKey, getKey, listKeys, mintKeyOutOfBand, rebindKey, s3Status } from "../support/referee";
 import { stackInfo, statusRightAfterDelete } from "../support/stack";
 
@@ -147,6 +148,28 @@ test("refresh and destroy under another member's login (a colleague's openrc): r
     }
     await engine.destroy("other-login", r);
     expect(await getKey("alice", r.id)).toBeUndefined();
+});
+
+test("a login without a project (unscoped token, no catalog): the key's project gives the catalog, so a bad region is refused first", async () => {
+    // A user without a default project: Keystone scopes an unscoped login to that otherwise.
+    const rel = await relIdentity("unscoped");
+    const h = await ProviderHost.start();
+    try {
+        await h.configure(engineConfig(relConfig(rel, { "openstack:tenantName": undefined, "openstack:projectDomainName": undefined })));
+        const asRel = new EngineDriver(h, await serializeProvider(new Ec2CredentialProvider()));
+        const before = (await listKeys({ id: rel.userId })).map((k) => k.access).sort();
+        for (const region of ["Fra1", "kna1"]) {
+            await expect(asRel.up(`unscoped-${region}`, { region, projectName: "proj-b" })).rejects.toThrow(
+                new RegExp(`region "${region}" is not in the service catalog .*its regions are: Kna1, Sto2`),
+            );
+        }
+        expect((await listKeys({ id: rel.userId })).map((k) => k.access).sort()).toEqual(before);
+        const r = await asRel.up("unscoped", { region: "Kna1", projectName: "proj-b" });
+        expect(r.outputs).toMatchObject({ projectId: s.projects["proj-b"], s3Endpoint: s.regions.Kna1.s3_endpoint });
+        await asRel.destroy("unscoped", r);
+    } finally {
+        await h.stop();
+    }
 });
 
 test("project change: replacement creates the new key first; the old one works until it is deleted", async () => {
