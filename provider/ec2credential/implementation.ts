@@ -141,7 +141,13 @@ async function catalogOf(auth: ResolvedAuth, token: Token, projectId: string): P
     }
 }
 
-function outputs(inputs: Ec2CredentialInputs & ComputedInputs, auth: ResolvedAuth, cred: Ec2Credential, catalog: CatalogEntry[], minted = true): Ec2CredentialOutputs {
+function outputs(
+    inputs: Ec2CredentialInputs & ComputedInputs,
+    auth: ResolvedAuth,
+    cred: Ec2Credential,
+    catalog: CatalogEntry[],
+    minted = true,
+): Ec2CredentialOutputs {
     const s3Endpoint = findEndpoint(catalog, "s3", auth.region!);
     // A refreshed key from a version before createdAt keeps not knowing its age.
     const createdAt = inputs.createdAt ?? (minted ? new Date().toISOString() : undefined);

@@ -31,12 +31,7 @@ export async function resolveProject(session: KeystoneSession, token: Token, inp
     if (inputs.projectId) {
         const found = mine.find((p) => p.id === inputs.projectId);
         if (found) return enabled(found, "projectId");
-        throw noRole(
-            "projectId",
-            inputs.projectId,
-            token,
-            mine.map((p) => p.name),
-        );
+        throw noRole("projectId", inputs.projectId, token, mine);
     }
     let named = mine.filter((p) => p.name === inputs.projectName);
     if (inputs.projectDomainName && named.length > 0) {
@@ -48,12 +43,7 @@ export async function resolveProject(session: KeystoneSession, token: Token, inp
     if (named.length === 1) return enabled(named[0], "projectName");
     if (named.length > 1)
         throw new Ec2CredentialError(`projectName "${inputs.projectName}" exists in ${named.length} domains: set projectDomainName or use projectId`);
-    throw noRole(
-        "projectName",
-        `"${inputs.projectName}"${inputs.projectDomainName ? ` in domain ${inputs.projectDomainName}` : ""}`,
-        token,
-        mine.map((p) => p.name),
-    );
+    throw noRole("projectName", inputs.projectName!, token, mine, inputs.projectDomainName);
 }
 
 /** Keystone lists a disabled project among the user's and mints keys for it, which S3 refuses. */
@@ -124,8 +114,24 @@ function asOtherUserError(err: unknown, userId: string, token: Token): unknown {
     );
 }
 
-/** The user cannot tell a project without a role from a missing one: Keystone shows neither. */
-function noRole(input: "projectId" | "projectName", project: string, token: Token, have: string[]): Ec2CredentialError {
+/**
+ * The user cannot tell a project without a role from a missing one: Keystone shows neither.
+ * A name given as projectId (or an id as projectName) of one of the user's projects is the
+ * likelier mistake, and then the fix is the other input.
+ */
+function noRole(input: "projectId" | "projectName", value: string, token: Token, mine: Project[], domain?: string): Ec2CredentialError {
+    const swapped = mine.filter((p) => (input === "projectId" ? p.name === value : p.id === value));
+    if (swapped.length > 0) {
+        const fix =
+            input === "projectId"
+                ? `set projectName: "${value}" instead, or projectId to ${swapped.map((p) => `"${p.id}"`).join(" or ")}`
+                : `set projectId: "${value}" instead, or projectName to "${swapped[0].name}"`;
+        return new Ec2CredentialError(
+            `${input} "${value}" is a project ${input === "projectId" ? "name" : "id"}, not ${input === "projectId" ? "an id" : "a name"}: ${fix}; nothing was created`,
+        );
+    }
+    const project = input === "projectName" ? `"${value}"${domain ? ` in domain ${domain}` : ""}` : value;
+    const have = mine.map((p) => p.name);
     return new Ec2CredentialError(
         `${input}: user ${token.userName ?? token.userId} has no role on project ${project} (or it does not exist), so S3 would refuse any key for it; nothing was created. ` +
             `Ask a project admin for a role there (openstack role add --user ... --project ... member)` +

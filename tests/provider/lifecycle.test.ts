@@ -239,6 +239,21 @@ test("a project without a role is refused before anything is created", async () 
     expect(await inProjC()).toEqual(before);
 });
 
+test("a project name given as projectId, or an id as projectName, is refused with the swap that fixes it", async () => {
+    const before = (await listKeys("alice")).map((k) => k.access).sort();
+    await expect(engine.up("swapped-id", { projectId: "proj-b" })).rejects.toThrow(
+        new RegExp(
+            `projectId "proj-b" is a project name, not an id: set projectName: "proj-b" instead, or projectId to "${s.projects["proj-b"]}"; nothing was created`,
+        ),
+    );
+    await expect(engine.up("swapped-name", { projectName: s.projects["proj-b"] })).rejects.toThrow(
+        new RegExp(
+            `projectName "${s.projects["proj-b"]}" is a project id, not a name: set projectId: "${s.projects["proj-b"]}" instead, or projectName to "proj-b"`,
+        ),
+    );
+    expect((await listKeys("alice")).map((k) => k.access).sort()).toEqual(before);
+});
+
 test("get (new Ec2Credential(name, {}, { id })) reads a key from its id and inputs alone", async () => {
     const r = await engine.up("get", {});
     const got = await host.read(engine.urn("get"), r.id, undefined, r.inputs);
