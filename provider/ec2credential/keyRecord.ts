@@ -2,6 +2,7 @@ import { KeyRecord, writeKeyRecord } from "../keystone/ec2credentials/records";
 import { KeystoneSession } from "../keystone/session";
 import { debug } from "../transport/log";
 import { bestEffortRetry } from "./apis";
+import { Ec2CredentialError } from "./errors";
 
 /**
  * An adopted key gets the record of its new manager (PATCH of its blob; Keystone keeps the
@@ -9,12 +10,30 @@ import { bestEffortRetry } from "./apis";
  * Keystone whose policy refuses the update leaves the key unrecorded (listed as unmanaged)
  * rather than failing the adoption, and a Keystone that does not answer delays it by at most
  * the clean-up budget, not the whole deadline.
+ *
+ * One exception stops the adoption: a key whose record names another stack or resource.
+ * Two managers of one key would each revoke it for the other on destroy or rotation, so
+ * taking it over must be said for that key (S3_ACCESS_TAKE_OVER=<access key>), e.g. after
+ * the other stack's state was lost or it forgot the key with `pulumi state delete`.
  */
-export async function recordAdoption(session: KeystoneSession, access: string, record: KeyRecord): Promise<void> {
+export async function recordAdoption(session: KeystoneSession, access: string, record: KeyRecord, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+    const takeOver = (env.S3_ACCESS_TAKE_OVER ?? "").split(/[\s,]+/).includes(access);
+    const guard = (current: KeyRecord | undefined) => {
+        if (!current || takeOver || sameManager(current, record)) return;
+        throw new Ec2CredentialError(
+            `adoptAccessKey ${access} is managed by resource "${current.resource}" of stack ${current.project}/${current.stack} (recorded in the key): ` +
+                `adopting it here too would let either stack revoke the other's access on destroy or rotation; nothing was changed. ` +
+                `Adopt another key, or, if that stack no longer manages this one (its state was lost, or pulumi state delete forgot it there), ` +
+                `take it over for this run: S3_ACCESS_TAKE_OVER=${access} pulumi up`,
+        );
+    };
     try {
-        await writeKeyRecord(session, access, record, bestEffortRetry(session));
+        await writeKeyRecord(session, access, record, bestEffortRetry(session), guard);
         debug(`recorded ${record.project}/${record.stack}/${record.resource} as the manager of EC2 credential ${access}`);
     } catch (err) {
+        if (err instanceof Ec2CredentialError) throw err;
         debug(`could not record the manager of EC2 credential ${access}: ${err instanceof Error ? err.message : String(err)}`);
     }
 }
+
+const sameManager = (a: KeyRecord, b: KeyRecord) => a.stack === b.stack && a.project === b.project && a.resource === b.resource;

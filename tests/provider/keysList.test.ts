@@ -254,3 +254,32 @@ test("--help: usage on stdout, exit 0", async () => {
     expect(res.stdout).toMatch(/^Usage: s3-access keys list/);
     expect(res.stdout).toContain("--all-regions");
 });
+
+test("adopting a key another stack's resource manages is refused, record untouched; S3_ACCESS_TAKE_OVER=<that key> takes it over", async () => {
+    const owner = { ...RECORD, resource: "first-owner" };
+    const up = await hosts.up({ config: relConfig(rel), inputs: { projectName: "proj-a", managedBy: owner } }, owner.resource);
+    if (!up.created) throw new Error(`fixture: create failed: ${up.error ?? JSON.stringify(up.failures)}`);
+    const access = up.created.id;
+    made.push({ access, secret: up.created.properties.secretAccessKey });
+    pulumi.runtime.setAllConfig(relConfig(rel), ["openstack:password"]);
+    const recordOf = async () => (await listEc2Credentials({ region: "Kna1" })).find((k) => k.accessKeyId === access)?.managedBy;
+    const thief = { stack: "other-stack", project: "other-program", resource: "second-owner" };
+    const inputs = { projectName: "proj-a", adoptAccessKey: access, managedBy: thief };
+
+    const refused = await hosts.up({ config: relConfig(rel), inputs }, thief.resource);
+    expect(refused.created).toBeUndefined();
+    expect(refused.error).toMatch(
+        new RegExp(
+            `adoptAccessKey ${access} is managed by resource "first-owner" of stack s3-access-test/keys-test \\(recorded in the key\\).*nothing was changed.*S3_ACCESS_TAKE_OVER=${access} pulumi up`,
+        ),
+    );
+    expect(await recordOf()).toEqual({ status: "managed", ...owner });
+
+    // The same resource adopting its own key again (state lost, same stack) is no take-over.
+    const again = await hosts.up({ config: relConfig(rel), inputs: { ...inputs, managedBy: owner } }, owner.resource);
+    expect(again.created?.id).toBe(access);
+
+    const taken = await hosts.up({ config: relConfig(rel), inputs, env: { S3_ACCESS_TAKE_OVER: access } }, thief.resource);
+    expect(taken.created?.id).toBe(access);
+    expect(await recordOf()).toEqual({ status: "adopted", ...thief });
+});

@@ -116,7 +116,14 @@ export async function listEc2CredentialRecords(session: KeystoneSession, userId:
  * gone. The answer is checked: a PATCH that came back with another access or secret is an
  * error, never silently accepted.
  */
-export async function writeKeyRecord(session: KeystoneSession, access: string, record: KeyRecord, retry?: RetryPolicy): Promise<boolean> {
+export async function writeKeyRecord(
+    session: KeystoneSession,
+    access: string,
+    record: KeyRecord,
+    retry?: RetryPolicy,
+    /** Sees the record the key holds now, before it is replaced; a throw stops the write. */
+    guard: (current: KeyRecord | undefined) => void = () => undefined,
+): Promise<boolean> {
     const path = `/credentials/${credentialIdOf(access)}`;
     const body = z.object({ credential: credentialSchema });
     let current;
@@ -130,6 +137,7 @@ export async function writeKeyRecord(session: KeystoneSession, access: string, r
     const parsed = parseBlob(current.blob);
     if ("why" in parsed || parsed.fields.access !== access)
         throw new Error(`credential ${access}: Keystone's blob is not this EC2 key; its record was not written`);
+    guard(parsed.record);
     const blob = JSON.stringify({ ...before, [RECORD_FIELD]: record });
     const res = await session.request({ method: "PATCH", path, json: { credential: { blob } }, retry }, [200], body);
     const after = parseBlob(res.body.credential.blob);
