@@ -108,6 +108,8 @@ interface Classified {
     detail: string;
     /** The request may have reached the server (see TransportError.reached). */
     reached: boolean;
+    /** Retrying cannot change the outcome. */
+    final?: boolean;
 }
 
 function classify(err: unknown): Classified {
@@ -137,6 +139,11 @@ function classify(err: unknown): Classified {
         };
     }
     const reached = !UNREACHED_CODES.has(code);
+    // DNS answered that the name does not exist (a transient lookup failure is EAI_AGAIN):
+    // a typo in the URL, which retrying for the whole deadline would only hide.
+    if (code === "ENOTFOUND") {
+        return { failure: "connection", reached, final: true, detail: `ENOTFOUND: no such host (${message}): check the host name` };
+    }
     if (
         err instanceof undiciErrors.HeadersTimeoutError ||
         err instanceof undiciErrors.BodyTimeoutError ||
@@ -246,7 +253,8 @@ export class HttpClient {
                 await sleep(wait);
                 continue;
             }
-            let { failure, detail, reached } = classify(outcome.error);
+            const classified = classify(outcome.error);
+            let { failure, detail, reached } = classified;
             if (failure === "connection" && reached && !probed && req.url.startsWith("http:")) {
                 probed = true;
                 if (await speaksTls(req.url)) {
@@ -259,7 +267,7 @@ export class HttpClient {
             if (lastStatus !== undefined) detail += `; the attempts before were answered HTTP ${lastStatus}`;
             debug(`${target} -> ${failure}: ${detail} (attempt ${attempt}, ${elapsed} ms)`);
             const wait = this.backoff(attempt, retry);
-            if (failure === "tls" || elapsed + wait + minAttemptMs > retry.deadlineMs) {
+            if (failure === "tls" || classified.final || elapsed + wait + minAttemptMs > retry.deadlineMs) {
                 throw new TransportError(failure, target, detail, attempt, elapsed, reachedAny);
             }
             await sleep(wait);

@@ -158,6 +158,25 @@ describe("transport failures", () => {
         expect(err.message).toMatch(/^GET http:\/\/127\.0\.0\.1:9\/v3\/x: ECONNREFUSED: connect ECONNREFUSED 127\.0\.0\.1:9 \(\d+ attempts in \d\.\d s\)$/);
     });
 
+    test("no such host (ENOTFOUND): one attempt, not the whole deadline; a transient lookup failure (EAI_AGAIN) is retried", async () => {
+        let attempts = 0;
+        const pool = agent.get(HTTP);
+        pool.intercept({ path: "/v3/x", method: "GET" })
+            .reply(() => {
+                attempts++;
+                throw sysErr("ENOTFOUND", "getaddrinfo ENOTFOUND keystone.exmaple.com");
+            })
+            .persist();
+        const err = await get(client({ attemptTimeoutMs: 50, deadlineMs: 400, baseDelayMs: 5, maxDelayMs: 20 })).catch((e) => e);
+        expect(err).toBeInstanceOf(TransportError);
+        expect(attempts).toBe(1);
+        expect(err.reached).toBe(false);
+        expect(err.message).toMatch(/ENOTFOUND: no such host \(getaddrinfo ENOTFOUND keystone\.exmaple\.com\): check the host name \(1 attempt in/);
+
+        serve(HTTPS, [sysErr("EAI_AGAIN", "getaddrinfo EAI_AGAIN keystone.example.com"), { status: 200, body: "ok" }]);
+        expect((await client().send({ method: "GET", url: `${HTTPS}/v3/x` })).status).toBe(200);
+    });
+
     test("connection reset: reached=true (the request may have been carried out)", async () => {
         serve(HTTP, Array(100).fill(sysErr("ECONNRESET", "socket hang up")));
         const err = await get(client()).catch((e) => e);
