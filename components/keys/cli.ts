@@ -106,6 +106,10 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     }
 }
 
+// Someone waits at the terminal: give up on an unreachable Keystone after 20 s, not the 120 s
+// a pulumi up allows (a Keystone restarting under a long deployment). S3_ACCESS_DEADLINE_MS wins.
+process.env.S3_ACCESS_DEADLINE_MS ??= "20000";
+
 run(process.argv.slice(2), process.env).then(
     () => {
         process.exitCode = 0;

@@ -237,6 +237,15 @@ test("--user: an admin lists another user's keys; a member is refused (exit 2 na
     expect(byMember.stderr).toMatch(/^s3-access keys list: --user: .*another user's keys need admin rights/);
 });
 
+test("an unreachable Keystone: exit 1 after about 20 s (someone waits at the terminal), not the 120 s of a pulumi up", async () => {
+    const started = Date.now();
+    const res = await cli(["keys", "list"], { ...osEnv(), OS_AUTH_URL: "http://127.0.0.1:9/v3" });
+    const seconds = (Date.now() - started) / 1000;
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/ECONNREFUSED.*\(\d+ attempts in (1\d|20)\.\d s\)/);
+    expect(seconds).toBeLessThan(30);
+}, 45_000);
+
 test("no credentials: exit 2 naming what to set; a wrong password: exit 1, the password nowhere", async () => {
     const none = await cli(["keys", "list"], cleanEnv("/nonexistent-home"));
     expect(none.code).toBe(2);
