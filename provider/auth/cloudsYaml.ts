@@ -4,7 +4,7 @@ import * as path from "path";
 import type { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { AuthConfigError } from "./errors";
-import { AUTH_SETTINGS, AuthSettingKey, AuthSettings, SettingsSource, toSettings } from "./settings";
+import { AUTH_SETTINGS, AuthSettingKey, AuthSettings, expandHome, SettingsSource, toSettings } from "./settings";
 
 /** openstacksdk's search order (first existing file wins), plus its explicit overrides. */
 function candidates(env: NodeJS.ProcessEnv, explicit: string | undefined, base: string): string[] {
@@ -101,18 +101,33 @@ function verifySettings(verify: unknown, where: string): Pick<AuthSettings, "ins
     );
 }
 
-function cloudSettings(cloud: Cloud, name: string, where: string): { settings: AuthSettings; caFromVerify: boolean } {
+function cloudSettings(cloud: Cloud, name: string, where: string, env: NodeJS.ProcessEnv): { settings: AuthSettings; caFromVerify: boolean } {
     const verify = verifySettings(cloud.verify, `${where}: clouds.${name}.verify`);
     // openstacksdk: an explicit cacert wins over a CA path given as verify.
     const caFromVerify = !cloud.cacert && verify.cacertFile !== undefined;
     const raw = (k: AuthSettingKey): unknown => {
         if (k === "cloud") return name;
         if (k === "insecure") return verify.insecure;
-        if (k === "cacertFile") return cloud.cacert ?? verify.cacertFile;
+        if (k === "cacertFile") {
+            const ca = cloud.cacert ?? verify.cacertFile;
+            return ca === undefined ? undefined : expandHome(ca, env);
+        }
         const within: Record<string, unknown> = "top" in AUTH_SETTINGS[k] ? cloud : (cloud.auth ?? {});
         return AUTH_SETTINGS[k].clouds.map((n) => str(within[n])).find((v) => v !== undefined);
     };
     return { settings: toSettings(raw), caFromVerify };
+}
+
+/**
+ * Where this cloud's secret belongs: the secure.yaml in use, else one beside clouds.yaml
+ * (found there only when that directory is on openstacksdk's search path; otherwise
+ * OS_CLIENT_SECURE_FILE must point at it).
+ */
+function secureHome(env: NodeJS.ProcessEnv, cloudsFile: string, secureFile: string | undefined): string {
+    if (secureFile) return secureFile;
+    const beside = path.join(path.dirname(cloudsFile), "secure.yaml");
+    const searched = candidates(env, undefined, "secure.yaml").includes(beside);
+    return searched ? `secure.yaml beside clouds.yaml (${beside})` : `secure.yaml beside clouds.yaml (${beside}, with OS_CLIENT_SECURE_FILE=${beside})`;
 }
 
 /**
@@ -136,11 +151,17 @@ export function fromCloudsYaml(name: string, selectedBy: string, env: NodeJS.Pro
     const secureFile = candidates(env, env.OS_CLIENT_SECURE_FILE, "secure.yaml").find((f) => fs.existsSync(f));
     const secure = secureFile ? readCloudsFile(secureFile, "secure.yaml")[name] : undefined;
     const merged: Cloud = { ...cloud, ...secure, auth: { ...cloud.auth, ...secure?.auth } };
-    const { settings, caFromVerify } = cloudSettings(merged, name, secure?.verify !== undefined ? `secure.yaml ${secureFile}` : `clouds.yaml ${cloudsFile}`);
+    const { settings, caFromVerify } = cloudSettings(
+        merged,
+        name,
+        secure?.verify !== undefined ? `secure.yaml ${secureFile}` : `clouds.yaml ${cloudsFile}`,
+        env,
+    );
     const keyOf = (k: AuthSettingKey) => (k === "cacertFile" && caFromVerify ? "verify" : pathOf(k, AUTH_SETTINGS[k].clouds[0] ?? k));
     return {
         label: `clouds.yaml cloud "${name}" (${cloudsFile}${secure ? ` + ${secureFile}` : ""})`,
         keyName: (k) => `clouds.${name}.${keyOf(k)}`,
         settings,
+        secretHome: `put it in ${secureHome(env, cloudsFile, secureFile)} under clouds: ${name}: auth: (openstacksdk merges secure.yaml over clouds.yaml), or in the cloud's auth: section of ${cloudsFile}`,
     };
 }

@@ -1,11 +1,11 @@
 import * as fs from "fs";
 import { Identity, Scope } from "../keystone/tokens";
 import { TlsOptions } from "../transport/httpClient";
-import { registerSecret } from "../transport/redact";
+import { redact, registerSecret } from "../transport/redact";
 import type * as CloudsYaml from "./cloudsYaml";
 import { fromEnv } from "./env";
 import { AuthConfigError } from "./errors";
-import { AuthSettings, CREDENTIAL_KEYS, SettingsSource } from "./settings";
+import { AUTH_TYPES, AuthKind, AuthSettingKey, AuthSettings, CREDENTIAL_KEYS, expandHome, IDENTITY_KEYS, SettingsSource } from "./settings";
 
 /**
  * clouds.yaml support (with its schemas and the yaml parser) loads with the first cloud named:
@@ -33,32 +33,63 @@ export interface ResolvedAuth {
     insecureSource?: string;
     /** Where the identity came from, for messages ("environment (OS_*)"). */
     identitySource: string;
+    /** How that source spells each identity setting ("openstack:userDomainName", "OS_USER_DOMAIN_NAME"), for hints. */
+    identityKeys?: Record<IdentityKey, string>;
+    /** The CA bundle trusted instead of the system CAs (~ expanded), and the setting that named it, for TLS errors. */
+    cacertFile?: string;
+    cacertSource?: string;
+    /** Settings that were set but ignored (printed once per process on stderr as well). */
+    warnings?: string[];
+}
+
+type IdentityKey = (typeof IDENTITY_KEYS)[number];
+
+/** How a value that may hold a URL is shown in a message: never a user or password (`http://user:pass@host`). */
+function shownUrl(value: string): string {
+    return value.includes("@") ? value.replace(/^(\s*(?:[a-z][a-z0-9+.-]*:)?\/*)?[^]*@/i, (_m, pre: string | undefined) => `${pre ?? ""}***@`) : value;
 }
 
 /**
  * A Keystone v3 URL. A URL without /v3 is refused rather than guessed: on many clouds the
- * bare port answers with a version list, and guessing wrong sends credentials elsewhere.
+ * bare port answers with a version list, and guessing wrong sends credentials elsewhere. The
+ * suggestion replaces a version segment (and what follows it: /v2.0, /v3.0, /v3/auth/tokens)
+ * with /v3; `/V3` and empty segments (`//v3`) are normalized.
  */
 export function normalizeAuthUrl(value: string, key: string): string {
     let url: URL;
     try {
-        url = new URL(value);
+        url = new URL(value.trim());
     } catch {
-        throw new AuthConfigError(`${key} "${value}" is not a URL: use the Keystone v3 endpoint, e.g. https://kna1.citycloud.com:5000/v3`);
-    }
-    if (url.protocol !== "https:" && url.protocol !== "http:") {
-        throw new AuthConfigError(`${key} "${value}" must be an http(s) URL, e.g. https://kna1.citycloud.com:5000/v3`);
+        throw new AuthConfigError(`${key} "${shownUrl(value)}" is not a URL: use the Keystone v3 endpoint, e.g. https://kna1.citycloud.com:5000/v3`);
     }
     if (url.username || url.password || url.search || url.hash) {
         throw new AuthConfigError(
             `${key} must not contain credentials, a query or a fragment: use the plain Keystone v3 endpoint, e.g. https://kna1.citycloud.com:5000/v3`,
         );
     }
-    const path = url.pathname.replace(/\/+$/, "");
-    if (!path.endsWith("/v3")) {
-        throw new AuthConfigError(`${key} "${value}" does not end in /v3: use the Keystone v3 endpoint, e.g. ${url.origin}${path}/v3`);
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+        throw new AuthConfigError(`${key} "${shownUrl(value)}" must be an http(s) URL, e.g. https://kna1.citycloud.com:5000/v3`);
     }
-    return `${url.origin}${path}`;
+    const segments = url.pathname.split("/").filter((seg) => seg !== "");
+    if (segments.length > 0 && segments[segments.length - 1].toLowerCase() === "v3") {
+        return `${url.origin}/${[...segments.slice(0, -1), "v3"].join("/")}`;
+    }
+    let version = segments.length - 1;
+    while (version >= 0 && !/^v\d+(\.\d+)*$/i.test(segments[version])) version--;
+    const base = version >= 0 ? segments.slice(0, version) : segments;
+    throw new AuthConfigError(`${key} "${shownUrl(value)}" does not end in /v3: use the Keystone v3 endpoint, e.g. ${url.origin}/${[...base, "v3"].join("/")}`);
+}
+
+/** The same Keystone URL once normalized (check() writes the normalized one into the inputs). */
+function sameAuthUrl(a: string, b: string): boolean {
+    const norm = (u: string) => {
+        try {
+            return normalizeAuthUrl(u, "");
+        } catch {
+            return u.trim().replace(/\/+$/, "");
+        }
+    };
+    return norm(a) === norm(b);
 }
 
 /** Errors about a setting the resource's own inputs gave are reported on that input. */
@@ -71,12 +102,53 @@ function blameInput<T>(property: "authUrl" | "cloud", resolve: () => T): T {
     }
 }
 
+const SECRET_OF: Record<AuthKind, AuthSettingKey> = { password: "password", applicationCredential: "applicationCredentialSecret", token: "token" };
+const TYPE_OF: Record<AuthKind, string> = { password: "password", applicationCredential: "v3applicationcredential", token: "token" };
+const SUPPORTED_TYPES = "password (or v3password), v3applicationcredential, token (or v3token)";
+
+/** The auth type a source asks for (OS_AUTH_TYPE, clouds.yaml auth_type), or undefined: then token > application credential > password. */
+function authKindOf(src: SettingsSource): AuthKind | undefined {
+    const type = src.settings.authType?.trim();
+    if (type === undefined) return undefined;
+    const kind = (AUTH_TYPES as Record<string, AuthKind | undefined>)[type.toLowerCase()];
+    if (!kind) {
+        throw new AuthConfigError(
+            `${src.label}: ${src.keyName("authType")} "${type}" is not supported by this provider: use ${SUPPORTED_TYPES}, or remove it to use whichever secret is set`,
+        );
+    }
+    return kind;
+}
+
+/** The secrets a source holds, as it spells them. */
+const secretsIn = (src: SettingsSource) => CREDENTIAL_KEYS.filter((k) => src.settings[k]);
+const hasSecret = (src: SettingsSource) => secretsIn(src).length > 0;
+
+/** A source that should supply the login has no (usable) secret: what is missing and where it goes. */
+function missingSecret(src: SettingsSource, selectedBy?: string): AuthConfigError {
+    const kind = authKindOf(src);
+    const what = `${src.label}${selectedBy ? `, selected by ${selectedBy},` : ""}`;
+    const where = src.secretHome ? `: ${src.secretHome}` : "";
+    if (kind) {
+        const others = secretsIn(src).filter((k) => k !== SECRET_OF[kind]);
+        const switchTo = (Object.keys(SECRET_OF) as AuthKind[]).find((k) => others.includes(SECRET_OF[k]));
+        return new AuthConfigError(
+            `${what} asks for ${TYPE_OF[kind]} auth (${src.keyName("authType")} "${src.settings.authType}") but has no ${src.keyName(SECRET_OF[kind])}${where}` +
+                (switchTo ? `; it holds ${src.keyName(SECRET_OF[switchTo])}: to use that, set ${src.keyName("authType")} to ${TYPE_OF[switchTo]}` : ""),
+        );
+    }
+    return new AuthConfigError(
+        `${what} has no password, application credential or token (${CREDENTIAL_KEYS.map((k) => src.keyName(k)).join(", ")}): nothing to log in with${where}`,
+    );
+}
+
 function identityOf(src: SettingsSource): Identity {
     const s = src.settings;
     // Known from here on: no message or log line may repeat them, even one Keystone echoes.
     [s.password, s.applicationCredentialSecret, s.token].forEach(registerSecret);
-    if (s.token) return { kind: "token", token: s.token };
-    if (s.applicationCredentialSecret) {
+    const kind = authKindOf(src) ?? (s.token ? "token" : s.applicationCredentialSecret ? "applicationCredential" : s.password ? "password" : undefined);
+    if (!kind || !s[SECRET_OF[kind]]) throw missingSecret(src);
+    if (kind === "token") return { kind: "token", token: s.token! };
+    if (kind === "applicationCredential") {
         if (!s.applicationCredentialId && !s.applicationCredentialName) {
             throw new AuthConfigError(
                 `${src.label} has an application-credential secret but no ${src.keyName("applicationCredentialId")} or ${src.keyName("applicationCredentialName")}`,
@@ -89,7 +161,7 @@ function identityOf(src: SettingsSource): Identity {
         }
         return {
             kind: "applicationCredential",
-            secret: s.applicationCredentialSecret,
+            secret: s.applicationCredentialSecret!,
             id: s.applicationCredentialId,
             name: s.applicationCredentialName,
             userId: s.userId,
@@ -130,18 +202,47 @@ function scopeOf(s: AuthSettings, identity: Identity): Scope | undefined {
 const caFiles = new Map<string, { stamp: string; pem: string }>();
 
 function readCaFile(file: string, key: string): string {
+    let pem: string;
     try {
         const st = fs.statSync(file);
         const stamp = `${st.mtimeMs}:${st.ctimeMs}:${st.size}:${st.ino}`;
         const cached = caFiles.get(file);
         if (cached?.stamp === stamp) return cached.pem;
-        const pem = fs.readFileSync(file, "utf8");
-        caFiles.set(file, { stamp, pem });
-        return pem;
+        pem = fs.readFileSync(file, "utf8");
+        // Checked before any request: with no certificate in it, every TLS handshake would fail with words that do not name the file.
+        if (pem.includes("-----BEGIN CERTIFICATE-----")) caFiles.set(file, { stamp, pem });
     } catch (err) {
         throw new AuthConfigError(
             `${key} "${file}" cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): point it at a readable PEM file with the CA that signed Keystone's certificate`,
         );
+    }
+    if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+        throw new AuthConfigError(
+            `${key} "${file}" holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line): point it at the PEM file of the CA that signed Keystone's certificate (a DER file converts with: openssl x509 -inform der -in ca.der -out ca.pem)`,
+        );
+    }
+    return pem;
+}
+
+/** Warnings already printed by this process: check and create resolve auth for every resource. */
+const warned = new Set<string>();
+
+/** On the host's stderr, as the TLS-insecure warning (the engine shows it with the resource's step). */
+function warn(text: string): void {
+    const line = `warning: ${redact(text)}\n`;
+    if (warned.has(line)) return;
+    warned.add(line);
+    process.stderr.write(line);
+}
+
+/** Identity settings of a source, as it spells them. */
+const identityKeysIn = (src: SettingsSource) => IDENTITY_KEYS.filter((k) => src.settings[k] !== undefined).map((k) => src.keyName(k));
+
+/** A boolean setting that is neither true nor false: refused, never read as false (as clouds.yaml `verify:`). */
+function refuseInvalid(src: SettingsSource, key: AuthSettingKey): void {
+    const bad = src.invalid?.[key];
+    if (bad !== undefined) {
+        throw new AuthConfigError(`${src.keyName(key)} ${JSON.stringify(bad)} must be true or false (also yes/no, on/off, 1/0); it is not read as either`);
     }
 }
 
@@ -149,15 +250,19 @@ function readCaFile(file: string, key: string): string {
  * Precedence, highest first: the resource's own inputs (authUrl, region, cloud), stack
  * config (openstack:*), OS_* environment variables, clouds.yaml (openstack:cloud or
  * OS_CLOUD). A clouds.yaml cloud named by the resource's `cloud` input ranks right below
- * the resource's inputs. The identity (user, secret, project scope) comes whole from the
- * first source that holds a secret; authUrl, region, cacertFile and insecure are taken key
- * by key.
+ * the resource's inputs, and then supplies the identity or is an error. Otherwise the
+ * identity (user, secret, project scope, auth type) comes whole from the first source that
+ * holds a secret; identity settings of higher sources without one are ignored, and a warning
+ * (or the error) names them. authUrl, region, cacertFile and insecure are taken key by key.
  */
 export function resolveAuth(resource: ResourceAuthInputs, stack: SettingsSource | undefined, env: NodeJS.ProcessEnv = process.env): ResolvedAuth {
     const envSrc = fromEnv(env);
     const sources: SettingsSource[] = [];
+    let cloud: { src: SettingsSource; by: string } | undefined;
     if (resource.cloud) {
-        sources.push(blameInput("cloud", () => fromCloudsYaml(resource.cloud!, "the resource's cloud input", env)));
+        const by = "the resource's cloud input";
+        cloud = { src: blameInput("cloud", () => fromCloudsYaml(resource.cloud!, by, env)), by };
+        sources.push(cloud.src);
     }
     if (stack) sources.push(stack);
     sources.push(envSrc);
@@ -167,31 +272,68 @@ export function resolveAuth(resource: ResourceAuthInputs, stack: SettingsSource 
             : envSrc.settings.cloud
               ? { name: envSrc.settings.cloud, by: "OS_CLOUD" }
               : undefined;
-        if (named) sources.push(fromCloudsYaml(named.name, named.by, env));
+        if (named) {
+            cloud = { src: fromCloudsYaml(named.name, named.by, env), by: named.by };
+            sources.push(cloud.src);
+        }
     }
 
-    const identitySrc = sources.find((src) => CREDENTIAL_KEYS.some((k) => src.settings[k]));
-    if (!identitySrc) {
+    // A cloud the resource names is the login: never another source's user instead.
+    const identitySrc = resource.cloud ? sources[0] : sources.find(hasSecret);
+    if (!identitySrc || !hasSecret(identitySrc)) {
+        if (cloud) {
+            const err = (() => {
+                try {
+                    return missingSecret(cloud.src, cloud.by);
+                } catch (e) {
+                    return e as Error; // an unsupported auth_type: that is what to fix
+                }
+            })();
+            throw resource.cloud ? new AuthConfigError(err.message, "cloud") : err;
+        }
         throw new AuthConfigError(
             "No OpenStack credentials found. Set them as stack config (pulumi config set openstack:authUrl ...; openstack:userName, openstack:userDomainName, openstack:tenantName, openstack:projectDomainName and pulumi config set --secret openstack:password ...), export OS_* variables (source your openrc file), or select a clouds.yaml cloud with openstack:cloud / OS_CLOUD",
         );
     }
 
+    // The login is not mixed across sources: identity settings above the one used are ignored. Say so.
+    const ignored = sources
+        .slice(0, sources.indexOf(identitySrc))
+        .map((src) => ({ src, keys: identityKeysIn(src) }))
+        .filter((i) => i.keys.length > 0)
+        .map(
+            ({ src, keys }) =>
+                `${src.label} sets ${keys.join(", ")} but no password, application credential or token, so ${keys.length === 1 ? "it is" : "they are"} ignored: the login comes whole from ${identitySrc.label}. To use ${keys.length === 1 ? "it" : "them"}, add the secret there too${src.secretHome ? ` (${src.secretHome})` : ""}; otherwise remove ${keys.length === 1 ? "it" : "them"}`,
+        );
+    if (cloud && sources.indexOf(cloud.src) > sources.indexOf(identitySrc) && identityKeysIn(cloud.src).length > 0) {
+        ignored.push(
+            `${cloud.src.label}, selected by ${cloud.by}, is not used for the login: ${identitySrc.label} ranks above clouds.yaml and holds a secret. To log in with the cloud, remove the login settings from ${identitySrc.label}; otherwise unset ${cloud.by}`,
+        );
+    }
+
     const pick = <K extends "authUrl" | "region" | "cacertFile" | "insecure">(key: K) => {
-        const src = sources.find((s) => s.settings[key] !== undefined);
+        const src = sources.find((s) => s.settings[key] !== undefined || s.invalid?.[key] !== undefined);
+        if (src) refuseInvalid(src, key);
         return src ? { value: src.settings[key] as AuthSettings[K], name: src.keyName(key) } : undefined;
     };
     // check() writes the resolved authUrl into the inputs; when it is the settings' own, name the setting.
     const fromSettings = pick("authUrl");
-    const trim = (u: string) => u.replace(/\/+$/, "");
-    const fromInput = resource.authUrl !== undefined && !(fromSettings?.value && trim(fromSettings.value) === trim(resource.authUrl));
+    const fromInput = resource.authUrl !== undefined && !(fromSettings?.value && sameAuthUrl(fromSettings.value, resource.authUrl));
     const authUrlPick = fromInput ? { value: resource.authUrl, name: "the resource's authUrl input" } : fromSettings;
     if (!authUrlPick?.value) {
         const others = ["openstack:authUrl", "OS_AUTH_URL", "the resource's authUrl input"].filter((k) => k !== identitySrc.keyName("authUrl"));
         throw new AuthConfigError(`No Keystone URL: set ${identitySrc.keyName("authUrl")} (or ${others.join(", ")}), e.g. https://kna1.citycloud.com:5000/v3`);
     }
-    const identity = identityOf(identitySrc);
+    let identity: Identity;
+    try {
+        identity = resource.cloud ? blameInput("cloud", () => identityOf(identitySrc)) : identityOf(identitySrc);
+    } catch (err) {
+        if (!(err instanceof AuthConfigError) || ignored.length === 0) throw err;
+        throw new AuthConfigError(`${err.message}. Note: ${ignored.join(". ")}`, err.property);
+    }
+    ignored.forEach(warn);
     const cacert = pick("cacertFile");
+    const cacertFile = cacert ? expandHome(cacert.value!, env) : undefined;
     const insecure = pick("insecure");
     const normalize = () => normalizeAuthUrl(authUrlPick.value!, authUrlPick.name);
     return {
@@ -200,8 +342,11 @@ export function resolveAuth(resource: ResourceAuthInputs, stack: SettingsSource 
         region: resource.region ?? pick("region")?.value,
         identity,
         scope: scopeOf(identitySrc.settings, identity),
-        tls: { ca: cacert ? readCaFile(cacert.value!, cacert.name) : undefined, insecure: insecure?.value === true },
+        tls: { ca: cacert ? readCaFile(cacertFile!, cacert.name) : undefined, insecure: insecure?.value === true },
         insecureSource: insecure?.name,
+        ...(cacert ? { cacertFile: cacertFile!, cacertSource: cacert.name } : {}),
         identitySource: identitySrc.label,
+        identityKeys: Object.fromEntries(IDENTITY_KEYS.map((k) => [k, identitySrc.keyName(k)])) as Record<IdentityKey, string>,
+        warnings: ignored,
     };
 }

@@ -1,4 +1,4 @@
-import { SettingsSource, toSettings } from "./settings";
+import { AUTH_SETTINGS, readSettings, SettingsSource } from "./settings";
 
 /**
  * Stack config as the dynamic-provider host delivers it to configure(): the whole stack
@@ -7,7 +7,8 @@ import { SettingsSource, toSettings } from "./settings";
 export function fromStackConfig(get: (key: string) => string | undefined): SettingsSource {
     return {
         label: "stack config (openstack:*)",
-        keyName: (k) => `openstack:${k}`,
-        settings: toSettings((k) => get(`openstack:${k}`)),
+        secretHome: "pulumi config set --secret openstack:password (or openstack:applicationCredentialSecret, openstack:token)",
+        keyName: (k) => ("noStack" in AUTH_SETTINGS[k] ? `(no stack config key for ${AUTH_SETTINGS[k].env[0]})` : `openstack:${k}`),
+        ...readSettings((k) => ("noStack" in AUTH_SETTINGS[k] ? undefined : get(`openstack:${k}`))),
     };
 }

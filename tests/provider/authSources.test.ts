@@ -6,7 +6,7 @@ import * as path from "path";
 import { Ec2CredentialProvider } from "../../index";
 import { stackConfigFor } from "../support/ec2";
 import { cleanEnv, engineConfig, EngineDriver, Props, ProviderHost, secret, serializeProvider } from "../support/engine";
-import { getKey, passwordToken, s3Status } from "../support/referee";
+import { getKey, listKeys, passwordToken, s3Status } from "../support/referee";
 import { stackInfo } from "../support/stack";
 
 const s = stackInfo();
@@ -122,5 +122,71 @@ test("per-resource cloud outranks the stack config, and a cloud change updates i
 
         await e.destroy("k", { id: r.id, outputs: updated.properties });
         expect(await getKey("alice", r.id)).toBeUndefined();
+    });
+});
+
+const aliceCloud = (name: string, extraTop = "", extraAuth = "", password = true) =>
+    `  ${name}:\n${extraTop}    auth:\n      auth_url: "${s.auth_url}"\n      username: alice\n${password ? `      password: "${s.users.alice.password}"\n` : ""}      user_domain_name: testdom\n      project_name: proj-a\n      project_domain_name: testdom\n${extraAuth}`;
+
+test("a per-resource cloud without a secret: check fails on `cloud` naming it; the stack config's (other) user gets no key", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3access-clouds-"));
+    const file = path.join(dir, "clouds.yaml");
+    fs.writeFileSync(file, `clouds:\n${aliceCloud("nopw", "", "", false)}`); // the password would be in a secure.yaml that is not there
+    const bobKeys = (await listKeys("bob")).map((k) => k.access).sort();
+    await withHost(cleanEnv(home, { OS_CLIENT_CONFIG_FILE: file }), stackConfigFor("bob"), async (e) => {
+        const checked = await e.host.check(e.urn("k"), {}, { cloud: "nopw", region: "Kna1", __provider: provider });
+        if (!checked.failures.length) {
+            const made = await e.host.create(e.urn("k"), checked.inputs);
+            await e.destroy("k", { id: made.id, outputs: made.properties });
+        }
+        expect(checked.failures).toEqual([
+            {
+                property: "cloud",
+                reason: expect.stringMatching(
+                    new RegExp(
+                        `^clouds\\.yaml cloud "nopw" \\(${file}\\), selected by the resource's cloud input, has no password.*secure\\.yaml beside clouds\\.yaml`,
+                    ),
+                ),
+            },
+        ]);
+    });
+    expect((await listKeys("bob")).map((k) => k.access).sort()).toEqual(bobKeys);
+});
+
+test("OS_AUTH_TYPE=password wins over stale OS_APPLICATION_CREDENTIAL_* (two openrc files sourced), as for the openstack CLI", async () => {
+    const ac = s.application_credentials["alice-ac"];
+    const env = cleanEnv(home, {
+        ...osVarsOf("alice"),
+        OS_AUTH_TYPE: "password",
+        OS_APPLICATION_CREDENTIAL_ID: ac.id,
+        OS_APPLICATION_CREDENTIAL_SECRET: ac.secret,
+    });
+    await withHost(env, {}, async (e) => {
+        const r = await mintAndProve(e, {}, "Sto2");
+        expect(r.outputs).toMatchObject({ userId: s.users.alice.id, projectId: s.projects["proj-a"] });
+        expect(r.outputs.applicationCredentialId ?? null).toBeNull(); // minted with the password, not bound to the credential
+    });
+});
+
+test("clouds.yaml auth_type: password with leftover application_credential_* keys: the password is used", async () => {
+    const ac = s.application_credentials["alice-ac"];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "s3access-clouds-"));
+    const leftovers = `      application_credential_id: ${ac.id}\n      application_credential_secret: "${ac.secret}"\n`;
+    fs.writeFileSync(path.join(dir, "clouds.yaml"), `clouds:\n${aliceCloud("pw", "    auth_type: password\n    region_name: Kna1\n", leftovers)}`);
+    await withHost(cleanEnv(home, { OS_CLIENT_CONFIG_FILE: path.join(dir, "clouds.yaml"), OS_CLOUD: "pw" }), {}, async (e) => {
+        const r = await mintAndProve(e, {});
+        expect(r.outputs.userId).toBe(s.users.alice.id);
+    });
+});
+
+test("stack config's openstack:tenantName without a secret, an openrc exported: the login stays whole, and stderr names what was ignored", async () => {
+    const config = { "openstack:tenantName": "proj-b", "openstack:projectDomainName": "testdom", "openstack:region": "Kna1" };
+    await withHost(cleanEnv(home, osVarsOf("alice")), config, async (e) => {
+        const r = await mintAndProve(e, {});
+        expect(r.outputs.projectId).toBe(s.projects["proj-a"]);
+        expect(e.host.stderr).toMatch(
+            /warning: stack config \(openstack:\*\) sets openstack:tenantName, openstack:projectDomainName but no password, application credential or token, so they are ignored: the login comes whole from environment \(OS_\*\)/,
+        );
+        expect(e.host.stderr).not.toContain(s.users.alice.password);
     });
 });

@@ -42,6 +42,8 @@ const CLOSED_PORT_URL = "http://127.0.0.1:5999/v3";
 const WRONG_PASSWORD = "not-the-password-9f2e";
 const WRONG_AC_SECRET = "wrong-ac-secret-77e1";
 const GARBAGE_TOKEN = "gAAAAAgarbage-token-1c7d";
+/** A password only ever written inside a URL: nothing registers it, so only not echoing the URL keeps it out. */
+const URL_PASSWORD = "url-only-pw-3f9a61";
 
 function portClosed(url: string): Promise<boolean> {
     const u = new URL(url);
@@ -75,6 +77,7 @@ export async function catalogueContext(suite: string): Promise<CatalogueContext>
             WRONG_PASSWORD,
             WRONG_AC_SECRET,
             GARBAGE_TOKEN,
+            URL_PASSWORD,
             revokedToken,
             projB.secret,
             alice.secret,
@@ -91,6 +94,18 @@ const relCloud = (c: CatalogueContext, extra: string) =>
     cloudsYaml(
         `clouds:\n  mine:\n    region_name: Kna1\n${extra}    auth:\n      auth_url: ${c.stack.auth_url}\n      username: ${c.rel.name}\n      user_domain_name: testdom\n      password: ${REL_USER.password}\n      project_name: proj-a\n      project_domain_name: testdom\n`,
     );
+/** The suite's user in a cloud "mine" with no password (it would be in a secure.yaml that is not there), `top` beside `auth:`. */
+const relCloudNoPassword = (c: CatalogueContext, top = "") => cloudsYaml(relCloud(c, top)[".config/openstack/clouds.yaml"].replace(/ {6}password: .*\n/, ""));
+/** The suite's user as an exported openrc. */
+const relOpenrc = (c: CatalogueContext): Record<string, string> => ({
+    OS_AUTH_URL: c.stack.auth_url,
+    OS_USERNAME: c.rel.name,
+    OS_USER_DOMAIN_NAME: "testdom",
+    OS_PASSWORD: REL_USER.password,
+    OS_PROJECT_NAME: "proj-a",
+    OS_PROJECT_DOMAIN_NAME: "testdom",
+    OS_REGION_NAME: "Kna1",
+});
 /** The seeded admin, as stack config. */
 const adminConfig = (c: CatalogueContext) =>
     relConfig(c.rel, {
@@ -347,6 +362,119 @@ export const CATALOGUE: BadInputCase[] = [
         }),
         expectProperty: "",
         expectMessage: /No Keystone URL: set clouds\.mine\.auth\.auth_url \(or openstack:authUrl/,
+    },
+    // --- a selected cloud, auth types, settings that are set but wrong (check) ---
+    {
+        name: "cloud input naming a cloud without a password",
+        input: "`cloud: mine`, whose password is in no secure.yaml, with the stack config of a user",
+        setup: (c) => ({ config: relConfig(c.rel), files: relCloudNoPassword(c), inputs: { cloud: "mine" } }),
+        expectProperty: "cloud",
+        expectMessage:
+            /clouds\.yaml cloud "mine" .*selected by the resource's cloud input, has no password, application credential or token .*secure\.yaml beside clouds\.yaml/,
+    },
+    {
+        name: "OS_CLOUD naming a cloud without a password",
+        input: "OS_CLOUD=mine, whose password is in no secure.yaml",
+        setup: (c) => ({ config: {}, env: { OS_CLOUD: "mine" }, files: relCloudNoPassword(c), inputs: {} }),
+        expectProperty: "",
+        expectMessage:
+            /^clouds\.yaml cloud "mine" .*selected by OS_CLOUD, has no password, application credential or token .*put it in secure\.yaml beside clouds\.yaml/,
+        mustNotSay: /No OpenStack credentials found/,
+    },
+    {
+        name: "clouds.yaml auth_type this provider does not support",
+        input: "OS_CLOUD=mine, `auth_type: v3oidcpassword`",
+        setup: (c) => ({ config: {}, env: { OS_CLOUD: "mine" }, files: relCloudNoPassword(c, "    auth_type: v3oidcpassword\n"), inputs: {} }),
+        expectProperty: "",
+        expectMessage:
+            /clouds\.mine\.auth_type "v3oidcpassword" is not supported by this provider: use password \(or v3password\), v3applicationcredential, token/,
+    },
+    {
+        name: "OS_AUTH_TYPE this provider does not support",
+        input: "an openrc with OS_AUTH_TYPE=v3totp",
+        setup: (c) => ({ config: {}, env: { ...relOpenrc(c), OS_AUTH_TYPE: "v3totp" }, inputs: {} }),
+        expectProperty: "",
+        expectMessage: /OS_AUTH_TYPE "v3totp" is not supported by this provider/,
+    },
+    {
+        name: "OS_AUTH_TYPE=password without OS_PASSWORD",
+        input: "OS_AUTH_TYPE=password, only OS_APPLICATION_CREDENTIAL_* exported",
+        setup: (c) => {
+            const { OS_PASSWORD: _pw, ...env } = relOpenrc(c);
+            return {
+                config: {},
+                env: {
+                    ...env,
+                    OS_AUTH_TYPE: "password",
+                    OS_APPLICATION_CREDENTIAL_ID: c.rel.appCredId,
+                    OS_APPLICATION_CREDENTIAL_SECRET: REL_USER.appCredSecret,
+                },
+                inputs: {},
+            };
+        },
+        expectProperty: "",
+        expectMessage: /asks for password auth \(OS_AUTH_TYPE "password"\) but has no OS_PASSWORD.*set OS_AUTH_TYPE to v3applicationcredential/,
+    },
+    {
+        name: "user and project in stack config, password only in the environment",
+        input: "openstack:userName, openstack:tenantName set; only OS_PASSWORD exported",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:password": undefined }), env: { OS_PASSWORD: REL_USER.password }, inputs: {} }),
+        expectProperty: "",
+        expectMessage:
+            /environment \(OS_\*\) has a password but no user: set OS_USERNAME .*Note: stack config \(openstack:\*\) sets openstack:userName, .*openstack:tenantName.* but no password, application credential or token, so they are ignored/,
+    },
+    {
+        name: "insecure that is not a boolean",
+        input: "openstack:insecure = nonsense",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:insecure": "nonsense" }), inputs: {} }),
+        expectProperty: "",
+        expectMessage: /openstack:insecure "nonsense" must be true or false/,
+    },
+    {
+        name: "CA file that holds no certificate",
+        input: "openstack:cacertFile = /etc/hostname",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:cacertFile": "/etc/hostname" }), inputs: {} }),
+        expectProperty: "",
+        expectMessage: /openstack:cacertFile "\/etc\/hostname" holds no PEM certificate/,
+    },
+    {
+        name: "stack authUrl of Keystone v2.0",
+        input: "openstack:authUrl = http://127.0.0.1:5000/v2.0",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:authUrl": "http://127.0.0.1:5000/v2.0" }), inputs: {} }),
+        expectProperty: "",
+        expectMessage:
+            /openstack:authUrl "http:\/\/127\.0\.0\.1:5000\/v2\.0" does not end in \/v3: use the Keystone v3 endpoint, e\.g\. http:\/\/127\.0\.0\.1:5000\/v3$/,
+    },
+    {
+        name: "stack authUrl of the token API",
+        input: "openstack:authUrl = http://127.0.0.1:5000/v3/auth/tokens",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:authUrl": "http://127.0.0.1:5000/v3/auth/tokens" }), inputs: {} }),
+        expectProperty: "",
+        expectMessage: /does not end in \/v3: use the Keystone v3 endpoint, e\.g\. http:\/\/127\.0\.0\.1:5000\/v3$/,
+    },
+    {
+        name: "stack authUrl that is not a URL, with a password in it",
+        input: "openstack:authUrl = http://user:<password>@127.0.0.1:5000 /v3 (a space)",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:authUrl": `http://user:${URL_PASSWORD}@127.0.0.1:5000 /v3` }), inputs: {} }),
+        expectProperty: "",
+        expectMessage: /openstack:authUrl "http:\/\/\*\*\*@127\.0\.0\.1:5000 \/v3" is not a URL/,
+        mustNotSay: new RegExp(URL_PASSWORD),
+    },
+    // --- found out by Keystone (create) ---
+    {
+        name: "application credential by name, owner in another domain",
+        input: "openstack:applicationCredentialName + Secret + userName, no userDomainName (the user is in testdom)",
+        setup: (c) => ({
+            config: relConfig(c.rel, {
+                "openstack:userDomainName": undefined,
+                "openstack:password": undefined,
+                "openstack:applicationCredentialName": REL_USER.appCredName,
+                "openstack:applicationCredentialSecret": REL_USER.appCredSecret,
+            }),
+            inputs: {},
+        }),
+        expectMessage:
+            /HTTP 404: Could not find user.*Keystone has no user rel-\w+ in domain Default, the owner of application credential rel-ac .*set openstack:userDomainName \(or openstack:userDomainId\) to the user's domain/,
     },
     // --- found out by Keystone (create) ---
     {

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { AuthConfigError } from "../../../provider/auth/errors";
-import { resolveAuth, ResourceAuthInputs } from "../../../provider/auth/resolve";
+import { normalizeAuthUrl, resolveAuth, ResourceAuthInputs } from "../../../provider/auth/resolve";
 import { fromStackConfig } from "../../../provider/auth/stackConfig";
 
 let dir: string;
@@ -24,6 +24,18 @@ function cloudsEnv(clouds: string, secure?: string, vars: Record<string, string>
     const env = envOf({ OS_CLIENT_CONFIG_FILE: file("clouds.yaml", clouds), ...vars });
     if (secure !== undefined) env.OS_CLIENT_SECURE_FILE = file("secure.yaml", secure);
     return env;
+}
+
+/** A PEM-shaped CA file's text (the content is not parsed, only recognised). */
+const pem = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
+/** The error resolveAuth throws (or undefined). */
+function errorOf(fn: () => unknown): AuthConfigError | undefined {
+    try {
+        fn();
+    } catch (e) {
+        return e as AuthConfigError;
+    }
+    return undefined;
 }
 
 const envPassword = { OS_USERNAME: "env-user", OS_USER_DOMAIN_NAME: "env-dom", OS_PASSWORD: "pw-env-0001", OS_AUTH_URL: "https://env.example:5000/v3" };
@@ -312,19 +324,19 @@ describe("clouds.yaml + secure.yaml", () => {
         });
 
         test("a CA path: trusted, verification stays on, and errors name `verify`", () => {
-            const ca = file("my-ca.pem", "PEM-FROM-VERIFY");
+            const ca = file("my-ca.pem", pem("FROM-VERIFY"));
             const r = resolveAuth({}, undefined, withVerify(ca));
-            expect(r.tls).toEqual({ ca: "PEM-FROM-VERIFY", insecure: false });
+            expect(r.tls).toEqual({ ca: pem("FROM-VERIFY"), insecure: false });
             expect(() => resolveAuth({}, undefined, withVerify(path.join(dir, "missing.pem")))).toThrow(
                 /^clouds\.c1\.verify ".*missing\.pem" cannot be read \(ENOENT\)/,
             );
         });
 
         test("an explicit cacert wins over a CA path in verify", () => {
-            const a = file("a.pem", "PEM-CACERT");
-            const b = file("b.pem", "PEM-VERIFY");
+            const a = file("a.pem", pem("CACERT"));
+            const b = file("b.pem", pem("VERIFY"));
             const r = resolveAuth({}, undefined, withVerify(b, `    cacert: ${a}\n`));
-            expect(r.tls.ca).toBe("PEM-CACERT");
+            expect(r.tls.ca).toBe(pem("CACERT"));
         });
 
         test.each(["maybe", "2"])("verify: %s is an error naming the file and key, never insecure", (v) => {
@@ -448,5 +460,231 @@ describe("errors name the key as the source spells it", () => {
     test("an authUrl input equal to the settings' own is reported as the setting", () => {
         const r = resolveAuth({ authUrl: "https://env.example:5000/v3/" }, undefined, envOf(envPassword));
         expect(r.authUrlSource).toBe("OS_AUTH_URL");
+    });
+});
+
+describe("a selected cloud without a secret is an error naming it, never another source's login", () => {
+    const noPassword =
+        "clouds:\n  hunt:\n    auth:\n      auth_url: https://c.example:5000/v3\n      username: hunt-user\n      user_domain_name: testdom\n      project_name: proj-a\n";
+
+    test("the resource's cloud input: not the stack config's user; the error says what is missing and where it goes", () => {
+        const env = cloudsEnv(noPassword);
+        const err = errorOf(() => resolveAuth({ cloud: "hunt" }, stack(stackPassword), env));
+        expect(err).toBeInstanceOf(AuthConfigError);
+        expect(err!.property).toBe("cloud");
+        expect(err!.message).toContain(`clouds.yaml cloud "hunt" (${env.OS_CLIENT_CONFIG_FILE}), selected by the resource's cloud input, has no password`);
+        expect(err!.message).toContain("clouds.hunt.auth.password");
+        // OS_CLIENT_CONFIG_FILE's directory is not on the secure.yaml search path: say how to point at it.
+        expect(err!.message).toContain(`secure.yaml beside clouds.yaml (${dir}/secure.yaml, with OS_CLIENT_SECURE_FILE=${dir}/secure.yaml)`);
+        expect(err!.message).not.toContain("pw-stack-0001");
+    });
+
+    test("in the standard place, secure.yaml beside it needs no variable; an existing secure.yaml is named", () => {
+        const cfg = path.join(dir, ".config", "openstack");
+        fs.mkdirSync(cfg, { recursive: true });
+        fs.writeFileSync(path.join(cfg, "clouds.yaml"), noPassword);
+        const err = errorOf(() => resolveAuth({}, undefined, envOf({ OS_CLOUD: "hunt" })));
+        expect(err!.message).toMatch(/^clouds\.yaml cloud "hunt" .*selected by OS_CLOUD, has no password, application credential or token/);
+        expect(err!.message).toContain(`put it in secure.yaml beside clouds.yaml (${cfg}/secure.yaml) under clouds: hunt: auth:`);
+        expect(err!.message).not.toMatch(/No OpenStack credentials found/);
+        fs.writeFileSync(path.join(cfg, "secure.yaml"), "clouds:\n  other:\n    auth:\n      password: pw-other-0001\n");
+        expect(errorOf(() => resolveAuth({}, undefined, envOf({ OS_CLOUD: "hunt" })))!.message).toContain(
+            `put it in ${cfg}/secure.yaml under clouds: hunt: auth:`,
+        );
+    });
+
+    test("openstack:cloud without a secret and none elsewhere: the cloud is named", () => {
+        const err = errorOf(() => resolveAuth({}, stack({ "openstack:cloud": "hunt" }), cloudsEnv(noPassword)));
+        expect(err!.message).toMatch(/^clouds\.yaml cloud "hunt" .*selected by openstack:cloud, has no password/);
+        expect(err!.property).toBeUndefined();
+    });
+
+    test("an unsupported auth_type is named, with the ones supported", () => {
+        const env = cloudsEnv(noPassword.replace("    auth:", "    auth_type: v3oidcpassword\n    auth:"));
+        const err = errorOf(() => resolveAuth({ cloud: "hunt" }, stack(stackPassword), env));
+        expect(err!.property).toBe("cloud");
+        expect(err!.message).toContain(
+            'clouds.hunt.auth_type "v3oidcpassword" is not supported by this provider: use password (or v3password), v3applicationcredential, token',
+        );
+    });
+});
+
+describe("auth_type / OS_AUTH_TYPE choose the secret, as the openstack CLI does", () => {
+    const staleAc = { OS_APPLICATION_CREDENTIAL_ID: "stale-acid", OS_APPLICATION_CREDENTIAL_SECRET: "stale-acsecret-01" };
+
+    test.each(["password", "v3password", "V3Password"])("OS_AUTH_TYPE=%s with stale OS_APPLICATION_CREDENTIAL_*: the password is used", (type) => {
+        const r = resolveAuth({}, undefined, envOf({ ...envPassword, ...staleAc, OS_PROJECT_NAME: "proj-a", OS_AUTH_TYPE: type }));
+        expect(r.identity).toMatchObject({ kind: "password", userName: "env-user", password: "pw-env-0001" });
+        expect(r.scope).toMatchObject({ projectName: "proj-a" });
+    });
+
+    test("without OS_AUTH_TYPE the order stays token > application credential > password", () => {
+        expect(resolveAuth({}, undefined, envOf({ ...envPassword, ...staleAc })).identity.kind).toBe("applicationCredential");
+    });
+
+    test("clouds.yaml auth_type: password with leftover application_credential_* keys", () => {
+        const env = cloudsEnv(
+            "clouds:\n  c1:\n    auth_type: password\n    auth:\n      auth_url: https://c.example:5000/v3\n      username: u\n      password: pw-c1-000001\n      application_credential_id: old\n      application_credential_secret: old-acsecret-01\n",
+            undefined,
+            { OS_CLOUD: "c1" },
+        );
+        expect(resolveAuth({}, undefined, env).identity).toMatchObject({ kind: "password", password: "pw-c1-000001" });
+    });
+
+    test.each([
+        ["v3applicationcredential", "applicationCredential"],
+        ["token", "token"],
+        ["v3token", "token"],
+    ])("OS_AUTH_TYPE=%s picks %s over the others", (type, kind) => {
+        const r = resolveAuth({}, undefined, envOf({ ...envPassword, ...staleAc, OS_TOKEN: "tok-000000001", OS_AUTH_TYPE: type }));
+        expect(r.identity.kind).toBe(kind);
+    });
+
+    test("the type's secret missing: named, with the type that would use the secret that is there; no secret value in the message", () => {
+        const vars = { OS_AUTH_URL: "https://k:5000/v3", ...staleAc, OS_USERNAME: "u", OS_AUTH_TYPE: "password" };
+        const err = errorOf(() => resolveAuth({}, undefined, envOf(vars)));
+        expect(err!.message).toBe(
+            'environment (OS_*) asks for password auth (OS_AUTH_TYPE "password") but has no OS_PASSWORD: export it in the environment of the pulumi process (source your openrc file); it holds OS_APPLICATION_CREDENTIAL_SECRET: to use that, set OS_AUTH_TYPE to v3applicationcredential',
+        );
+    });
+
+    test("an unsupported OS_AUTH_TYPE is an error naming it", () => {
+        const err = errorOf(() => resolveAuth({}, undefined, envOf({ ...envPassword, OS_AUTH_TYPE: "v3totp" })));
+        expect(err!.message).toMatch(/^environment \(OS_\*\): OS_AUTH_TYPE "v3totp" is not supported by this provider: use password/);
+    });
+
+    test("stack config has no auth type key: OS_AUTH_TYPE does not steer a stack config login", () => {
+        const r = resolveAuth({}, stack({ ...stackPassword, "openstack:token": "tok-stack-0001" }), envOf({ OS_AUTH_TYPE: "password" }));
+        expect(r.identity.kind).toBe("token");
+    });
+});
+
+describe("identity settings of a higher source without a secret: named, not silently dropped", () => {
+    let stderr: jest.SpyInstance;
+    beforeEach(() => (stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true)));
+    afterEach(() => stderr.mockRestore());
+
+    test("stack config tenantName with an openrc in the environment: a warning on stderr (once) names openstack:tenantName", () => {
+        const config = { "openstack:tenantName": "proj-b-warn", "openstack:projectDomainName": "testdom" };
+        const r = resolveAuth({}, stack(config), envOf({ ...envPassword, OS_PROJECT_NAME: "proj-a" }));
+        expect(r.scope).toMatchObject({ projectName: "proj-a" }); // the rule stays: the login comes whole from one source
+        expect(r.warnings).toEqual([
+            "stack config (openstack:*) sets openstack:tenantName, openstack:projectDomainName but no password, application credential or token, so they are ignored: the login comes whole from environment (OS_*). To use them, add the secret there too (pulumi config set --secret openstack:password (or openstack:applicationCredentialSecret, openstack:token)); otherwise remove them",
+        ]);
+        resolveAuth({}, stack(config), envOf({ ...envPassword, OS_PROJECT_NAME: "proj-a" }));
+        const lines = stderr.mock.calls.map((c) => String(c[0])).filter((l) => l.includes("proj-b-warn") || l.includes("openstack:tenantName"));
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(/^warning: stack config \(openstack:\*\) sets openstack:tenantName/);
+        expect(lines[0]).not.toContain("pw-env-0001");
+    });
+
+    test("nothing above the source used: no warning", () => {
+        expect(resolveAuth({}, stack(stackPassword), envOf({ ...envPassword, OS_PROJECT_NAME: "p" })).warnings).toEqual([]);
+        expect(resolveAuth({}, stack({ "openstack:region": "Kna1", "openstack:authUrl": "https://k:5000/v3" }), envOf(envPassword)).warnings).toEqual([]);
+    });
+
+    test("stack config userName + tenantName, only OS_PASSWORD exported: the error says openstack:userName was ignored", () => {
+        const config = { "openstack:userName": "stack-user", "openstack:tenantName": "proj-a", "openstack:authUrl": "https://k:5000/v3" };
+        const err = errorOf(() => resolveAuth({}, stack(config), envOf({ OS_PASSWORD: "pw-only-00001" })));
+        expect(err!.message).toMatch(
+            /^environment \(OS_\*\) has a password but no user: set OS_USERNAME .*\. Note: stack config \(openstack:\*\) sets openstack:userName, openstack:tenantName but no password/,
+        );
+        expect(err!.message).not.toContain("pw-only-00001");
+    });
+
+    test("a cloud selected by OS_CLOUD below the source used: a warning says it is not used for the login", () => {
+        const env = cloudsEnv("clouds:\n  c1:\n    auth:\n      username: cloud-user\n      password: pw-cloud-0002\n", undefined, { OS_CLOUD: "c1" });
+        const r = resolveAuth({}, stack(stackPassword), env);
+        expect(r.identity).toMatchObject({ userName: "stack-user" });
+        expect(r.warnings).toEqual([
+            expect.stringMatching(/^clouds\.yaml cloud "c1" .*, selected by OS_CLOUD, is not used for the login: stack config \(openstack:\*\) ranks above/),
+        ]);
+    });
+});
+
+describe("authUrl: the suggestion is a v3 URL; /V3 and //v3 are normalized", () => {
+    test.each([
+        ["http://127.0.0.1:5000/v2.0", "http://127.0.0.1:5000/v3"],
+        ["http://127.0.0.1:5000/v2.0/", "http://127.0.0.1:5000/v3"],
+        ["http://127.0.0.1:5000/v3/auth/tokens", "http://127.0.0.1:5000/v3"],
+        ["http://127.0.0.1:5000/v3.0", "http://127.0.0.1:5000/v3"],
+        ["https://k.example/identity/v2.0", "https://k.example/identity/v3"],
+        ["https://k.example/identity", "https://k.example/identity/v3"],
+        ["https://k.example:5000", "https://k.example:5000/v3"],
+    ])("%s -> e.g. %s", (url, suggested) => {
+        expect(errorOf(() => normalizeAuthUrl(url, "OS_AUTH_URL"))?.message).toBe(
+            `OS_AUTH_URL "${url}" does not end in /v3: use the Keystone v3 endpoint, e.g. ${suggested}`,
+        );
+    });
+
+    test.each([
+        ["http://127.0.0.1:5000/V3", "http://127.0.0.1:5000/v3"],
+        ["http://127.0.0.1:5000//v3", "http://127.0.0.1:5000/v3"],
+        ["http://127.0.0.1:5000//v3//", "http://127.0.0.1:5000/v3"],
+        ["https://k.example//identity/v3", "https://k.example/identity/v3"],
+        ["  https://k.example:5000/v3\n", "https://k.example:5000/v3"],
+    ])("%j is accepted as %s", (url, normalized) => {
+        expect(normalizeAuthUrl(url, "OS_AUTH_URL")).toBe(normalized);
+    });
+
+    test("a normalized authUrl input (check() writes it back) is still named as the setting it came from", () => {
+        const r = resolveAuth({ authUrl: "https://env.example:5000/v3" }, undefined, envOf({ ...envPassword, OS_AUTH_URL: "https://env.example:5000//V3" }));
+        expect(r.authUrl).toBe("https://env.example:5000/v3");
+        expect(r.authUrlSource).toBe("OS_AUTH_URL");
+    });
+
+    test.each([
+        "http://u:pw-in-url-0001@127.0.0.1:5000 /v3",
+        "u:pw-in-url-0001@127.0.0.1:5000/v3",
+        "ftp://u:pw-in-url-0001@k.example/v3",
+        "http://u:pw-in-url-0001@k.example/v2.0",
+    ])("a password in a URL is never printed: %s", (url) => {
+        const err = errorOf(() => resolveAuth({}, stack({ ...stackPassword, "openstack:authUrl": url }), envOf()));
+        expect(err).toBeInstanceOf(AuthConfigError);
+        expect(err!.message).toMatch(/^openstack:authUrl/);
+        expect(err!.message).not.toContain("pw-in-url-0001");
+    });
+});
+
+describe("CA files and insecure: what is wrong is named before any request", () => {
+    test.each([
+        ["openstack:cacertFile", (f: string) => resolveAuth({}, stack({ ...stackPassword, "openstack:cacertFile": f }), envOf())],
+        ["OS_CACERT", (f: string) => resolveAuth({}, undefined, envOf({ ...envPassword, OS_CACERT: f }))],
+    ])("%s naming a file without a PEM certificate", (key, resolve) => {
+        const f = file("hostname", "myhost\n");
+        expect(() => resolve(f)).toThrow(`${key} "${f}" holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line)`);
+    });
+
+    test("clouds.yaml cacert: ~/ is expanded, and the key is named when the file is not PEM", () => {
+        file("ca.pem", pem("HOME-CA"));
+        const env = cloudsEnv(
+            "clouds:\n  c1:\n    cacert: ~/ca.pem\n    auth:\n      auth_url: https://c.example:5000/v3\n      username: u\n      password: pw-c1-000001\n",
+            undefined,
+            { OS_CLOUD: "c1" },
+        );
+        const r = resolveAuth({}, undefined, env);
+        expect(r.tls.ca).toBe(pem("HOME-CA"));
+        expect(r.cacertFile).toBe(path.join(dir, "ca.pem"));
+        expect(r.cacertSource).toBe("clouds.c1.cacert");
+        fs.writeFileSync(path.join(dir, "ca.pem"), "not a certificate\n");
+        expect(() => resolveAuth({}, undefined, env)).toThrow(`clouds.c1.cacert "${path.join(dir, "ca.pem")}" holds no PEM certificate`);
+    });
+
+    test("openstack:cacertFile ~/ is expanded too (as the Pulumi OpenStack provider does)", () => {
+        file("mine.pem", pem("MINE"));
+        expect(resolveAuth({}, stack({ ...stackPassword, "openstack:cacertFile": "~/mine.pem" }), envOf()).tls.ca).toBe(pem("MINE"));
+    });
+
+    test.each([
+        ["openstack:insecure", { "openstack:insecure": "nonsense" }, {}],
+        ["OS_INSECURE", {}, { OS_INSECURE: "maybe" }],
+    ])("%s that is neither true nor false is an error naming it", (key, config, vars) => {
+        const err = errorOf(() => resolveAuth({}, stack({ ...stackPassword, ...config }), envOf(vars)));
+        expect(err).toBeInstanceOf(AuthConfigError);
+        expect(err!.message).toMatch(new RegExp(`^${key} "(nonsense|maybe)" must be true or false`));
+    });
+
+    test("a bad OS_INSECURE under a stack config that sets insecure is not consulted", () => {
+        expect(resolveAuth({}, stack({ ...stackPassword, "openstack:insecure": "false" }), envOf({ OS_INSECURE: "maybe" })).tls.insecure).toBe(false);
     });
 });

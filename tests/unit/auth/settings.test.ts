@@ -3,7 +3,8 @@
 // accepts, and the README names nothing the code does not read.
 import * as fs from "fs";
 import * as path from "path";
-import { AUTH_SETTINGS, AuthSettingKey, CREDENTIAL_KEYS, parseBool, SETTING_KEYS, toSettings } from "../../../provider/auth/settings";
+import { AUTH_SETTINGS, AuthSettingKey, CREDENTIAL_KEYS, parseBool, readSettings, SETTING_KEYS, toSettings } from "../../../provider/auth/settings";
+import { fromStackConfig } from "../../../provider/auth/stackConfig";
 
 interface Row {
     line: string;
@@ -47,7 +48,12 @@ function readmeRows(): Row[] {
 const rows = readmeRows();
 const matches = (pattern: string, name: string) => (pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : pattern === name);
 const cloudsPath = (k: AuthSettingKey, n: string) => ("top" in AUTH_SETTINGS[k] ? n : `auth.${n}`);
-const rowOf = (k: AuthSettingKey) => rows.filter((r) => r.stack.includes(`openstack:${k}`));
+const noStack = (k: AuthSettingKey) => "noStack" in AUTH_SETTINGS[k];
+/** A setting's row: by its stack config key, or, for a setting without one, by its first OS_* name. */
+const rowOf = (k: AuthSettingKey) =>
+    rows.filter((r) => (noStack(k) ? r.stack.length === 0 && r.env.includes(AUTH_SETTINGS[k].env[0]) : r.stack.includes(`openstack:${k}`)));
+/** The settings a row is about. */
+const keysOf = (r: Row) => SETTING_KEYS.filter((k) => rowOf(k).includes(r));
 
 test("the shorthand expansion reads the README's spellings", () => {
     expect(names("`OS_PROJECT_DOMAIN_NAME` / `_ID`")).toEqual(["OS_PROJECT_DOMAIN_NAME", "OS_PROJECT_DOMAIN_ID"]);
@@ -63,7 +69,7 @@ test("the shorthand expansion reads the README's spellings", () => {
 test("the README has a row per group of settings, and no row the code lacks", () => {
     expect(rows.length).toBeGreaterThan(10);
     for (const r of rows) {
-        expect(r.stack.length).toBeGreaterThan(0);
+        expect({ row: r.line, settings: keysOf(r).length }).not.toMatchObject({ settings: 0 });
         for (const s of r.stack)
             expect({ row: r.line, setting: s, known: SETTING_KEYS.includes(s.replace(/^openstack:/, "") as AuthSettingKey) }).toMatchObject({ known: true });
     }
@@ -85,7 +91,7 @@ for (const key of SETTING_KEYS) {
 
 test("every OS_* and clouds.yaml name the README lists is one the code reads, for a setting of that row", () => {
     for (const row of rows) {
-        const keys = row.stack.map((s) => s.replace(/^openstack:/, "") as AuthSettingKey);
+        const keys = keysOf(row);
         const env = keys.flatMap((k) => [...AUTH_SETTINGS[k].env]);
         // clouds.yaml `verify:` feeds cacertFile too (a CA path), see cloudsYaml.ts.
         const clouds = keys.flatMap((k) => [...AUTH_SETTINGS[k].clouds.map((c) => cloudsPath(k, c)), ...(k === "cacertFile" ? ["verify"] : [])]);
@@ -101,10 +107,23 @@ test("the setting the README marks (secret) is one that proves who you are", () 
     expect([...CREDENTIAL_KEYS].sort()).toEqual(["applicationCredentialSecret", "password", "token"]);
 });
 
+test("a setting without a stack config key: the README names none, and stack config never reads openstack:<key>", () => {
+    const without = SETTING_KEYS.filter(noStack);
+    expect(without).toEqual(["authType"]);
+    for (const k of without) {
+        expect(rowOf(k)[0].stack).toEqual([]);
+        expect(fromStackConfig((key) => (key === `openstack:${k}` ? "password" : undefined)).settings[k]).toBeUndefined();
+    }
+});
+
 describe("toSettings / parseBool", () => {
     test("booleans parsed, empty values dropped", () => {
         const raw: Record<string, unknown> = { insecure: "TRUE", region: "", authUrl: "https://k/v3", userName: undefined };
         expect(toSettings((k) => raw[k])).toEqual({ insecure: true, authUrl: "https://k/v3" });
+    });
+
+    test("a boolean that is neither true nor false is kept aside, not read as false", () => {
+        expect(readSettings((k) => (k === "insecure" ? "nonsense" : undefined))).toEqual({ settings: {}, invalid: { insecure: "nonsense" } });
     });
 
     test.each([
@@ -114,7 +133,9 @@ describe("toSettings / parseBool", () => {
         ["on", true],
         ["0", false],
         ["false", false],
-        ["nonsense", false],
+        ["Off", false],
+        [" no ", false],
+        ["nonsense", undefined],
         ["", undefined],
         [undefined, undefined],
         [true, true],
