@@ -80,8 +80,8 @@ export function normalizeAuthUrl(value: string, key: string): string {
     throw new AuthConfigError(`${key} "${shownUrl(value)}" does not end in /v3: use the Keystone v3 endpoint, e.g. ${url.origin}/${[...base, "v3"].join("/")}`);
 }
 
-/** The same Keystone URL once normalized (check() writes the normalized one into the inputs). */
-function sameAuthUrl(a: string, b: string): boolean {
+/** The same Keystone URL once normalized (check() writes the normalized one into the inputs; state may hold an older form). */
+export function sameAuthUrl(a: string, b: string): boolean {
     const norm = (u: string) => {
         try {
             return normalizeAuthUrl(u, "");

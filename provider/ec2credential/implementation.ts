@@ -4,7 +4,7 @@
  * stays a few lines long and every refresh and destroy runs the installed, current code.
  */
 import { AuthConfigError } from "../auth/errors";
-import { ResolvedAuth, resolveAuth, ResourceAuthInputs } from "../auth/resolve";
+import { ResolvedAuth, resolveAuth, ResourceAuthInputs, sameAuthUrl } from "../auth/resolve";
 import { SettingsSource } from "../auth/settings";
 import { fromStackConfig } from "../auth/stackConfig";
 import { catalogRegions, findEndpoint } from "../keystone/catalog";
@@ -90,7 +90,8 @@ export async function diff(
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
     const replaces: string[] = [];
     if (news.region !== olds.region) replaces.push("region");
-    if (news.authUrl !== olds.authUrl) replaces.push("authUrl");
+    // State written before URLs were normalized may hold ".../V3" or "...//v3": the same Keystone.
+    if (news.authUrl !== olds.authUrl && !(news.authUrl && olds.authUrl && sameAuthUrl(news.authUrl, olds.authUrl))) replaces.push("authUrl");
     // An unset project means "the token's project at creation" (computed, as in Terraform's
     // openstack_identity_ec2_credential_v3): dropping the input does not replace the key.
     if (news.projectId !== undefined && news.projectId !== olds.projectId) replaces.push("projectId");

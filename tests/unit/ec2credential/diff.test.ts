@@ -35,6 +35,13 @@ test.each<[string, Ec2CredentialInputs, string[]]>([
     expect(d.deleteBeforeReplace).toBe(false); // the new key exists before the old one goes
 });
 
+test("state written before URLs were normalized (//V3, a trailing slash) is the same Keystone: no replacement", async () => {
+    for (const stored of ["https://kna1.example:5000//V3", "https://kna1.example:5000/v3/"]) {
+        expect((await diff({ ...olds, authUrl: stored }, same)).replaces).toEqual([]);
+    }
+    expect((await diff({ ...olds, authUrl: "https://kna1.example:5000/identity/v3" }, same)).replaces).toEqual(["authUrl"]);
+});
+
 test("rotation triggers compare as maps: order does not matter, values do", async () => {
     const withTriggers = { ...olds, rotationTriggers: { a: "1", b: "2" } };
     expect((await diff(withTriggers, { ...same, rotationTriggers: { b: "2", a: "1" } })).replaces).toEqual([]);
