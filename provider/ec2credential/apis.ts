@@ -76,7 +76,7 @@ export async function deleteKey(session: KeystoneSession, auth: ResolvedAuth, us
         // is a policy for the operator to change.
         const login = await session.token();
         if (login.userId !== userId) throw loginIsNotOwner(`deleting EC2 credential ${access}`, auth, access, userId, login);
-        if (await movedToAnotherUser(session, userId, access, retry)) {
+        if ((await listedAsOwn(session, userId, access, retry)) === null) {
             throw new Ec2CredentialError(
                 `deleting EC2 credential ${access}: it is not user ${userId}'s any more (the user's keys do not include it, and Keystone refuses to delete it, which it would not for a missing key): ` +
                     `it was moved to another user out of band and still works for them. Run pulumi refresh: it records the move, and destroy then leaves the key to its new owner (who, or an admin, can delete it)`,
@@ -104,10 +104,14 @@ export function loginIsNotOwner(doing: string, auth: ResolvedAuth, access: strin
     );
 }
 
-/** The user's own keys can be listed and do not include this one; false when that cannot be told. */
-async function movedToAnotherUser(session: KeystoneSession, userId: string, access: string, retry?: RetryPolicy): Promise<boolean> {
+/**
+ * The key as the user's own key list shows it: null when the list does not include it,
+ * undefined when the list is refused too. A 403 on one key names the same policy rule for
+ * "not your key" as for "this call is not allowed to you": only the list tells them apart.
+ */
+export async function listedAsOwn(session: KeystoneSession, userId: string, access: string, retry?: RetryPolicy): Promise<Ec2Credential | null | undefined> {
     const own = await listEc2Credentials(session, userId, retry).catch(() => undefined);
-    return own !== undefined && !own.some((c) => c.accessKeyId === access);
+    return own && (own.find((c) => c.accessKeyId === access) ?? null);
 }
 
 /**

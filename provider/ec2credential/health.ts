@@ -5,7 +5,7 @@
  * and only a look at the owner's projects and the key's binding tells.
  */
 import { ResolvedAuth } from "../auth/resolve";
-import { hasStatus } from "../keystone/errors";
+import { hasStatus, refusedPolicyRule } from "../keystone/errors";
 import { applicationCredentialExists } from "../keystone/ec2credentials/binding";
 import { Ec2Credential } from "../keystone/ec2credentials/results";
 import { projectsOfUser, userHasRoleOn } from "../keystone/projects";
@@ -57,7 +57,13 @@ export async function unusableReason(session: KeystoneSession, token: Token, key
             : `${UNUSABLE} user ${key.userId} has no role on project ${key.projectId} any more (revoked, or the project was deleted), so S3 refuses access key ${key.accessKeyId}; ` +
                   `give the user a role there (openstack role add --user ${key.userId} --project ${key.projectId} member); ${next}`;
     }
-    const project = (await projectsOfUser(session, key.userId)).find((p) => p.id === key.projectId);
+    // A policy that refuses the user's project list (identity:list_user_projects) leaves
+    // health unjudged, as an unknown binding does: refresh still reads the key.
+    const projects = await projectsOfUser(session, key.userId).catch((err) =>
+        refusedPolicyRule(err) === "identity:list_user_projects" ? undefined : Promise.reject(err),
+    );
+    if (!projects) return undefined;
+    const project = projects.find((p) => p.id === key.projectId);
     const who = token.userName ?? key.userId;
     if (!project) {
         return (

@@ -16,7 +16,7 @@ import { KeystoneSession } from "../keystone/session";
 import { CatalogEntry, Token } from "../keystone/tokens";
 import { HttpClient } from "../transport/httpClient";
 import { debug } from "../transport/log";
-import { bestEffortRetry, bindingOf, deleteKey, FailedCreate, loginIsNotOwner, mayHaveCreated, mintThroughOsEc2, RULES } from "./apis";
+import { bestEffortRetry, bindingOf, deleteKey, FailedCreate, listedAsOwn, loginIsNotOwner, mayHaveCreated, mintThroughOsEc2, RULES } from "./apis";
 import { Ec2CredentialError, explain } from "./errors";
 import { CheckFailure, ComputedInputs, Ec2CredentialInputs, Ec2CredentialOutputs, validateInputs } from "./inputs";
 import { recordAdoption } from "./keyRecord";
@@ -276,11 +276,23 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
             // Refused to another login than the owner's: nothing can be judged, and dropping or
             // replacing the key would leave it working unseen.
             if (userId !== token.userId) throw loginIsNotOwner(`reading EC2 credential ${id}`, auth, id, userId, token);
-            // The key exists (a missing one is a 404 for anybody) but is no longer this user's.
-            const driftReason =
-                props.driftReason ??
-                `user: access key ${id} now belongs to another user (Keystone refuses to show it to user ${userId}); the next update replaces it`;
-            return { id, props: { ...(props as Ec2CredentialOutputs), driftReason } };
+            const listed = await listedAsOwn(session, userId, id);
+            // A policy that refuses showing one key (identity:ec2_get_credential) is no move:
+            // the user's own list still holds the key. Refused both, nothing can be judged.
+            if (listed === undefined) {
+                throw new Ec2CredentialError(
+                    `reading EC2 credential ${id}: Keystone at ${auth.authUrl} refuses user ${userId} both showing this key (${refusedPolicyRule(err) ?? "HTTP 403"}) and listing its keys (identity:ec2_list_credentials), ` +
+                        `so refresh cannot tell whether it still exists or moved; state is unchanged. Ask the operator to allow one of them (Keystone's default: the key's owner may)`,
+                );
+            }
+            if (listed === null) {
+                // The key exists (a missing one is a 404 for anybody) but is no longer this user's.
+                const driftReason =
+                    props.driftReason ??
+                    `user: access key ${id} now belongs to another user (Keystone refuses to show it to user ${userId}, and the user's keys do not include it); the next update replaces it`;
+                return { id, props: { ...(props as Ec2CredentialOutputs), driftReason } };
+            }
+            live = listed;
         }
         if (!live) return {}; // deleted out of band: refresh drops it from state
         // Keystone never changes a key's binding: read once (state of older versions has none).

@@ -151,6 +151,48 @@ test("row c for delete: both deletes refused: destroy fails naming both rules, a
     }
 });
 
+test("refresh when showing one key is refused (identity:ec2_get_credential): the user's own list proves it is still theirs, no drift", async () => {
+    const run = await hosts.up({ config: config(), inputs: {} }, "get-refused");
+    expect(run.error).toBeUndefined();
+    const { id, properties } = run.created!;
+    try {
+        await keystone.setPolicy({ "identity:ec2_get_credential": "rule:admin_required" });
+        const refreshed = await run.driver.refresh("get-refused", { id, outputs: properties, inputs: {} });
+        expect(refreshed.id).toBe(id);
+        expect(refreshed.properties.driftReason).toBeUndefined();
+        expect(refreshed.properties.secretAccessKey).toBe(properties.secretAccessKey);
+        // Listing refused too: nothing can be judged, and refresh says so instead of guessing.
+        await keystone.setPolicy({ "identity:ec2_get_credential": "rule:admin_required", "identity:ec2_list_credentials": "rule:admin_required" });
+        const err = await run.driver
+            .refresh("get-refused", { id, outputs: properties, inputs: {} })
+            .catch((e) => (e as { details?: string }).details ?? String(e));
+        expect(err).toMatch(
+            new RegExp(
+                `reading EC2 credential ${id}: .*refuses user ${rel.userId} both showing this key \\(identity:ec2_get_credential\\) and listing its keys .*state is unchanged`,
+            ),
+        );
+    } finally {
+        await keystone.setPolicy({});
+        await run.driver.destroy("get-refused", { id, outputs: properties });
+    }
+    expect(keyProjectInDatabase(id)).toBeUndefined();
+});
+
+test("refresh when the user's project list is refused (identity:list_user_projects): the key is read, health left unjudged", async () => {
+    const run = await hosts.up({ config: config(), inputs: {} }, "projects-refused");
+    expect(run.error).toBeUndefined();
+    const { id, properties } = run.created!;
+    try {
+        await keystone.setPolicy({ "identity:list_user_projects": "rule:admin_required" });
+        const refreshed = await run.driver.refresh("projects-refused", { id, outputs: properties, inputs: {} });
+        expect(refreshed.id).toBe(id);
+        expect(refreshed.properties.driftReason).toBeUndefined();
+    } finally {
+        await keystone.setPolicy({});
+        await run.driver.destroy("projects-refused", { id, outputs: properties });
+    }
+});
+
 test("row d (Debian): an application credential is refused on the generic API and OS-EC2 is not tried", async () => {
     const from = proxy.seen.length;
     const run = await hosts.up({

@@ -253,11 +253,12 @@ describe("read and remove", () => {
         expect(res.props!.driftReason).toMatch(new RegExp(`^project: access key key0123456789 is bound to project ${PROJ_B}, not ${PROJ_A}`));
     });
 
-    test("read: 403 (no longer this user's) -> driftReason starting with user:", async () => {
+    test("read: 403 and the user's own list lacks the key (no longer this user's) -> driftReason starting with user:", async () => {
         tokens();
         answer("GET", item("key0123456789"), 403, {
             error: { code: 403, title: "Forbidden", message: "You are not authorized to perform the requested action: identity:ec2_get_credential." },
         });
+        answer("GET", `/v3/users/${ALICE}/credentials/OS-EC2`, 200, { credentials: [] });
         const res = await read("key0123456789", state());
         expect(res.props!.driftReason).toMatch(/^user: access key key0123456789 now belongs to another user/);
     });
