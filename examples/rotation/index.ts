@@ -9,6 +9,8 @@
 //
 // Out of schedule: bump s3access:generation by one (graceful: only the older key goes), or
 // change s3access:emergency (a leaked key: both keys are replaced at once).
+// Adding this program's rotateAfter to an existing S3Access (or changing the period) replaces
+// both keys once: the schedule is counted from the epoch (README, "Overlapping keys").
 import * as pulumi from "@pulumi/pulumi";
 import { S3Access } from "pulumi-openstack-s3-access";
 
