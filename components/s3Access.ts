@@ -83,7 +83,7 @@ function nameOf(region: string, given: string | undefined): string {
     throw new InvalidClientConfigInput(
         "name",
         `S3Access: region ${JSON.stringify(region)} needs a name: its default name ${JSON.stringify(fallback)} ` +
-            `is not usable as a profile/alias/remote name (start with a letter, then letters, digits, "_" or "-"); ` +
+            `is not usable as a profile/alias/remote name (start with a letter, then letters, digits, "_" or "-"; 2 to 63 characters); ` +
             `set regionOptions[${JSON.stringify(region)}].name${example}`,
     );
 }

@@ -125,6 +125,8 @@ test.each([
         { regions: ["Region.One"] },
         /region "Region.One" needs a name: its default name "region\.one" .*set regionOptions\["Region\.One"\]\.name, e\.g\. "region-one"/,
     ],
+    // A one-letter region: its name is too short, and the rule stated says so.
+    [{ regions: ["X"] }, /region "X" needs a name: its default name "x" .*2 to 63 characters.*set regionOptions\["X"\]\.name/],
 ])("bad input %j is refused before any resource is registered", async (args, message) => {
     const { S3Access } = await lib();
     expect(() => new S3Access("bad", args as any)).toThrow(message);
