@@ -3,12 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { renderClientConfigs } from "../../index";
 import { valueOf } from "../support/mocks";
 
-test("the consumer example reads the producing stack's outputs and keeps the secret secret", async () => {
+test.each(["kna1", "Kna1"])("the consumer example (region %s) reads the producing stack's outputs and keeps the secret secret", async (region) => {
     const s3 = renderClientConfigs([
         { region: "Kna1", name: "kna1", endpoint: "https://s3-kna1.citycloud.com", accessKeyId: "AKEXAMPLE1", secretAccessKey: "SECRETEXAMPLE1" },
     ]);
     const endpoints = { kna1: { region: "Kna1", name: "kna1", endpoint: "https://s3-kna1.citycloud.com", accessKeyId: "AKEXAMPLE1" } };
-    process.env.PULUMI_CONFIG = JSON.stringify({ "consumer:accessStack": "org/openstack-s3-access-example/prod" });
+    pulumi.runtime.setAllConfig({ "consumer:accessStack": "org/openstack-s3-access-example/prod", "consumer:region": region });
     await pulumi.runtime.setMocks(
         {
             call: (args) => args.inputs,
@@ -21,7 +21,10 @@ test("the consumer example reads the producing stack's outputs and keeps the sec
         "consumer",
         "dev",
     );
-    const program = await import("../../examples/consumer");
+    let program!: typeof import("../../examples/consumer");
+    jest.isolateModules(() => {
+        program = require("../../examples/consumer");
+    });
     expect(await valueOf(program.appEnv)).toBe(s3.dotenv.kna1);
     expect(await pulumi.isSecret(program.appEnv)).toBe(true);
     expect(await valueOf(program.appEndpoint)).toBe("https://s3-kna1.citycloud.com");
