@@ -84,12 +84,12 @@ export const CLIENTS = {
             /** `mc alias set ...` lines, one per region. */
             mcAliasCommands: all(z.array(z.string()), renderMcAliasCommands),
         },
-        files: (c, where) => [fileKinds.mcJson(where.inHome(".mc", "config.json"), c.mcConfig)],
+        files: (c, where) => [fileKinds.mcJson(where.mc(), c.mcConfig)],
     }),
     rclone: client({
-        /** rclone.conf, one remote per region. */
+        /** rclone.conf, one remote per region; the file rclone itself reads (Locations.rclone). */
         fields: { rcloneConfig: all(z.string(), renderRcloneConfig) },
-        files: (c, where) => [fileKinds.rclone(where.fromEnv("RCLONE_CONFIG", ".config", "rclone", "rclone.conf"), c.rcloneConfig, "rcloneConfig")],
+        files: (c, where) => [fileKinds.rclone(where.rclone(), c.rcloneConfig, "rcloneConfig")],
     }),
     dotenv: client({
         /** A dotenv file per region (AWS_* variables), in a directory of our own. */

@@ -161,6 +161,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv, knownSecrets: string[
         // unchanged file keeps its backups, so a repeated identical run still touches nothing.
         const pruned = written ? await pruneBackups(change.path, options.keepBackups) : [];
         say(`${verb(change, options.dryRun)} ${change.path}: ${change.target.what}`);
+        if (change.target.note) say(`  ${change.target.note}`);
         if (backup) say(`  backup: ${backup}`);
         for (const old of pruned) say(`  removed old backup: ${old}`);
         const warning = permissionWarning(change);

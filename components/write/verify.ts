@@ -73,8 +73,8 @@ const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 async function fileKeys(name: string, where: Locations): Promise<(FileKey | null)[]> {
     const awsPath = where.fromEnv("AWS_SHARED_CREDENTIALS_FILE", ".aws", "credentials");
     const s3cmdPath = where.inHome(`.s3cfg-${name}`);
-    const mcPath = where.inHome(".mc", "config.json");
-    const rclonePath = where.fromEnv("RCLONE_CONFIG", ".config", "rclone", "rclone.conf");
+    const mcPath = where.mc().path;
+    const rclonePath = where.rclone().path;
     const dotenvPath = where.inHome(".config", "s3-access", `${name}.env`);
     const ini = async (p: string, section: string, id: string, secret: string, label: string): Promise<FileKey | null> => {
         const text = await readText(p);
