@@ -168,7 +168,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv, knownSecrets: string[
         if (warning) say(warning);
         if (isChanged(change) && options.dryRun) {
             const diff = unifiedDiff(change.current ?? "", change.next, change.current === null ? "/dev/null" : change.path, change.path);
-            process.stdout.write(maskSecrets(diff, knownSecrets));
+            process.stdout.write(maskSecrets(diff, knownSecrets, { diff: true }));
         }
     }
     if (options.dryRun) say("dry run: nothing was written");

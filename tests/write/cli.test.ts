@@ -56,6 +56,41 @@ describe("--dry-run", () => {
     });
 });
 
+describe("--dry-run masks the user's own secrets shown as diff context, whatever the backend calls them", () => {
+    // Other remotes of a real rclone.conf, right above where ours get appended. Each value is a
+    // secret; rclone's names for them vary by backend.
+    const THEIRS: Array<[string, string, string]> = [
+        ["b2", "key", "K001B2ApplicationKeySecretXYZ"],
+        ["azureblob", "key", "AzureStorageAccountKey0123456789abcdef=="],
+        ["azsas", "sas_url", "https://acct.blob.core.windows.net/c?sv=2020&sig=SasSignature0123"],
+        ["gcs", "service_account_credentials", '{"private_key":"-----BEGIN PRIVATE KEY-----GcsPrivate0123"}'],
+        ["sftp", "pass", "ObscuredSftpPass0123"],
+        ["sftpkey", "key_pem", "-----BEGIN OPENSSH PRIVATE KEY-----PemBody0123"],
+        ["drive", "client_secret", "GOCSPX-DriveClientSecret0123"],
+        ["webdav", "bearer_token", "WebdavBearer0123456789"],
+        ["storj", "access_grant", "StorjAccessGrant0123456789"],
+        ["s3other", "secret_access_key", "OtherS3Secret0123456789"],
+        ["azacct", "account_key", "AzureAccountKey0123456789"],
+        ["swift", "auth_token", "SwiftAuthToken0123456789"],
+        // A name no rule knows, with a value that looks like a credential.
+        ["custom", "hush", "a8F3kQ9zL2mN7pR4tV6wX1yB"],
+    ];
+
+    test.each(THEIRS)("[%s] %s: masked; key ids, types and our own non-secret values are still shown", async (remote, name, value) => {
+        const home = newHome();
+        seed(path.join(home, ".config", "rclone", "rclone.conf"), `[${remote}]\ntype = x\n${name} = ${value}\n`, 0o600);
+        const result = await runCli(["--only", "rclone", "--dry-run"], { home, stdin: input });
+        expect(result.code).toBe(0);
+        expect(result.stdout).toContain(`\n ${name} = ********\n`);
+        expect(result.stdout + result.stderr).not.toContain(value.slice(-12));
+        expect(result.stdout).toContain(" type = x\n");
+        expect(result.stdout).toContain("+access_key_id = AKIAWRITEKNA1\n");
+        expect(result.stdout).toContain("+secret_access_key = ********\n");
+        expect(result.stdout).toContain("+endpoint = http://127.0.0.1:8080\n");
+        expectNoSecrets(result.stdout + result.stderr);
+    });
+});
+
 describe("choosing what to write", () => {
     test("--only limits the clients; the input may also be a file", async () => {
         const home = newHome();
