@@ -174,6 +174,11 @@ async function run(args: string[], env: NodeJS.ProcessEnv, knownSecrets: string[
     if (options.dryRun) say("dry run: nothing was written");
 }
 
+// The report is for a reader who may go away early (`s3-access-write | head -1`): a closed
+// stdout or stderr must never stop the writes half-way through. Node would otherwise throw the
+// EPIPE as an unhandled 'error' event after the first file. The exit code stays the run's own.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
+
 const knownSecrets: string[] = [];
 run(process.argv.slice(2), process.env, knownSecrets).then(
     () => {

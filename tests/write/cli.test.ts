@@ -2,9 +2,10 @@
  * The command line: dry runs, choosing targets and outputs, and the errors for bad input
  * (exit 2, a message naming the fix, no secret in any output, nothing written).
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { FAKE_SECRETS, fakeConfigs, runCli, seed, snapshot, stackOutputJson, tempHome } from "./harness";
+import { CLI, FAKE_SECRETS, fakeConfigs, runCli, seed, snapshot, stackOutputJson, tempHome } from "./harness";
 
 const configs = fakeConfigs();
 const input = stackOutputJson(configs);
@@ -156,6 +157,32 @@ describe("choosing what to write", () => {
         const result = await runCli(["--output", "b", "--only", "dotenv"], { home, stdin: JSON.stringify({ a: configs, b: configs }) });
         expect(result.code).toBe(0);
         expect(result.stdout).toContain('clientConfigs from stack output "b"');
+    });
+});
+
+describe("a reader that goes away early never stops the writes", () => {
+    // `| head -1` closes the pipe after the first line, `| true` before it: every later write to
+    // stdout fails with EPIPE. All files are still written, the exit code is the run's own.
+    test.each(["head -1", "true"])("s3-access-write --file out.json | %s", (reader) => {
+        const home = newHome();
+        fs.writeFileSync(path.join(home, "out.json"), input);
+        const r = spawnSync("/bin/bash", ["-c", `"$0" "$1" --file out.json | ${reader}; echo "rc=\${PIPESTATUS[0]}" >&2`, process.execPath, CLI], {
+            cwd: home,
+            env: { PATH: process.env.PATH!, HOME: home },
+        });
+        expect(r.stderr.toString()).toBe("rc=0\n");
+        expect(Object.keys(snapshot(home)).sort()).toEqual([
+            ".aws/config",
+            ".aws/credentials",
+            ".config/rclone/rclone.conf",
+            ".config/s3-access/kna1.env",
+            ".config/s3-access/sto2.env",
+            ".mc/config.json",
+            ".s3cfg-kna1",
+            ".s3cfg-sto2",
+            "out.json",
+        ]);
+        expect(fs.readFileSync(path.join(home, ".config/s3-access/sto2.env"), "utf8")).toBe(configs.dotenv.sto2);
     });
 });
 
