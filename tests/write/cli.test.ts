@@ -186,6 +186,25 @@ describe("a reader that goes away early never stops the writes", () => {
     });
 });
 
+test("stack outputs naming a region 'default' (rendered before names were checked for it) are refused; the user's [default] stays", async () => {
+    const home = newHome();
+    const creds = "[default]\naws_access_key_id = AKIAUSERDEFAULT\naws_secret_access_key = UserDefaultSecret123\n";
+    seed(path.join(home, ".aws", "credentials"), creds, 0o600);
+    const before = snapshot(home);
+    // What an older S3Access rendered for regionOptions.Kna1.name = "default".
+    const old = stackOutputJson(fakeConfigs()).replace(/kna1/g, "default");
+    expect(old).toContain("[default]\\naws_access_key_id = AKIAWRITEKNA1");
+    for (const only of [[], ["--only", "aws"]]) {
+        const result = await runCli(only, { home, stdin: old });
+        expect(result.code).toBe(2);
+        expect(result.stderr).toMatch(
+            /dotenv\.default: "default" is a reserved name \(default, s3, gcs, play, local: .*, which the tool would write over: set another name with regionOptions\.<region>\.name and re-run pulumi up/,
+        );
+        expect(snapshot(home)).toEqual(before);
+        expectNoSecrets(result.stdout + result.stderr, ["UserDefaultSecret123"]);
+    }
+});
+
 describe("bad input exits 2 with a message naming the fix, and writes nothing", () => {
     const cases: Array<[string, string[], string, RegExp]> = [
         ["not JSON", [], `{"s3": {"awsConfig": ${FAKE_SECRETS[0]}`, /^s3-access-write: stdin is not valid JSON.*pulumi stack output --json --show-secrets/],
