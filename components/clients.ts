@@ -5,7 +5,7 @@ import { renderDotenv } from "./renderers/dotenv";
 import { renderMcAliasCommands, renderMcConfig } from "./renderers/mc";
 import { renderRcloneConfig } from "./renderers/rclone";
 import { renderS3cmdConfig } from "./renderers/s3cmd";
-import { validateName, validateRegionAccesses } from "./validate";
+import { isName, isReservedName, RESERVED_NAME_LIST, validateRegionAccesses } from "./validate";
 import { FileTarget, fileKinds } from "./write/fileKinds";
 import { Locations } from "./write/locations";
 
@@ -19,16 +19,14 @@ interface Field<T> {
 }
 
 // Record keys end up in file names (~/.s3cfg-<name>), so they get the component's own name
-// check: nothing that passes can hold a "/" or "..".
-const isName = (s: string): boolean => {
-    try {
-        validateName(s);
-        return true;
-    } catch {
-        return false;
-    }
-};
-const Name = z.string().refine(isName, { message: 'not a usable name (a letter, then letters, digits, "_" or "-")' });
+// check: nothing that passes can hold a "/" or "..", nor a reserved name such as "default"
+// (stack outputs rendered by an older version may carry one).
+const Name = z.string().refine(isName, {
+    error: (issue) =>
+        isReservedName(issue.input)
+            ? `${JSON.stringify(issue.input)} is a reserved name (${RESERVED_NAME_LIST}: the default aws profile, or one of mc's own aliases), which the tool would write over: set another name with regionOptions.<region>.name and re-run pulumi up`
+            : 'not a usable name (a letter, then letters, digits, "_" or "-")',
+});
 
 /** One file (or one list) for all regions. */
 const all = <T>(schema: z.ZodType<T>, render: (regions: readonly RegionAccess[]) => T): Field<T> => ({ schema, render });
@@ -84,12 +82,12 @@ export const CLIENTS = {
             /** `mc alias set ...` lines, one per region. */
             mcAliasCommands: all(z.array(z.string()), renderMcAliasCommands),
         },
-        files: (c, where) => [fileKinds.mcJson(where.inHome(".mc", "config.json"), c.mcConfig)],
+        files: (c, where) => [fileKinds.mcJson(where.mc(), c.mcConfig)],
     }),
     rclone: client({
-        /** rclone.conf, one remote per region. */
+        /** rclone.conf, one remote per region; the file rclone itself reads (Locations.rclone). */
         fields: { rcloneConfig: all(z.string(), renderRcloneConfig) },
-        files: (c, where) => [fileKinds.rclone(where.fromEnv("RCLONE_CONFIG", ".config", "rclone", "rclone.conf"), c.rcloneConfig, "rcloneConfig")],
+        files: (c, where) => [fileKinds.rclone(where.rclone(), c.rcloneConfig, "rcloneConfig")],
     }),
     dotenv: client({
         /** A dotenv file per region (AWS_* variables), in a directory of our own. */

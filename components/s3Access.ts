@@ -5,7 +5,7 @@ import { ClientConfigs, RegionAccess, RegionSummary } from "./model";
 import { CloudPreset, presets } from "./presets";
 import { CONFIG_FIELDS, renderClientConfigs } from "./clients";
 import { renderAwsCliArgs } from "./renderers/aws";
-import { InvalidClientConfigInput, isName, validateEndpoint, validateName, validateRegion } from "./validate";
+import { InvalidClientConfigInput, isName, isReservedName, validateEndpoint, validateName, validateRegion } from "./validate";
 
 /** Per-region settings; every field is optional. */
 export interface S3AccessRegionOptions {
@@ -78,6 +78,8 @@ function nameOf(region: string, given: string | undefined): string {
     if (given !== undefined) return validateName(given, region);
     const fallback = region.toLowerCase();
     if (isName(fallback)) return fallback;
+    // "Default" would make "default": validateName says why that name is reserved and what to set.
+    if (isReservedName(fallback)) validateName(fallback, region);
     const suggestion = fallback.replace(/\./g, "-");
     const example = isName(suggestion) ? `, e.g. ${JSON.stringify(suggestion)}` : "";
     throw new InvalidClientConfigInput(

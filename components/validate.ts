@@ -51,16 +51,53 @@ export function validateRegion(region: unknown): string {
     );
 }
 
+/**
+ * Names the clients already use for something of the user's own (compared ignoring case):
+ * writing ours under them would replace it, or spread our settings into every other profile.
+ */
+const RESERVED_NAMES: Readonly<Record<string, string>> = {
+    default:
+        "the user's default aws profile ([default] in ~/.aws/credentials and ~/.aws/config, used whenever no --profile is given), " +
+        "and as [DEFAULT] the section whose settings configparser (aws, s3cmd) and rclone apply to every other profile and remote",
+    s3: "one of mc's own aliases (s3, gcs, play, local: in every mc config.json)",
+    gcs: "one of mc's own aliases (s3, gcs, play, local: in every mc config.json)",
+    play: "one of mc's own aliases (s3, gcs, play, local: in every mc config.json)",
+    local: "one of mc's own aliases (s3, gcs, play, local: in every mc config.json)",
+};
+
+/** The reserved names, for messages. */
+export const RESERVED_NAME_LIST = Object.keys(RESERVED_NAMES).join(", ");
+
+/** Why `name` is reserved, or undefined when it is not. */
+const reservedFor = (name: unknown): string | undefined =>
+    typeof name === "string" && Object.hasOwn(RESERVED_NAMES, name.toLowerCase()) ? RESERVED_NAMES[name.toLowerCase()] : undefined;
+
+/** Whether a client already uses `name` for something of the user's own (see RESERVED_NAMES). */
+export const isReservedName = (name: unknown): boolean => reservedFor(name) !== undefined;
+
 /** Whether `name` is usable as aws profile, mc alias, rclone remote and s3cmd file suffix. */
-export const isName = (name: unknown): boolean => NAME.safeParse(name).success;
+export const isName = (name: unknown): boolean => NAME.safeParse(name).success && reservedFor(name) === undefined;
+
+/** What is wrong with `name`, naming the fix; undefined for a usable name. */
+function nameProblem(name: unknown, region?: unknown): string | undefined {
+    if (isName(name)) return undefined;
+    const reserved = reservedFor(name);
+    if (reserved !== undefined) {
+        const option = typeof region === "string" ? `regionOptions[${q(region)}].name` : "regionOptions.<region>.name";
+        return (
+            `name ${q(name)}${forRegion(region)} is reserved: it is ${reserved}; ` +
+            `set another name with ${option}, e.g. ${q(`${(name as string).toLowerCase()}-s3`)} (reserved, ignoring case: ${RESERVED_NAME_LIST})`
+        );
+    }
+    return (
+        `name ${q(name)}${forRegion(region)} is not usable as a profile/alias/remote name: start with a letter, ` +
+        `then use letters, digits, "_" or "-" (2 to 63 characters; no spaces, dots, brackets, quotes, "=" or newlines)`
+    );
+}
 
 export function validateName(name: unknown, region?: unknown): string {
-    if (isName(name)) return name as string;
-    return fail(
-        "name",
-        `name ${q(name)}${forRegion(region)} is not usable as a profile/alias/remote name: start with a letter, ` +
-            `then use letters, digits, "_" or "-" (2 to 63 characters; no spaces, dots, brackets, quotes, "=" or newlines)`,
-    );
+    const problem = nameProblem(name, region);
+    return problem === undefined ? (name as string) : fail("name", problem);
 }
 
 export function validateEndpoint(endpoint: unknown, region?: unknown): string {

@@ -161,17 +161,23 @@ async function run(args: string[], env: NodeJS.ProcessEnv, knownSecrets: string[
         // unchanged file keeps its backups, so a repeated identical run still touches nothing.
         const pruned = written ? await pruneBackups(change.path, options.keepBackups) : [];
         say(`${verb(change, options.dryRun)} ${change.path}: ${change.target.what}`);
+        if (change.target.note) say(`  ${change.target.note}`);
         if (backup) say(`  backup: ${backup}`);
         for (const old of pruned) say(`  removed old backup: ${old}`);
         const warning = permissionWarning(change);
         if (warning) say(warning);
         if (isChanged(change) && options.dryRun) {
             const diff = unifiedDiff(change.current ?? "", change.next, change.current === null ? "/dev/null" : change.path, change.path);
-            process.stdout.write(maskSecrets(diff, knownSecrets));
+            process.stdout.write(maskSecrets(diff, knownSecrets, { diff: true }));
         }
     }
     if (options.dryRun) say("dry run: nothing was written");
 }
+
+// The report is for a reader who may go away early (`s3-access-write | head -1`): a closed
+// stdout or stderr must never stop the writes half-way through. Node would otherwise throw the
+// EPIPE as an unhandled 'error' event after the first file. The exit code stays the run's own.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
 
 const knownSecrets: string[] = [];
 run(process.argv.slice(2), process.env, knownSecrets).then(

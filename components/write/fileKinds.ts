@@ -1,12 +1,15 @@
 import { WriteInputError } from "./errors";
 import { mergeIni, sectionHeaders } from "./iniMerge";
 import { mcAliasNames, mergeMcConfig } from "./jsonMerge";
+import { Located } from "./locations";
 
 /** One file the tool may write, and how its new content follows from the current one. */
 export interface FileTarget {
     path: string;
     /** What in the file is ours, for the report (profile, alias and remote names; never values). */
     what: string;
+    /** Why this file, when the client's lookup chose it among several (printed under it). */
+    note?: string;
     /** The new content, given the current one (null: there is no file yet). */
     render(current: string | null): string;
 }
@@ -25,10 +28,11 @@ export const fileKinds = {
     },
 
     /** rclone.conf: an INI file, unless rclone encrypted it (merged text would corrupt it). */
-    rclone(path: string, rendered: string, field: string): FileTarget {
+    rclone({ path, note }: Located, rendered: string, field: string): FileTarget {
         const target = fileKinds.ini(path, rendered, field, `remotes ${sectionHeaders(rendered, field).join(", ")}`);
         return {
             ...target,
+            ...(note ? { note } : {}),
             render: (current) => {
                 if (current && ENCRYPTED_RCLONE.test(current)) {
                     throw new WriteInputError(`${path} is an encrypted rclone config: add the remotes with rclone config, or leave rclone out with --only`);
@@ -39,8 +43,13 @@ export const fileKinds = {
     },
 
     /** mc's config.json: our aliases replaced, everything else kept. */
-    mcJson(path: string, rendered: string): FileTarget {
-        return { path, what: `aliases ${mcAliasNames(rendered).join(", ")}`, render: (current) => mergeMcConfig(current, rendered, path) };
+    mcJson({ path, note }: Located, rendered: string): FileTarget {
+        return {
+            path,
+            ...(note ? { note } : {}),
+            what: `aliases ${mcAliasNames(rendered).join(", ")}`,
+            render: (current) => mergeMcConfig(current, rendered, path),
+        };
     },
 
     /** A file in a directory of our own: the whole file is ours. */

@@ -5,6 +5,8 @@
  * today is a broken consumer tomorrow. Nothing secret is printed: keys are shown as a prefix.
  */
 import * as fs from "fs/promises";
+import * as tls from "tls";
+import { Agent, fetch as undiciFetch } from "undici";
 import { aws4Sign } from "./sigv4";
 import { parse as parseIni } from "ini";
 import { ClientConfigs } from "../clients";
@@ -64,22 +66,102 @@ interface FileKey {
     where: string;
     accessKeyId?: string;
     secretAccessKey?: string;
+    /** The S3 endpoint the client will use with this file; undefined when the file names none. */
+    endpoint?: string;
+    /** The signing region the file names; undefined when the client has none to take (mc). */
+    region?: string;
+    /** A CA bundle the file tells its client to trust (aws ca_bundle, s3cmd ca_certs_file). */
+    caBundle?: string;
+    /** Whether the file can name a region at all (mc cannot: not compared). */
+    hasRegion: boolean;
 }
 
 const readText = (p: string) => fs.readFile(p, "utf8").catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? null : Promise.reject(e)));
-const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
 
-/** The key each client file holds for one region name; null when the file or entry is not there. */
+/**
+ * ~/.aws/config as botocore reads it: `[profile <name>]` (spacing folded), its settings, and the
+ * indented sub-settings of a `key =` block (`s3 =` in `[services <x>]` holds `endpoint_url`).
+ */
+function parseAwsConfig(text: string): Map<string, { top: Record<string, string>; nested: Record<string, Record<string, string>> }> {
+    const found = new Map<string, { top: Record<string, string>; nested: Record<string, Record<string, string>> }>();
+    let section: { top: Record<string, string>; nested: Record<string, Record<string, string>> } | undefined;
+    let block: string | undefined;
+    for (const line of text.split(/\r?\n/)) {
+        const header = /^\s*\[([^\]]*)\]/.exec(line);
+        if (header) {
+            const name = header[1].trim().replace(/\s+/g, " ");
+            section = found.get(name) ?? { top: {}, nested: {} };
+            found.set(name, section);
+            block = undefined;
+            continue;
+        }
+        const setting = /^(\s*)([^\s=#;][^=]*?)\s*=\s*(.*?)\s*$/.exec(line);
+        if (!section || !setting) continue;
+        const [, indent, key, value] = setting;
+        if (indent && block !== undefined) {
+            (section.nested[block] ??= {})[key.toLowerCase()] = value;
+        } else {
+            section.top[key.toLowerCase()] = value;
+            block = value === "" ? key.toLowerCase() : undefined;
+        }
+    }
+    return found;
+}
+
+const origin = (endpoint: string): string => {
+    try {
+        return new URL(endpoint).origin;
+    } catch {
+        return endpoint;
+    }
+};
+
+/** The key, endpoint and region each client file holds for one region name; null when the file or entry is not there. */
 async function fileKeys(name: string, where: Locations): Promise<(FileKey | null)[]> {
     const awsPath = where.fromEnv("AWS_SHARED_CREDENTIALS_FILE", ".aws", "credentials");
+    const awsConfigPath = where.fromEnv("AWS_CONFIG_FILE", ".aws", "config");
     const s3cmdPath = where.inHome(`.s3cfg-${name}`);
-    const mcPath = where.inHome(".mc", "config.json");
-    const rclonePath = where.fromEnv("RCLONE_CONFIG", ".config", "rclone", "rclone.conf");
+    const mcPath = where.mc().path;
+    const rclonePath = where.rclone().path;
     const dotenvPath = where.inHome(".config", "s3-access", `${name}.env`);
-    const ini = async (p: string, section: string, id: string, secret: string, label: string): Promise<FileKey | null> => {
+    const section = async (p: string, header: string): Promise<Record<string, unknown> | undefined> => {
         const text = await readText(p);
-        const s = text === null ? undefined : (parseIni(text)[section] as Record<string, unknown> | undefined);
-        return s ? { where: label, accessKeyId: str(s[id]), secretAccessKey: str(s[secret]) } : null;
+        return text === null ? undefined : (parseIni(text)[header] as Record<string, unknown> | undefined);
+    };
+    const aws = async (): Promise<FileKey | null> => {
+        const s = await section(awsPath, name);
+        if (!s) return null;
+        // The endpoint and region are in the config file: the profile's services section (aws
+        // CLI >= 2.13), else a profile-wide endpoint_url.
+        const config = parseAwsConfig((await readText(awsConfigPath)) ?? "");
+        const profile = config.get(`profile ${name}`) ?? (name === "default" ? config.get("default") : undefined);
+        const services = profile?.top.services === undefined ? undefined : config.get(`services ${profile.top.services}`);
+        return {
+            where: `${awsPath} [${name}]`,
+            accessKeyId: str(s.aws_access_key_id),
+            secretAccessKey: str(s.aws_secret_access_key),
+            endpoint: str(services?.nested.s3?.endpoint_url) ?? str(profile?.top.endpoint_url),
+            region: str(profile?.top.region),
+            caBundle: str(profile?.top.ca_bundle),
+            hasRegion: true,
+        };
+    };
+    const s3cmd = async (): Promise<FileKey | null> => {
+        const s = await section(s3cmdPath, "default");
+        if (!s) return null;
+        const host = str(s.host_base);
+        // s3cmd's own default is https.
+        const https = !/^(false|no|off|0)$/i.test(str(s.use_https) ?? "True");
+        return {
+            where: s3cmdPath,
+            accessKeyId: str(s.access_key),
+            secretAccessKey: str(s.secret_key),
+            endpoint: host && `${https ? "https" : "http"}://${host}`,
+            region: str(s.bucket_location),
+            caBundle: str(s.ca_certs_file),
+            hasRegion: true,
+        };
     };
     const mc = async (): Promise<FileKey | null> => {
         const text = await readText(mcPath);
@@ -88,39 +170,94 @@ async function fileKeys(name: string, where: Locations): Promise<(FileKey | null
         try {
             alias = (JSON.parse(text) as { aliases?: Record<string, Record<string, unknown>> }).aliases?.[name];
         } catch {
-            return { where: `${mcPath} alias ${name} (not valid JSON)` };
+            return { where: `${mcPath} alias ${name} (not valid JSON)`, hasRegion: false };
         }
-        return alias ? { where: `${mcPath} alias ${name}`, accessKeyId: str(alias.accessKey), secretAccessKey: str(alias.secretKey) } : null;
+        if (!alias) return null;
+        return {
+            where: `${mcPath} alias ${name}`,
+            accessKeyId: str(alias.accessKey),
+            secretAccessKey: str(alias.secretKey),
+            endpoint: str(alias.url),
+            hasRegion: false,
+        };
+    };
+    const rclone = async (): Promise<FileKey | null> => {
+        const s = await section(rclonePath, name);
+        if (!s) return null;
+        return {
+            where: `${rclonePath} [${name}]`,
+            accessKeyId: str(s.access_key_id),
+            secretAccessKey: str(s.secret_access_key),
+            endpoint: str(s.endpoint),
+            region: str(s.region),
+            hasRegion: true,
+        };
     };
     const dotenv = async (): Promise<FileKey | null> => {
         const text = await readText(dotenvPath);
         if (text === null) return null;
         const v = dotenvValues(text);
-        return { where: dotenvPath, accessKeyId: v.AWS_ACCESS_KEY_ID, secretAccessKey: v.AWS_SECRET_ACCESS_KEY };
+        return {
+            where: dotenvPath,
+            accessKeyId: v.AWS_ACCESS_KEY_ID,
+            secretAccessKey: v.AWS_SECRET_ACCESS_KEY,
+            endpoint: str(v.AWS_ENDPOINT_URL_S3),
+            region: str(v.AWS_REGION) ?? str(v.AWS_DEFAULT_REGION),
+            caBundle: str(v.AWS_CA_BUNDLE),
+            hasRegion: true,
+        };
     };
-    return Promise.all([
-        ini(awsPath, name, "aws_access_key_id", "aws_secret_access_key", `${awsPath} [${name}]`),
-        ini(s3cmdPath, "default", "access_key", "secret_key", s3cmdPath),
-        mc(),
-        ini(rclonePath, name, "access_key_id", "secret_access_key", `${rclonePath} [${name}]`),
-        dotenv(),
-    ]);
+    return Promise.all([aws(), s3cmd(), mc(), rclone(), dotenv()]);
 }
 
 export type KeyStatus = { ok: true } | { ok: false; why: string };
 
-/** A signed ListBuckets (GET /) with this key: what any S3 client does first. */
-export async function probeKey(endpoint: string, region: string, accessKeyId: string, secretAccessKey: string, timeoutMs = 10_000): Promise<KeyStatus> {
+// Node's codes for a certificate it does not trust (or that does not match the host).
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS/;
+
+/**
+ * A signed ListBuckets (GET /) with this key: what any S3 client does first. `caBundle`: a CA
+ * to trust besides the system's (and NODE_EXTRA_CA_CERTS), as the client file itself names it.
+ */
+export async function probeKey(
+    endpoint: string,
+    region: string,
+    accessKeyId: string,
+    secretAccessKey: string,
+    timeoutMs = 10_000,
+    caBundle?: string,
+): Promise<KeyStatus> {
     const url = new URL(endpoint);
     const headers = aws4Sign(url, region, { accessKeyId, secretAccessKey });
-    let res: Response;
+    let dispatcher: Agent | undefined;
+    if (caBundle && url.protocol === "https:") {
+        let ca: Buffer;
+        try {
+            ca = await fs.readFile(caBundle);
+        } catch (e) {
+            return { ok: false, why: `cannot read the CA bundle ${caBundle} the file names (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
+        }
+        dispatcher = new Agent({ connect: { ca: [...tls.rootCertificates, ca.toString("utf8")] } });
+    }
+    let res: Awaited<ReturnType<typeof undiciFetch>>;
     try {
-        res = await fetch(new URL("/", url), { headers, signal: AbortSignal.timeout(timeoutMs) });
+        res = await undiciFetch(new URL("/", url), { headers, signal: AbortSignal.timeout(timeoutMs), ...(dispatcher ? { dispatcher } : {}) });
     } catch (e) {
         // fetch wraps the socket error; with several addresses tried it is an AggregateError.
         const c = (e as { cause?: { code?: string; errors?: { code?: string }[]; message?: string } }).cause;
         const cause = c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (e as Error).name;
+        if (TLS_CODES.test(cause)) {
+            return {
+                ok: false,
+                why:
+                    `TLS verification of ${endpoint} failed (${cause}): its certificate is not trusted. For a private CA, name the CA ` +
+                    `bundle in the client file (aws: ca_bundle in the profile, s3cmd: ca_certs_file; verify then trusts it too) ` +
+                    `or run verify with NODE_EXTRA_CA_CERTS=<ca.pem>`,
+            };
+        }
         return { ok: false, why: `endpoint ${endpoint} unreachable (${cause})` };
+    } finally {
+        void dispatcher?.close();
     }
     const body = await res.text();
     if (res.status === 200) return { ok: true };
@@ -143,14 +280,14 @@ export async function verify(keys: RegionKey[], where: Locations, now = new Date
     const lines: string[] = [];
     let ok = true;
     const probes = new Map<string, Promise<KeyStatus>>();
-    const probe = (k: RegionKey, id: string, secret: string) => {
-        const cacheKey = JSON.stringify([k.endpoint, k.region, id, secret]);
-        if (!probes.has(cacheKey)) probes.set(cacheKey, probeKey(k.endpoint, k.region, id, secret));
+    const probe = (endpoint: string, region: string, id: string, secret: string, ca?: string) => {
+        const cacheKey = JSON.stringify([endpoint, region, id, secret, ca]);
+        if (!probes.has(cacheKey)) probes.set(cacheKey, probeKey(endpoint, region, id, secret, undefined, ca));
         return probes.get(cacheKey)!;
     };
     const said = (s: KeyStatus) => (s.ok ? "key works" : `key FAILS: ${s.why}`);
     for (const k of keys) {
-        const stack = await probe(k, k.accessKeyId, k.secretAccessKey);
+        const stack = await probe(k.endpoint, k.region, k.accessKeyId, k.secretAccessKey);
         ok &&= stack.ok;
         lines.push(`${k.name} (region ${k.region}, ${k.endpoint}): stack outputs key ${short(k.accessKeyId)} ${age(k.createdAt, now)}: ${said(stack)}`);
         for (const f of await fileKeys(k.name, where)) {
@@ -160,10 +297,21 @@ export async function verify(keys: RegionKey[], where: Locations, now = new Date
                 lines.push(`  ${f.where}: FAILS: no key in it (re-run s3-access-write)`);
                 continue;
             }
-            const current = f.accessKeyId === k.accessKeyId && f.secretAccessKey === k.secretAccessKey;
-            const status = current ? stack : await probe(k, f.accessKeyId, f.secretAccessKey);
-            ok &&= current && status.ok;
-            const freshness = current ? "current" : `STALE: key ${short(f.accessKeyId)} is not the stack's (rotated?): re-run s3-access-write`;
+            // What the client will do with this file: its own endpoint and region, not the stack's.
+            const endpoint = f.endpoint === undefined ? undefined : origin(f.endpoint);
+            const stale: string[] = [];
+            if (f.accessKeyId !== k.accessKeyId || f.secretAccessKey !== k.secretAccessKey)
+                stale.push(`key ${short(f.accessKeyId)} is not the stack's (rotated?)`);
+            if (endpoint === undefined) stale.push(`it names no S3 endpoint (the stack's is ${k.endpoint})`);
+            else if (endpoint !== k.endpoint) stale.push(`endpoint ${endpoint} is not the stack's ${k.endpoint}`);
+            if (f.hasRegion && f.region !== k.region)
+                stale.push(f.region === undefined ? `it names no region (the stack's is ${k.region})` : `region ${f.region} is not the stack's ${k.region}`);
+            const status: KeyStatus =
+                endpoint === undefined
+                    ? { ok: false, why: "not tested: the file names no endpoint" }
+                    : await probe(endpoint, f.region ?? k.region, f.accessKeyId, f.secretAccessKey, f.caBundle);
+            ok &&= stale.length === 0 && status.ok;
+            const freshness = stale.length === 0 ? "current" : `STALE: ${stale.join(", ")}: re-run s3-access-write`;
             lines.push(`  ${f.where}: ${freshness}; ${said(status)}`);
         }
     }

@@ -127,6 +127,18 @@ test("a secret is never echoed in the error", () => {
     expect(err.message).not.toContain("TopSecret");
 });
 
+test.each(["default", "Default", "DEFAULT", "s3", "S3", "gcs", "play", "local"])("the reserved name %s is refused, saying why and what to set", (name) => {
+    const err = rejection(() => renderClientConfigs([{ ...KNA1, name }]), "name");
+    expect(err.message).toMatch(
+        new RegExp(
+            `^S3Access: name "${name}" for region "Kna1" is reserved: it is .+; set another name with regionOptions\\["Kna1"\\]\\.name, e\\.g\\. "${name.toLowerCase()}-s3"`,
+        ),
+    );
+    if (name.toLowerCase() === "default") expect(err.message).toMatch(/the user's default aws profile .* \[DEFAULT\]/);
+    // Names that merely contain one are fine.
+    expect(renderClientConfigs([{ ...KNA1, name: `${name}2` }]).awsCredentials).toContain(`[${name}2]`);
+});
+
 test("duplicate names across regions are rejected, ignoring case", () => {
     rejection(() => renderClientConfigs([KNA1, { ...STO2, name: "kna1" }]), "name");
     const err = rejection(() => renderClientConfigs([KNA1, { ...STO2, name: "KNA1" }]), "name");

@@ -2,9 +2,10 @@
  * The command line: dry runs, choosing targets and outputs, and the errors for bad input
  * (exit 2, a message naming the fix, no secret in any output, nothing written).
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { FAKE_SECRETS, fakeConfigs, runCli, seed, snapshot, stackOutputJson, tempHome } from "./harness";
+import { CLI, FAKE_SECRETS, fakeConfigs, runCli, seed, snapshot, stackOutputJson, tempHome } from "./harness";
 
 const configs = fakeConfigs();
 const input = stackOutputJson(configs);
@@ -53,6 +54,41 @@ describe("--dry-run", () => {
         expect(result.stdout).toMatch(/^\+ {6}"secretKey": "\*{8}",$/m);
         expect(result.stdout).toContain("+AWS_SECRET_ACCESS_KEY=********\n");
         expectNoSecrets(result.stdout + result.stderr, [USER_SECRET]);
+    });
+});
+
+describe("--dry-run masks the user's own secrets shown as diff context, whatever the backend calls them", () => {
+    // Other remotes of a real rclone.conf, right above where ours get appended. Each value is a
+    // secret; rclone's names for them vary by backend.
+    const THEIRS: Array<[string, string, string]> = [
+        ["b2", "key", "K001B2ApplicationKeySecretXYZ"],
+        ["azureblob", "key", "AzureStorageAccountKey0123456789abcdef=="],
+        ["azsas", "sas_url", "https://acct.blob.core.windows.net/c?sv=2020&sig=SasSignature0123"],
+        ["gcs", "service_account_credentials", '{"private_key":"-----BEGIN PRIVATE KEY-----GcsPrivate0123"}'],
+        ["sftp", "pass", "ObscuredSftpPass0123"],
+        ["sftpkey", "key_pem", "-----BEGIN OPENSSH PRIVATE KEY-----PemBody0123"],
+        ["drive", "client_secret", "GOCSPX-DriveClientSecret0123"],
+        ["webdav", "bearer_token", "WebdavBearer0123456789"],
+        ["storj", "access_grant", "StorjAccessGrant0123456789"],
+        ["s3other", "secret_access_key", "OtherS3Secret0123456789"],
+        ["azacct", "account_key", "AzureAccountKey0123456789"],
+        ["swift", "auth_token", "SwiftAuthToken0123456789"],
+        // A name no rule knows, with a value that looks like a credential.
+        ["custom", "hush", "a8F3kQ9zL2mN7pR4tV6wX1yB"],
+    ];
+
+    test.each(THEIRS)("[%s] %s: masked; key ids, types and our own non-secret values are still shown", async (remote, name, value) => {
+        const home = newHome();
+        seed(path.join(home, ".config", "rclone", "rclone.conf"), `[${remote}]\ntype = x\n${name} = ${value}\n`, 0o600);
+        const result = await runCli(["--only", "rclone", "--dry-run"], { home, stdin: input });
+        expect(result.code).toBe(0);
+        expect(result.stdout).toContain(`\n ${name} = ********\n`);
+        expect(result.stdout + result.stderr).not.toContain(value.slice(-12));
+        expect(result.stdout).toContain(" type = x\n");
+        expect(result.stdout).toContain("+access_key_id = AKIAWRITEKNA1\n");
+        expect(result.stdout).toContain("+secret_access_key = ********\n");
+        expect(result.stdout).toContain("+endpoint = http://127.0.0.1:8080\n");
+        expectNoSecrets(result.stdout + result.stderr);
     });
 });
 
@@ -122,6 +158,51 @@ describe("choosing what to write", () => {
         expect(result.code).toBe(0);
         expect(result.stdout).toContain('clientConfigs from stack output "b"');
     });
+});
+
+describe("a reader that goes away early never stops the writes", () => {
+    // `| head -1` closes the pipe after the first line, `| true` before it: every later write to
+    // stdout fails with EPIPE. All files are still written, the exit code is the run's own.
+    test.each(["head -1", "true"])("s3-access-write --file out.json | %s", (reader) => {
+        const home = newHome();
+        fs.writeFileSync(path.join(home, "out.json"), input);
+        const r = spawnSync("/bin/bash", ["-c", `"$0" "$1" --file out.json | ${reader}; echo "rc=\${PIPESTATUS[0]}" >&2`, process.execPath, CLI], {
+            cwd: home,
+            env: { PATH: process.env.PATH!, HOME: home },
+        });
+        expect(r.stderr.toString()).toBe("rc=0\n");
+        expect(Object.keys(snapshot(home)).sort()).toEqual([
+            ".aws/config",
+            ".aws/credentials",
+            ".config/rclone/rclone.conf",
+            ".config/s3-access/kna1.env",
+            ".config/s3-access/sto2.env",
+            ".mc/config.json",
+            ".s3cfg-kna1",
+            ".s3cfg-sto2",
+            "out.json",
+        ]);
+        expect(fs.readFileSync(path.join(home, ".config/s3-access/sto2.env"), "utf8")).toBe(configs.dotenv.sto2);
+    });
+});
+
+test("stack outputs naming a region 'default' (rendered before names were checked for it) are refused; the user's [default] stays", async () => {
+    const home = newHome();
+    const creds = "[default]\naws_access_key_id = AKIAUSERDEFAULT\naws_secret_access_key = UserDefaultSecret123\n";
+    seed(path.join(home, ".aws", "credentials"), creds, 0o600);
+    const before = snapshot(home);
+    // What an older S3Access rendered for regionOptions.Kna1.name = "default".
+    const old = stackOutputJson(fakeConfigs()).replace(/kna1/g, "default");
+    expect(old).toContain("[default]\\naws_access_key_id = AKIAWRITEKNA1");
+    for (const only of [[], ["--only", "aws"]]) {
+        const result = await runCli(only, { home, stdin: old });
+        expect(result.code).toBe(2);
+        expect(result.stderr).toMatch(
+            /dotenv\.default: "default" is a reserved name \(default, s3, gcs, play, local: .*, which the tool would write over: set another name with regionOptions\.<region>\.name and re-run pulumi up/,
+        );
+        expect(snapshot(home)).toEqual(before);
+        expectNoSecrets(result.stdout + result.stderr, ["UserDefaultSecret123"]);
+    }
 });
 
 describe("bad input exits 2 with a message naming the fix, and writes nothing", () => {

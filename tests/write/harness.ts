@@ -29,7 +29,7 @@ export interface CliRun {
 
 /** The inherited environment without variables that move client files, with HOME = home. */
 function cliEnv(home: string, extra: Record<string, string>): NodeJS.ProcessEnv {
-    const moved = /^(AWS_.*|RCLONE_CONFIG)$/;
+    const moved = /^(AWS_.*|RCLONE_CONFIG|XDG_CONFIG_HOME|MC_CONFIG_DIR)$/;
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !moved.test(k)));
     return { ...env, HOME: home, ...extra };
 }

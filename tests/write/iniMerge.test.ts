@@ -20,9 +20,28 @@ test("a repeated section of ours keeps only its first place; spacing inside the 
     expect(merge(existing)).toBe("[kna1]\nkey = new\nsecret = s1\n[other]\nz = 3\n# trailing note\n\n[sto2]\nkey = new2\n");
 });
 
-test("settings after a blank line still belong to our section and are replaced; a header comment is allowed", () => {
+test("in our section only our settings change: the user's own settings, comments and blank lines stay", () => {
     const existing = "[kna1] ; ours\nkey = old\n\nstray = 1\n\n[b]\n";
-    expect(merge(existing)).toBe("[kna1]\nkey = new\nsecret = s1\n\n[b]\n\n[sto2]\nkey = new2\n");
+    expect(merge(existing)).toBe("[kna1]\nkey = new\n\nstray = 1\nsecret = s1\n\n[b]\n\n[sto2]\nkey = new2\n");
+});
+
+test("a setting of ours already holding our value keeps its bytes; keys match ignoring case; a repeated one of ours is dropped", () => {
+    expect(merge("[kna1]\nsecret=s1\nKEY = old\nkey = dup\nmine = 1\n")).toBe("[kna1]\nsecret=s1\nkey = new\nmine = 1\n\n[sto2]\nkey = new2\n");
+    const unchanged = "[kna1]\nkey=new\n# note\nsecret = s1\nca = /etc/ca.pem\n\n[sto2]\nkey = new2\n";
+    expect(merge(unchanged)).toBe(unchanged);
+});
+
+test("aws nested blocks: our sub-settings are set, the user's other sub-settings and settings stay", () => {
+    const rendered = "# h\n\n[profile kna1]\nregion = Kna1\ns3 =\n  addressing_style = path\n  signature_version = s3v4\n";
+    const existing =
+        "[profile kna1]\nregion = Old\nca_bundle = /etc/ca.pem\ns3 =\n    multipart_threshold = 64MB\n    addressing_style = virtual\ncli_pager =\n";
+    expect(mergeIni(existing, rendered, "awsConfig")).toBe(
+        "[profile kna1]\nregion = Kna1\nca_bundle = /etc/ca.pem\ns3 =\n    multipart_threshold = 64MB\n  addressing_style = path\n  signature_version = s3v4\ncli_pager =\n",
+    );
+    // A scalar where ours is a block: ours.
+    expect(mergeIni("[profile kna1]\ns3 = x\nregion = Kna1\n", rendered, "awsConfig")).toBe(
+        "[profile kna1]\ns3 =\n  addressing_style = path\n  signature_version = s3v4\nregion = Kna1\n",
+    );
 });
 
 test("a file without a final newline and lines before any section are kept", () => {

@@ -52,9 +52,10 @@ test("the run succeeds and names what it wrote", () => {
     expect(first.stdout).toContain(`created ${at(".s3cfg-kna1")}: s3cmd config for kna1`);
 });
 
-test("aws config: our stale section is replaced in place, the rest is byte for byte, new sections are appended", () => {
+test("aws config: our settings are set in our stale section, where it stands, keeping a setting of the user's; the rest is byte for byte, new sections are appended", () => {
     const appended = ["services kna1-s3", "profile sto2", "services sto2-s3"].map((h) => renderedBlock(configs.awsConfig, h)).join("\n");
-    const expected = AWS_CONFIG_HEAD + renderedBlock(configs.awsConfig, "profile kna1") + AWS_CONFIG_TAIL + "\n" + appended;
+    const kna1 = renderedBlock(configs.awsConfig, "profile kna1").replace("region = Kna1\n", "region = Kna1\nold_setting = 1\n");
+    const expected = AWS_CONFIG_HEAD + kna1 + AWS_CONFIG_TAIL + "\n" + appended;
     expect(fs.readFileSync(at(".aws", "config"), "utf8")).toBe(expected);
 });
 

@@ -2,6 +2,7 @@
 // per region and per client file, through the built CLI. Sto2 (Swift s3api) refuses a deleted
 // key at once. Ceph RGW (Kna1) would accept a just-deleted key it has validated before for up
 // to ~300 s (its cache), so the deleted key there is one RGW never saw: refused at once too.
+import * as fs from "fs";
 import * as path from "path";
 import { renderClientConfigs } from "../../components/renderers";
 import { RegionAccess } from "../../components/model";
@@ -102,4 +103,59 @@ test("an unreachable endpoint fails with the reason", async () => {
     const res = await runCli(["verify"], { home: tempHome(), stdin: outputsOf([{ ...region("Sto2", k), endpoint: "http://127.0.0.1:59999" }]) });
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(/key FAILS: endpoint http:\/\/127\.0\.0\.1:59999 unreachable \(ECONNREFUSED\)/);
+});
+
+describe("a file is checked as its client will use it: its own endpoint and region, not the stack's", () => {
+    test("installed for an endpoint that is gone: STALE naming both endpoints, the key tested against the file's, exit 1", async () => {
+        const k = await key();
+        const home = tempHome();
+        const installed = { ...region("Sto2", k), endpoint: "http://127.0.0.1:59998" };
+        expect((await runCli([], { home, stdin: outputsOf([installed]) })).code).toBe(0);
+        const res = await runCli(["verify"], { home, stdin: outputsOf([region("Sto2", k)]) });
+        expect(res.code).toBe(1);
+        expect(res.stdout).toMatch(/^sto2 .*: key works$/m);
+        const stale = new RegExp(
+            `: STALE: endpoint http://127\\.0\\.0\\.1:59998 is not the stack's ${s.regions.Sto2.s3_endpoint.replace(/\./g, "\\.")}: re-run s3-access-write; ` +
+                `key FAILS: endpoint http://127\\.0\\.0\\.1:59998 unreachable \\(ECONNREFUSED\\)$`,
+            "gm",
+        );
+        expect(res.stdout.match(stale)).toHaveLength(5);
+        expect(res.stdout).not.toContain(k.secret);
+    });
+
+    test("installed with another region: STALE naming both regions (mc's alias has none to compare), exit 1", async () => {
+        const k = await key();
+        const home = tempHome();
+        expect((await runCli([], { home, stdin: outputsOf([{ ...region("Sto2", k), region: "Sto3" }]) })).code).toBe(0);
+        const res = await runCli(["verify"], { home, stdin: outputsOf([region("Sto2", k)]) });
+        expect(res.code).toBe(1);
+        expect(res.stdout.match(/: STALE: region Sto3 is not the stack's Sto2: re-run s3-access-write; key /gm)).toHaveLength(4);
+        expect(res.stdout).toMatch(/config\.json alias sto2: current; key works$/m);
+    });
+
+    test("a private-CA https endpoint: an untrusted certificate is a TLS failure that says what to do; the file's own ca_bundle is honoured", async () => {
+        const { s3_endpoint_tls, s3_ca_file } = s.regions.Kna1;
+        if (!s3_endpoint_tls || !s3_ca_file) throw new Error("the local stack has no https RGW endpoint (stack.json s3_endpoint_tls)");
+        const k = await key();
+        const home = tempHome();
+        const stack = outputsOf([{ ...region("Kna1", k), endpoint: s3_endpoint_tls }]);
+        expect((await runCli(["--only", "aws,s3cmd"], { home, stdin: stack })).code).toBe(0);
+        const before = await runCli(["verify"], { home, stdin: stack });
+        expect(before.code).toBe(1);
+        expect(before.stdout).toMatch(
+            /^kna1 .*: key FAILS: TLS verification of https:\/\/127\.0\.0\.1:7443 failed \([A-Z_]+\): its certificate is not trusted\. .*ca_bundle.*NODE_EXTRA_CA_CERTS/m,
+        );
+        expect(before.stdout).not.toMatch(/unreachable/);
+
+        const cfg = path.join(home, ".aws", "config");
+        fs.writeFileSync(cfg, fs.readFileSync(cfg, "utf8").replace("[profile kna1]\n", `[profile kna1]\nca_bundle = ${s3_ca_file}\n`));
+        fs.appendFileSync(path.join(home, ".s3cfg-kna1"), `ca_certs_file = ${s3_ca_file}\n`);
+        const after = await runCli(["verify"], { home, stdin: stack });
+        expect(after.stdout).toMatch(/\.aws\/credentials \[kna1\]: current; key works$/m);
+        expect(after.stdout).toMatch(/\.s3cfg-kna1: current; key works$/m);
+        // The stack's own line has no client file to take a CA from; NODE_EXTRA_CA_CERTS does it.
+        const trusted = await runCli(["verify"], { home, stdin: stack, env: { NODE_EXTRA_CA_CERTS: s3_ca_file } });
+        expect(trusted.stdout).toMatch(/^kna1 .*: key works$/m);
+        expect(trusted.code).toBe(0);
+    });
 });

@@ -172,6 +172,9 @@ test.each([
     [{ regions: ["Kna1", "Sto2"], regionOptions: { Kna1: { name: "same" }, Sto2: { name: "SAME" } } }, /both be named/],
     [{ regions: ["Kna1"], preset: "nimbus" }, /unknown preset "nimbus": use one of cleura/],
     [{ regions: ["Region.One"] }, /set regionOptions\["Region\.One"\]\.name, e\.g\. "region-one"/],
+    [{ regions: ["Default"] }, /name "default" for region "Default" is reserved: .*set another name with regionOptions\["Default"\]\.name/],
+    [{ regions: ["Kna1"], regionOptions: { Kna1: { name: "DEFAULT" } } }, /name "DEFAULT" for region "Kna1" is reserved/],
+    [{ regions: ["Kna1"], regionOptions: { Kna1: { name: "s3" } } }, /name "s3" for region "Kna1" is reserved: it is one of mc's own aliases/],
 ])("bad input %j is refused before any credential is registered", async (args, message) => {
     const { S3Access } = await lib();
     expect(() => new S3Access("bad", args as any)).toThrow(message);
