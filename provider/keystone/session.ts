@@ -67,7 +67,12 @@ export class KeystoneSession {
         if (cached && (await cached.catch(() => undefined)) === stale) this.invalidate(cached);
     }
 
-    /** An authenticated call. A 401 means the token expired or was revoked: renew once. */
+    /**
+     * An authenticated call. A 401 means the token expired or was revoked: renew once. So
+     * does a 404 naming the token's own project: it was deleted while the token lived, and
+     * Keystone answers every call so (a renewal then fails as a login, which callers handle);
+     * taken as the answer, it would read as "the key is gone".
+     */
     async request<T>(req: Omit<HttpRequest, "url"> & { path: string }, expect: number[], schema: z.ZodType<T>) {
         for (let renewed = false; ; renewed = true) {
             const token = await this.token();
@@ -85,7 +90,8 @@ export class KeystoneSession {
                     schema,
                 );
             } catch (err) {
-                if (renewed || !(err instanceof KeystoneError) || err.status !== 401) throw err;
+                const scopeGone = err instanceof KeystoneError && err.status === 404 && !!token.project && err.keystoneMessage.includes(token.project.id);
+                if (renewed || !(err instanceof KeystoneError) || (err.status !== 401 && !scopeGone)) throw err;
                 await this.forget(token);
             }
         }

@@ -38,14 +38,14 @@ beforeAll(async () => {
 });
 
 /** A provider host configured as the throwaway user's stack (password, scoped to its home project, region Sto2). */
-async function startHost(): Promise<{ host: ProviderHost; engine: EngineDriver }> {
+async function startHost(login = `${tag}-home`): Promise<{ host: ProviderHost; engine: EngineDriver }> {
     const h = await ProviderHost.start();
     await h.configure({
         "openstack:authUrl": s.auth_url,
         "openstack:userName": tag,
         "openstack:userDomainName": "testdom",
         "openstack:password": secret(PASSWORD),
-        "openstack:tenantName": `${tag}-home`,
+        "openstack:tenantName": login,
         "openstack:projectDomainName": "testdom",
         "openstack:region": "Sto2",
     });
@@ -112,6 +112,27 @@ test("the role on the token's own project is gone: destroy still deletes a key o
     } finally {
         await fresh.host.stop();
         await grant("home");
+    }
+});
+
+test("the stack's login project is deleted while its token lives (one process): refresh keeps the key, destroy deletes it", async () => {
+    const login = (await admin("POST", "/projects", { project: { name: `${tag}-login`, domain_id: s.domains.testdom } })).project.id;
+    await admin("PUT", `/projects/${login}/users/${userId}/roles/${member}`);
+    const run = await startHost(`${tag}-login`);
+    try {
+        const r = await run.engine.up("login-gone", { projectName: `${tag}-keys` });
+        await admin("PATCH", `/projects/${login}`, { project: { enabled: false } });
+        await admin("DELETE", `/projects/${login}`);
+        // Keystone answers the cached token's calls "404 Could not find project": not "the key is gone".
+        const refreshed = await run.engine.refresh("login-gone", r);
+        expect(refreshed.id).toBe(r.id);
+        expect(await s3Status("Sto2", r.id, r.outputs.secretAccessKey)).toBe(200);
+        await run.engine.destroy("login-gone", r);
+        expect((await keystone("admin", "GET", `/users/${userId}/credentials/OS-EC2/${r.id}`)).status).toBe(404);
+    } finally {
+        await run.host.stop();
+        await admin("PATCH", `/projects/${login}`, { project: { enabled: false } }, [200, 404]);
+        await admin("DELETE", `/projects/${login}`, undefined, [204, 404]);
     }
 });
 
