@@ -200,6 +200,8 @@ function scopeOf(s: AuthSettings, identity: Identity): Scope | undefined {
  * changes (mtime, ctime, size, inode), so a replaced bundle is read again.
  */
 const caFiles = new Map<string, { stamp: string; pem: string }>();
+/** The PEM labels OpenSSL (and so Node) reads as a certificate: RHEL's ca-bundle.trust.crt uses TRUSTED. */
+const PEM_CERTIFICATE = /-----BEGIN (TRUSTED |X509 )?CERTIFICATE-----/;
 
 function readCaFile(file: string, key: string): string {
     let pem: string;
@@ -210,13 +212,13 @@ function readCaFile(file: string, key: string): string {
         if (cached?.stamp === stamp) return cached.pem;
         pem = fs.readFileSync(file, "utf8");
         // Checked before any request: with no certificate in it, every TLS handshake would fail with words that do not name the file.
-        if (pem.includes("-----BEGIN CERTIFICATE-----")) caFiles.set(file, { stamp, pem });
+        if (PEM_CERTIFICATE.test(pem)) caFiles.set(file, { stamp, pem });
     } catch (err) {
         throw new AuthConfigError(
             `${key} "${file}" cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): point it at a readable PEM file with the CA that signed Keystone's certificate`,
         );
     }
-    if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    if (!PEM_CERTIFICATE.test(pem)) {
         throw new AuthConfigError(
             `${key} "${file}" holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line): point it at the PEM file of the CA that signed Keystone's certificate (a DER file converts with: openssl x509 -inform der -in ca.der -out ca.pem)`,
         );

@@ -655,6 +655,12 @@ describe("CA files and insecure: what is wrong is named before any request", () 
         expect(() => resolve(f)).toThrow(`${key} "${f}" holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line)`);
     });
 
+    test.each(["TRUSTED CERTIFICATE", "X509 CERTIFICATE"])("a bundle of %s blocks (RHEL's ca-bundle.trust.crt) is a certificate too", (label) => {
+        const body = `-----BEGIN ${label}-----\nMIIB\n-----END ${label}-----\n`;
+        const f = file("trust.crt", body);
+        expect(resolveAuth({}, stack({ ...stackPassword, "openstack:cacertFile": f }), envOf()).tls.ca).toBe(body);
+    });
+
     test("clouds.yaml cacert: ~/ is expanded, and the key is named when the file is not PEM", () => {
         file("ca.pem", pem("HOME-CA"));
         const env = cloudsEnv(
