@@ -11,14 +11,17 @@ import { Ec2CredentialError } from "./errors";
  * rather than failing the adoption, and a Keystone that does not answer delays it by at most
  * the clean-up budget, not the whole deadline.
  *
- * One exception stops the adoption: a key whose record names another stack or resource.
+ * Two exceptions stop the adoption: a key whose record names another stack or resource, and
+ * a key whose record cannot be read at all.
  * Two managers of one key would each revoke it for the other on destroy or rotation, so
  * taking it over must be said for that key (S3_ACCESS_TAKE_OVER=<access key>), e.g. after
  * the other stack's state was lost or it forgot the key with `pulumi state delete`.
  */
 export async function recordAdoption(session: KeystoneSession, access: string, record: KeyRecord, env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const takeOver = (env.S3_ACCESS_TAKE_OVER ?? "").split(/[\s,]+/).includes(access);
+    let guarded = false;
     const guard = (current: KeyRecord | undefined) => {
+        guarded = true;
         if (!current || takeOver || sameManager(current, record)) return;
         throw new Ec2CredentialError(
             `adoptAccessKey ${access} is managed by resource "${current.resource}" of stack ${current.project}/${current.stack} (recorded in the key): ` +
@@ -32,7 +35,16 @@ export async function recordAdoption(session: KeystoneSession, access: string, r
         debug(`recorded ${record.project}/${record.stack}/${record.resource} as the manager of EC2 credential ${access}`);
     } catch (err) {
         if (err instanceof Ec2CredentialError) throw err;
-        debug(`could not record the manager of EC2 credential ${access}: ${err instanceof Error ? err.message : String(err)}`);
+        const why = err instanceof Error ? err.message : String(err);
+        // Who manages the key could not be read (Queens/Rocky keep identity:get_credential
+        // admin-only; or Keystone failed): adopting blind could take another stack's key.
+        if (!guarded && !takeOver) {
+            throw new Ec2CredentialError(
+                `adoptAccessKey ${access}: Keystone did not show who manages this key (${why}), so it cannot be told from another stack's; nothing was changed. ` +
+                    `If no other stack manages it, take it over for this run: S3_ACCESS_TAKE_OVER=${access} pulumi up`,
+            );
+        }
+        debug(`could not record the manager of EC2 credential ${access}: ${why}`);
     }
 }
 

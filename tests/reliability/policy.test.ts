@@ -193,6 +193,31 @@ test("refresh when the user's project list is refused (identity:list_user_projec
     }
 });
 
+test("adoption when Keystone will not show who manages the key (identity:get_credential admin-only, as on Queens/Rocky): refused unless taken over", async () => {
+    const owner = { stack: "stack-a", project: "prog-a", resource: "owner" };
+    const made = await hosts.up({ config: config(), inputs: { managedBy: owner } }, "owner");
+    expect(made.error).toBeUndefined();
+    const access = made.created!.id;
+    try {
+        await keystone.setPolicy({ "identity:get_credential": "rule:admin_required" });
+        const inputs = { adoptAccessKey: access, managedBy: { stack: "stack-b", project: "prog-b", resource: "adopter" } };
+        const refused = await hosts.up({ config: config(), inputs }, "adopter");
+        expect(refused.created).toBeUndefined();
+        expect(refused.error).toMatch(
+            new RegExp(
+                `adoptAccessKey ${access}: Keystone did not show who manages this key \\(.*identity:get_credential.*\\).*nothing was changed.*S3_ACCESS_TAKE_OVER=${access} pulumi up`,
+            ),
+        );
+        const taken = await hosts.up({ config: config(), inputs, env: { S3_ACCESS_TAKE_OVER: access } }, "adopter");
+        expect(taken.error).toBeUndefined();
+        expect(taken.created!.id).toBe(access);
+    } finally {
+        await keystone.setPolicy({});
+        await made.driver.destroy("owner", { id: access, outputs: made.created!.properties });
+    }
+    expect(keyProjectInDatabase(access)).toBeUndefined();
+});
+
 test("row d (Debian): an application credential is refused on the generic API and OS-EC2 is not tried", async () => {
     const from = proxy.seen.length;
     const run = await hosts.up({

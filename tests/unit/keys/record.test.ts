@@ -52,8 +52,8 @@ test("createEc2Credential puts the record in the blob next to access and secret"
     }
 });
 
-test("recording an adopted key's manager is best effort within the clean-up budget, not the whole deadline", async () => {
-    // A Keystone that never answers the record update would otherwise hold the adoption for 120 s.
+test("reading an adopted key's manager gets the clean-up budget, not the whole deadline; unread, the adoption is refused", async () => {
+    // A Keystone that never answers would otherwise hold the adoption for 120 s.
     const asked: unknown[] = [];
     const session = {
         http: { retry: DEFAULT_RETRY },
@@ -62,6 +62,12 @@ test("recording an adopted key's manager is best effort within the clean-up budg
             throw new Error("no answer");
         },
     } as unknown as KeystoneSession;
-    await expect(recordAdoption(session, "0123456789abcdef0123456789abcdef", { stack: "dev", project: "web", resource: "kna1" })).resolves.toBeUndefined();
+    const access = "0123456789abcdef0123456789abcdef";
+    const record = { stack: "dev", project: "web", resource: "kna1" };
+    await expect(recordAdoption(session, access, record, {})).rejects.toThrow(
+        `adoptAccessKey ${access}: Keystone did not show who manages this key (no answer), so it cannot be told from another stack's; nothing was changed. If no other stack manages it, take it over for this run: S3_ACCESS_TAKE_OVER=${access} pulumi up`,
+    );
     expect(asked).toEqual([{ ...DEFAULT_RETRY, deadlineMs: CLEANUP_DEADLINE_MS }]);
+    // Said for this key, the adoption goes on without the record (best effort).
+    await expect(recordAdoption(session, access, record, { S3_ACCESS_TAKE_OVER: `other, ${access}` })).resolves.toBeUndefined();
 });
