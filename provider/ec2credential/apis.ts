@@ -106,11 +106,12 @@ export function loginIsNotOwner(doing: string, auth: ResolvedAuth, access: strin
 
 /**
  * The key as the user's own key list shows it: null when the list does not include it,
- * undefined when the list is refused too. A 403 on one key names the same policy rule for
+ * undefined when the list is refused too (403). A 403 on one key names the same policy rule for
  * "not your key" as for "this call is not allowed to you": only the list tells them apart.
  */
 export async function listedAsOwn(session: KeystoneSession, userId: string, access: string, retry?: RetryPolicy): Promise<Ec2Credential | null | undefined> {
-    const own = await listEc2Credentials(session, userId, retry).catch(() => undefined);
+    // Only a refusal means "cannot tell"; a 5xx or a timeout is that failure, not a policy.
+    const own = await listEc2Credentials(session, userId, retry).catch((err) => (hasStatus(err, 403) ? undefined : Promise.reject(err)));
     return own && (own.find((c) => c.accessKeyId === access) ?? null);
 }
 

@@ -306,7 +306,11 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
                 : props.userId && live.userId !== props.userId
                   ? `user: access key ${id} belongs to user ${live.userId}, not ${props.userId}; the next update replaces it`
                   : undefined;
-        const driftReason = props.driftReason ?? moved ?? (await unusableReason(session, token, live));
+        // A stored "user:" reason is disproved by reading the key as its owner (0.1.0 also wrote
+        // one for a mere policy refusal or another member's login); a "project:" one stays,
+        // since the outputs below already hold the new project.
+        const stored = props.driftReason?.startsWith("user:") ? undefined : props.driftReason;
+        const driftReason = stored ?? moved ?? (await unusableReason(session, token, live));
         const { driftReason: _, ...rest } = props;
         return { id, props: { ...outputs(rest, auth, live, token.catalog, false), ...(driftReason ? { driftReason } : {}) } };
     }
@@ -324,22 +328,25 @@ export async function update(olds: Ec2CredentialOutputs, news: Ec2CredentialInpu
 }
 
 export async function remove(id: string, props: Ec2CredentialOutputs): Promise<void> {
-    if (props.driftReason?.startsWith("user:")) {
-        debug(`not deleting ${id}: it belongs to another user now`);
-        return;
-    }
     const auth = authFor(props);
     try {
-        const gone = !(await withUserToken(
+        const outcome = await withUserToken(
             sessionFor(auth),
             auth,
             () => sessionFor({ ...auth, scope: undefined }),
-            (session) => deleteKey(session, auth, props.userId, id),
-        ));
+            async (session) => {
+                // Another user's key now: left to them once the user's own list confirms it (a
+                // reason written by 0.1.0 may stand for a mere policy refusal: the key would live on).
+                if (props.driftReason?.startsWith("user:") && (await listedAsOwn(session, props.userId, id)) === null) return "theirs";
+                return (await deleteKey(session, auth, props.userId, id)) ? "deleted" : "gone";
+            },
+        );
         debug(
-            gone
-                ? `EC2 credential ${id} was already gone`
-                : `deleted EC2 credential ${id} in Keystone (an S3 gateway may honour it a while longer: Ceph RGW up to ~300 s)`,
+            {
+                theirs: `not deleting ${id}: it belongs to another user now`,
+                gone: `EC2 credential ${id} was already gone`,
+                deleted: `deleted EC2 credential ${id} in Keystone (an S3 gateway may honour it a while longer: Ceph RGW up to ~300 s)`,
+            }[outcome],
         );
     } catch (err) {
         // Keystone deletes a user's keys with the user: then nothing is left to destroy, and

@@ -172,6 +172,18 @@ test("a login without a project (unscoped token, no catalog): the key's project 
     }
 });
 
+test("state from 0.1.0 with a wrong user: reason (the key is still the owner's): refresh clears it, destroy deletes the key", async () => {
+    const r = await engine.up("stale-user", {});
+    const driftReason = `user: access key ${r.id} now belongs to another user (Keystone refuses to show it to user ${s.users.alice.id}); the next update replaces it`;
+    const stale = { ...r, outputs: { ...r.outputs, driftReason } };
+    const refreshed = await engine.refresh("stale-user", stale);
+    expect(refreshed.id).toBe(r.id);
+    expect(refreshed.properties.driftReason).toBeUndefined();
+    // A destroy straight from that state (no refresh first) deletes the key too: it is still alice's.
+    await engine.destroy("stale-user", stale);
+    expect(await getKey("alice", r.id)).toBeUndefined();
+});
+
 test("project change: replacement creates the new key first; the old one works until it is deleted", async () => {
     const old = await engine.up("move", { projectName: "proj-a" });
     const { diff, checked } = await engine.upExisting("move", old, { projectName: "proj-b" });

@@ -169,9 +169,10 @@ describe("delete", () => {
         expect(calls()).toEqual([`DELETE ${item("key1")}`, `DELETE ${generic("key1")}`]);
     });
 
-    test("both deletes refused by policy: one error naming both rules", async () => {
+    test("both deletes refused by policy, the key still the user's own: one error naming both rules", async () => {
         answer("DELETE", item("key1"), 403, policyRefusal("identity:ec2_delete_credential"));
         answer("DELETE", generic("key1"), 403, policyRefusal("identity:delete_credential"));
+        answer("GET", LIST, 200, keys("key1"));
         await expect(remove("key1", state())).rejects.toThrow(
             /^deleting EC2 credential key1: Keystone at .* refuses both .*\(policy rule identity:ec2_delete_credential\) and DELETE \/v3\/credentials\/<sha256 of the access key> \(policy rule identity:delete_credential\)\. Ask the operator/,
         );

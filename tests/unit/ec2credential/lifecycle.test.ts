@@ -272,9 +272,21 @@ describe("read and remove", () => {
         expect(calls().filter((c) => c.startsWith("DELETE"))).toHaveLength(2);
     });
 
-    test("remove: a key that now belongs to another user is not deleted", async () => {
+    test("remove: a key that now belongs to another user (not in the user's own list) is not deleted", async () => {
+        tokens();
+        answer("GET", `/v3/users/${ALICE}/credentials/OS-EC2`, 200, { credentials: [] });
         await remove("key0123456789", { ...state(), driftReason: "user: access key key0123456789 now belongs to another user" });
-        expect(calls()).toEqual([]);
+        expect(calls().filter((c) => c.startsWith("DELETE"))).toEqual([]);
+    });
+
+    test("remove: a stored user: reason the user's own list disproves (0.1.0 wrote one for a policy refusal) -> deleted", async () => {
+        tokens();
+        answer("GET", `/v3/users/${ALICE}/credentials/OS-EC2`, 200, {
+            credentials: [ec2Credential("key0123456789", "s3cr3t-state", ALICE, PROJ_A).credential],
+        });
+        answer("DELETE", item("key0123456789"), 204);
+        await remove("key0123456789", { ...state(), driftReason: "user: access key key0123456789 now belongs to another user" });
+        expect(calls().filter((c) => c.startsWith("DELETE"))).toEqual([`DELETE ${item("key0123456789")}`]);
     });
 
     test("remove: Keystone unreachable -> explained with the URL's source", async () => {
