@@ -162,6 +162,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv, knownSecrets: string[
         const pruned = written ? await pruneBackups(change.path, options.keepBackups) : [];
         say(`${verb(change, options.dryRun)} ${change.path}: ${change.target.what}`);
         if (change.target.note) say(`  ${change.target.note}`);
+        for (const note of change.notes) say(`  ${options.dryRun && note.startsWith("removed ") ? `would ${note.replace(/^removed/, "remove")}` : note}`);
         if (backup) say(`  backup: ${backup}`);
         for (const old of pruned) say(`  removed old backup: ${old}`);
         const warning = permissionWarning(change);

@@ -1,5 +1,6 @@
 import { WriteInputError } from "./errors";
 import { mergeIni, sectionHeaders } from "./iniMerge";
+import { IniDialect } from "./iniRead";
 import { mcAliasNames, mergeMcConfig } from "./jsonMerge";
 import { Located } from "./locations";
 
@@ -10,11 +11,18 @@ export interface FileTarget {
     what: string;
     /** Why this file, when the client's lookup chose it among several (printed under it). */
     note?: string;
-    /** The new content, given the current one (null: there is no file yet). */
-    render(current: string | null): string;
+    /**
+     * The new content, given the current one (null: there is no file yet). `notes` collects
+     * lines for the report under the file (a retired setting removed, a warning).
+     */
+    render(current: string | null, notes?: string[]): string;
 }
 
-const ENCRYPTED_RCLONE = /^RCLONE_ENCRYPT_V\d+:/m;
+/** Settings this package wrote in earlier versions and has retired, by the header of our section they were in. */
+export type Retired = (header: string) => ReadonlyArray<{ key: string; why: string }>;
+
+// rclone trims the line it looks for the marker on (and a BOM is whitespace to \s).
+const ENCRYPTED_RCLONE = /^\s*RCLONE_ENCRYPT_V\d+:/m;
 const bracketed = (headers: string[]) => headers.map((h) => `[${h}]`).join(", ");
 
 /**
@@ -23,21 +31,31 @@ const bracketed = (headers: string[]) => headers.map((h) => `[${h}]`).join(", ")
  */
 export const fileKinds = {
     /** An INI file shared with the user's own settings: only our sections are replaced. */
-    ini(path: string, rendered: string, field: string, what?: string): FileTarget {
-        return { path, what: what ?? `sections ${bracketed(sectionHeaders(rendered, field))}`, render: (current) => mergeIni(current, rendered, field) };
+    ini(
+        path: string,
+        rendered: string,
+        field: string,
+        { what, dialect = "configparser", retired }: { what?: string; dialect?: IniDialect; retired?: Retired } = {},
+    ): FileTarget {
+        return {
+            path,
+            what: what ?? `sections ${bracketed(sectionHeaders(rendered, field))}`,
+            render: (current, notes) => mergeIni(current, rendered, field, { dialect, ...(retired ? { retired } : {}), ...(notes ? { notes } : {}) }),
+        };
     },
 
     /** rclone.conf: an INI file, unless rclone encrypted it (merged text would corrupt it). */
     rclone({ path, note }: Located, rendered: string, field: string): FileTarget {
-        const target = fileKinds.ini(path, rendered, field, `remotes ${sectionHeaders(rendered, field).join(", ")}`);
+        // rclone reads each line on its own: an indented line is a setting, never a continuation.
+        const target = fileKinds.ini(path, rendered, field, { what: `remotes ${sectionHeaders(rendered, field).join(", ")}`, dialect: "lines" });
         return {
             ...target,
             ...(note ? { note } : {}),
-            render: (current) => {
+            render: (current, notes) => {
                 if (current && ENCRYPTED_RCLONE.test(current)) {
                     throw new WriteInputError(`${path} is an encrypted rclone config: add the remotes with rclone config, or leave rclone out with --only`);
                 }
-                return target.render(current);
+                return target.render(current, notes);
             },
         };
     },

@@ -12,6 +12,8 @@ export interface FileChange {
     /** Permission bits of the current file (null when there is none). */
     mode: number | null;
     next: string;
+    /** Report lines about the change (a retired setting removed, a warning). */
+    notes: string[];
 }
 
 export const isChanged = (c: FileChange): boolean => c.next !== c.current;
@@ -54,7 +56,9 @@ export async function planChanges(targets: readonly FileTarget[]): Promise<FileC
     for (const target of targets) {
         const path = await resolveLink(target.path);
         const { current, mode } = await readCurrent(path);
-        changes.push({ target, path, current, mode, next: target.render(current) });
+        const notes: string[] = [];
+        const next = target.render(current, notes);
+        changes.push({ target, path, current, mode, next, notes });
     }
     return changes;
 }
