@@ -116,11 +116,11 @@ export const CLIENTS = {
         files: (c, where) => [fileKinds.rclone(where.rclone(), c.rcloneConfig, "rcloneConfig")],
     }),
     dotenv: client({
-        /** A dotenv file per region (AWS_* variables), in a directory of our own. */
+        /** A dotenv file per region (AWS_* variables), in a directory of our own; the user's own lines are kept. */
         fields: { dotenv: perRegion(z.string(), renderDotenv) },
         files: (c, where) =>
             Object.entries(c.dotenv).map(([name, text]) =>
-                fileKinds.whole(where.inHome(".config", "s3-access", `${name}.env`), text, `environment for ${name}`),
+                fileKinds.dotenv(where.inHome(".config", "s3-access", `${name}.env`), text, `environment for ${name}`),
             ),
     }),
 };

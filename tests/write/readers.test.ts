@@ -129,3 +129,18 @@ test("verify flags an aws file botocore cannot read at all (a repeated setting),
     );
     for (const secret of FAKE_SECRETS) expect(res.stdout + res.stderr).not.toContain(secret);
 });
+
+test("the dotenv is merged per variable: ours set, a line the user added (AWS_CA_BUNDLE, which verify honours) kept across runs", async () => {
+    expect((await runCli(["--only", "dotenv"], { home, stdin: input })).code).toBe(0);
+    const env = at(".config", "s3-access", "kna1.env");
+    fs.appendFileSync(env, "# my CA\nAWS_CA_BUNDLE=/etc/my-ca.pem\n");
+    const mine = fs.readFileSync(env, "utf8");
+    // An older key in the file, as after a rotation: set in place, the user's lines kept.
+    fs.writeFileSync(env, mine.replace(`AWS_ACCESS_KEY_ID=${KNA1.accessKeyId}`, "AWS_ACCESS_KEY_ID=AKIAOLD\nAWS_ACCESS_KEY_ID=AKIAOLDER"));
+    const res = await runCli(["--only", "dotenv"], { home, stdin: input });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(`updated ${env}`);
+    expect(fs.readFileSync(env, "utf8")).toBe(mine);
+    const again = await runCli(["--only", "dotenv"], { home, stdin: input });
+    expect(again.stdout).toContain(`unchanged ${env}`);
+});
