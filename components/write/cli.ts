@@ -147,11 +147,13 @@ async function run(args: string[], env: NodeJS.ProcessEnv, knownSecrets: string[
         if (!report.ok) process.exitCode = 1;
         return;
     }
-    const changes = await planChanges(fileTargets(configs, locations(options.home, env), options.only));
+    const targets = fileTargets(configs, locations(options.home, env), options.only);
+    const changes = await planChanges(targets);
     knownSecrets.push(...secretValues(changes.flatMap((c) => [c.current, c.next])));
 
     const say = (line: string) => process.stdout.write(maskSecrets(line, knownSecrets) + "\n");
     say(`clientConfigs from ${output === undefined ? source : `stack output ${JSON.stringify(output)}`}`);
+    for (const t of targets) if (t.noFile) say(`skipped ${t.what}: ${t.noFile}`);
     const stamp = backupStamp();
     for (const change of changes) {
         // Written before it is reported, so a failed write is never announced as done.

@@ -11,6 +11,8 @@ export interface FileTarget {
     what: string;
     /** Why this file, when the client's lookup chose it among several (printed under it). */
     note?: string;
+    /** Why nothing is written for this client after all (no file it would read): reported, never planned. */
+    noFile?: string;
     /**
      * The new content, given the current one (null: there is no file yet). `notes` collects
      * lines for the report under the file (a retired setting removed, a warning).
@@ -45,7 +47,8 @@ export const fileKinds = {
     },
 
     /** rclone.conf: an INI file, unless rclone encrypted it (merged text would corrupt it). */
-    rclone({ path, note }: Located, rendered: string, field: string): FileTarget {
+    rclone({ path, note, noFile }: Located, rendered: string, field: string): FileTarget {
+        if (noFile) return { path, what: `rclone remotes ${sectionHeaders(rendered, field).join(", ")}`, noFile, render: () => "" };
         // rclone reads each line on its own: an indented line is a setting, never a continuation.
         const target = fileKinds.ini(path, rendered, field, { what: `remotes ${sectionHeaders(rendered, field).join(", ")}`, dialect: "lines" });
         return {

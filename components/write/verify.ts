@@ -126,7 +126,8 @@ async function fileKeys(name: string, where: Locations): Promise<(FileKey | null
     const awsConfigPath = where.fromEnv("AWS_CONFIG_FILE", ".aws", "config");
     const s3cmdPath = where.inHome(`.s3cfg-${name}`);
     const mcPath = where.mc().path;
-    const rclonePath = where.rclone().path;
+    const rcloneAt = where.rclone();
+    const rclonePath = rcloneAt.path;
     const dotenvPath = where.inHome(".config", "s3-access", `${name}.env`);
     const section = async (p: string, header: string): Promise<Record<string, unknown> | undefined> => {
         const text = await readText(p);
@@ -195,6 +196,7 @@ async function fileKeys(name: string, where: Locations): Promise<(FileKey | null
         };
     };
     const rclone = async (): Promise<FileKey | null> => {
+        if (rcloneAt.noFile) return null; // rclone reads no file: none was written
         const s = await section(rclonePath, name);
         if (!s) return null;
         return {
