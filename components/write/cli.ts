@@ -9,12 +9,12 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { unifiedDiff } from "./diff";
 import { WriteInputError } from "./errors";
-import { applyChange, backupStamp, DEFAULT_KEEP_BACKUPS, pruneBackups } from "./files";
+import { applyChange, backupStamp, DEFAULT_KEEP_BACKUPS, lockHome, pruneBackups } from "./files";
 import { locations } from "./locations";
 import { maskSecrets, secretValues } from "./mask";
 import { FileChange, isChanged, planChanges } from "./plan";
 import { parseStackOutputs, readInput, selectClientConfigs } from "./stackOutputs";
-import { CLIENT_NAMES as CLIENTS, ClientName as Client } from "../clients";
+import { CLIENT_NAMES as CLIENTS, ClientConfigs, ClientName as Client } from "../clients";
 import { fileTargets } from "./targets";
 import { regionKeys, verify } from "./verify";
 
@@ -147,12 +147,22 @@ async function run(args: string[], env: NodeJS.ProcessEnv, knownSecrets: string[
         if (!report.ok) process.exitCode = 1;
         return;
     }
+    // A writing run holds the home's lock from reading the files to the last write.
+    const release = options.dryRun ? undefined : await lockHome(options.home);
+    try {
+        await install(options, configs, output === undefined ? source : `stack output ${JSON.stringify(output)}`, env, knownSecrets);
+    } finally {
+        await release?.();
+    }
+}
+
+async function install(options: Options, configs: ClientConfigs, from: string, env: NodeJS.ProcessEnv, knownSecrets: string[]): Promise<void> {
     const targets = fileTargets(configs, locations(options.home, env), options.only);
     const changes = await planChanges(targets);
     knownSecrets.push(...secretValues(changes.flatMap((c) => [c.current, c.next])));
 
     const say = (line: string) => process.stdout.write(maskSecrets(line, knownSecrets) + "\n");
-    say(`clientConfigs from ${output === undefined ? source : `stack output ${JSON.stringify(output)}`}`);
+    say(`clientConfigs from ${from}`);
     for (const t of targets) if (t.noFile) say(`skipped ${t.what}: ${t.noFile}`);
     const stamp = backupStamp();
     for (const change of changes) {
