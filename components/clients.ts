@@ -6,7 +6,7 @@ import { renderMcAliasCommands, renderMcConfig } from "./renderers/mc";
 import { renderRcloneConfig } from "./renderers/rclone";
 import { renderS3cmdConfig } from "./renderers/s3cmd";
 import { isName, isReservedName, RESERVED_NAME_LIST, validateRegionAccesses } from "./validate";
-import { FileTarget, fileKinds } from "./write/fileKinds";
+import { FileTarget, fileKinds, Retired } from "./write/fileKinds";
 import { Locations } from "./write/locations";
 
 /**
@@ -48,6 +48,29 @@ interface Client<F extends Fields> {
 const client = <F extends Fields>(row: Client<F>): Client<F> => row;
 
 /**
+ * Settings this package wrote in earlier versions, or that must not sit beside what it writes
+ * now, removed from our own sections on every run (the user's other sections are never
+ * touched). One table per file kind; a setting retired later gets a row here.
+ */
+const RETIRED: Record<string, Retired> = {
+    awsConfig: (header) =>
+        header.startsWith("profile ")
+            ? [
+                  {
+                      key: "endpoint_url",
+                      why: "0.1.0 wrote it profile-wide, which sends STS, IAM and every other service to the S3 endpoint; S3's endpoint is in the services section now",
+                  },
+              ]
+            : [],
+    // A session token with the new static key would be sent with it, and refused.
+    awsCredentials: () =>
+        ["aws_session_token", "aws_security_token"].map((key) => ({
+            key,
+            why: "a stale temporary-credentials token: aws would send it with the new static key, and be refused",
+        })),
+};
+
+/**
  * Every S3 client the component renders configs for and the write tool installs, one row
  * each. A new client is a renderer (components/renderers/) and a row here: the component's
  * outputs, the output schema the write tool checks, its files and `--only` follow.
@@ -62,9 +85,12 @@ export const CLIENTS = {
             /** Per-call arguments for aws CLIs older than 2.13 (botocore < 1.31), which ignore the services section. */
             awsCliArgs: perRegion(z.array(z.string()), renderAwsCliArgs),
         },
+        // botocore reads both files with Python's configparser.
         files: (c, where) => [
-            fileKinds.ini(where.fromEnv("AWS_CONFIG_FILE", ".aws", "config"), c.awsConfig, "awsConfig"),
-            fileKinds.ini(where.fromEnv("AWS_SHARED_CREDENTIALS_FILE", ".aws", "credentials"), c.awsCredentials, "awsCredentials"),
+            fileKinds.ini(where.fromEnv("AWS_CONFIG_FILE", ".aws", "config"), c.awsConfig, "awsConfig", { retired: RETIRED.awsConfig }),
+            fileKinds.ini(where.fromEnv("AWS_SHARED_CREDENTIALS_FILE", ".aws", "credentials"), c.awsCredentials, "awsCredentials", {
+                retired: RETIRED.awsCredentials,
+            }),
         ],
     }),
     s3cmd: client({
@@ -72,7 +98,7 @@ export const CLIENTS = {
         fields: { s3cmdConfigs: perRegion(z.string(), renderS3cmdConfig) },
         files: (c, where) =>
             Object.entries(c.s3cmdConfigs).map(([name, text]) =>
-                fileKinds.ini(where.inHome(`.s3cfg-${name}`), text, `s3cmdConfigs.${name}`, `s3cmd config for ${name}`),
+                fileKinds.ini(where.inHome(`.s3cfg-${name}`), text, `s3cmdConfigs.${name}`, { what: `s3cmd config for ${name}`, dialect: "lines" }),
             ),
     }),
     mc: client({
@@ -90,11 +116,11 @@ export const CLIENTS = {
         files: (c, where) => [fileKinds.rclone(where.rclone(), c.rcloneConfig, "rcloneConfig")],
     }),
     dotenv: client({
-        /** A dotenv file per region (AWS_* variables), in a directory of our own. */
+        /** A dotenv file per region (AWS_* variables), in a directory of our own; the user's own lines are kept. */
         fields: { dotenv: perRegion(z.string(), renderDotenv) },
         files: (c, where) =>
             Object.entries(c.dotenv).map(([name, text]) =>
-                fileKinds.whole(where.inHome(".config", "s3-access", `${name}.env`), text, `environment for ${name}`),
+                fileKinds.dotenv(where.inHome(".config", "s3-access", `${name}.env`), text, `environment for ${name}`),
             ),
     }),
 };

@@ -9,12 +9,12 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { unifiedDiff } from "./diff";
 import { WriteInputError } from "./errors";
-import { applyChange, backupStamp, DEFAULT_KEEP_BACKUPS, pruneBackups } from "./files";
+import { applyChange, backupStamp, DEFAULT_KEEP_BACKUPS, lockHome, pruneBackups } from "./files";
 import { locations } from "./locations";
 import { maskSecrets, secretValues } from "./mask";
 import { FileChange, isChanged, planChanges } from "./plan";
 import { parseStackOutputs, readInput, selectClientConfigs } from "./stackOutputs";
-import { CLIENT_NAMES as CLIENTS, ClientName as Client } from "../clients";
+import { CLIENT_NAMES as CLIENTS, ClientConfigs, ClientName as Client } from "../clients";
 import { fileTargets } from "./targets";
 import { regionKeys, verify } from "./verify";
 
@@ -147,11 +147,23 @@ async function run(args: string[], env: NodeJS.ProcessEnv, knownSecrets: string[
         if (!report.ok) process.exitCode = 1;
         return;
     }
-    const changes = await planChanges(fileTargets(configs, locations(options.home, env), options.only));
+    // A writing run holds the home's lock from reading the files to the last write.
+    const release = options.dryRun ? undefined : await lockHome(options.home);
+    try {
+        await install(options, configs, output === undefined ? source : `stack output ${JSON.stringify(output)}`, env, knownSecrets);
+    } finally {
+        await release?.();
+    }
+}
+
+async function install(options: Options, configs: ClientConfigs, from: string, env: NodeJS.ProcessEnv, knownSecrets: string[]): Promise<void> {
+    const targets = fileTargets(configs, locations(options.home, env), options.only);
+    const changes = await planChanges(targets);
     knownSecrets.push(...secretValues(changes.flatMap((c) => [c.current, c.next])));
 
     const say = (line: string) => process.stdout.write(maskSecrets(line, knownSecrets) + "\n");
-    say(`clientConfigs from ${output === undefined ? source : `stack output ${JSON.stringify(output)}`}`);
+    say(`clientConfigs from ${from}`);
+    for (const t of targets) if (t.noFile) say(`skipped ${t.what}: ${t.noFile}`);
     const stamp = backupStamp();
     for (const change of changes) {
         // Written before it is reported, so a failed write is never announced as done.
@@ -162,6 +174,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv, knownSecrets: string[
         const pruned = written ? await pruneBackups(change.path, options.keepBackups) : [];
         say(`${verb(change, options.dryRun)} ${change.path}: ${change.target.what}`);
         if (change.target.note) say(`  ${change.target.note}`);
+        for (const note of change.notes) say(`  ${options.dryRun && note.startsWith("removed ") ? `would ${note.replace(/^removed/, "remove")}` : note}`);
         if (backup) say(`  backup: ${backup}`);
         for (const old of pruned) say(`  removed old backup: ${old}`);
         const warning = permissionWarning(change);

@@ -37,8 +37,12 @@ export const backupStamp = (now = new Date()): string => now.toISOString().repla
 /** How many backups per file a run keeps when --keep-backups is not given. */
 export const DEFAULT_KEEP_BACKUPS = 3;
 
-/** Only names this tool makes count as backups: a user's own `config.bak-old` is never pruned. */
-const BACKUP_STAMP = /^\d{8}T\d{6}\.\d{3}Z$/;
+/**
+ * Only names this tool makes count as backups: a user's own `config.bak-old` is never pruned.
+ * A `-<n>` suffix makes a name unique when a backup with that stamp exists already (it sorts
+ * after the plain one).
+ */
+const BACKUP_STAMP = /^\d{8}T\d{6}\.\d{3}Z(?:-\d+)?$/;
 
 /**
  * Removes all but the newest `keep` backups of `file` (its own `<file>.bak-<stamp>` siblings,
@@ -69,8 +73,15 @@ export async function applyChange(change: FileChange, stamp: string, keepBackups
     }
     let backup: string | undefined;
     if (change.current !== null && keepBackups > 0) {
-        backup = `${change.path}.bak-${stamp}`;
-        await createPrivate(backup, change.current);
+        for (let n = 0; backup === undefined; n++) {
+            const name = `${change.path}.bak-${stamp}${n === 0 ? "" : `-${n}`}`;
+            try {
+                await createPrivate(name, change.current);
+                backup = name;
+            } catch (e) {
+                if ((e as NodeJS.ErrnoException).code !== "EEXIST" || n >= 100) throw e;
+            }
+        }
     }
     const temp = path.join(dir, `.${path.basename(change.path)}.${randomBytes(6).toString("hex")}.tmp`);
     try {
@@ -82,4 +93,46 @@ export async function applyChange(change: FileChange, stamp: string, keepBackups
     }
     await syncDir(dir);
     return backup;
+}
+
+/** How long a run waits for another run on the same home to finish before giving up. */
+export const LOCK_WAIT_MS = 15_000;
+
+const alive = (pid: number): boolean => {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (e) {
+        return (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+};
+
+/**
+ * Takes `<home>/.s3-access-write.lock` (O_EXCL, holding our pid) for the whole of a writing
+ * run, from reading the files to the last rename: two runs at once on one home would
+ * otherwise each merge into what the other is replacing. Waits for a live holder (up to
+ * `waitMs`), takes over one whose process is gone. Returns the release function.
+ */
+export async function lockHome(home: string, waitMs = LOCK_WAIT_MS): Promise<() => Promise<void>> {
+    const lock = path.join(home, ".s3-access-write.lock");
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+        try {
+            await createPrivate(lock, `${process.pid}\n`);
+            return () => fs.rm(lock, { force: true });
+        } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+        }
+        const holder = Number((await fs.readFile(lock, "utf8").catch(() => "")).trim());
+        if (Number.isSafeInteger(holder) && holder > 0 && !alive(holder)) {
+            await fs.rm(lock, { force: true }); // left by a run that was killed
+            continue;
+        }
+        if (Date.now() > deadline) {
+            throw new Error(
+                `another s3-access-write${holder > 0 ? ` (pid ${holder})` : ""} is writing into ${home}; nothing was written: run again when it is done (if none is running, remove ${lock})`,
+            );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
 }

@@ -6,6 +6,8 @@ export interface Located {
     path: string;
     /** Shown under the file in the report (e.g. "rclone reads this legacy file because ..."). */
     note?: string;
+    /** Why there is no file to write (rclone told to keep its config in memory): the client is left out, saying this. */
+    noFile?: string;
 }
 
 /** Where files go for one home directory, as the clients themselves would look for them. */
@@ -35,7 +37,7 @@ const exists = (p: string): boolean => {
 
 export function locations(home: string, env: NodeJS.ProcessEnv): Locations {
     const inHome = (...parts: string[]) => path.join(home, ...parts);
-    // aws and rclone expand a leading "~" themselves, so a variable may hold one.
+    // aws expands a leading "~" itself, so its variables may hold one (rclone does not: see rclone()).
     const expand = (value: string) => path.resolve(value.replace(/^~(?=$|\/)/, home));
     const fromEnv = (variable: string, ...defaultParts: string[]) => {
         const value = env[variable];
@@ -49,7 +51,23 @@ export function locations(home: string, env: NodeJS.ProcessEnv): Locations {
         // legacy ~/.rclone.conf if that exists; else the first one, created. (An rclone.conf
         // beside the rclone binary would win over all of these; we cannot know which binary.)
         rclone: () => {
-            if (env.RCLONE_CONFIG) return { path: expand(env.RCLONE_CONFIG) };
+            // rclone's SetConfigPath: an empty value, or a file named "notfound", means no config
+            // file at all (remotes in memory only); anything else is filepath.Abs, no "~".
+            const configured = env.RCLONE_CONFIG;
+            if (configured !== undefined) {
+                if (configured === "" || path.basename(configured) === "notfound") {
+                    return {
+                        path: "",
+                        noFile:
+                            `RCLONE_CONFIG=${JSON.stringify(configured)} makes rclone keep its config in memory, reading no file: ` +
+                            `point RCLONE_CONFIG at a file (or unset it) to have the remotes written`,
+                    };
+                }
+                const literal = path.resolve(configured);
+                return configured.startsWith("~")
+                    ? { path: literal, note: `RCLONE_CONFIG is taken literally, as rclone does: its "~" is not the home directory` }
+                    : { path: literal };
+            }
             const xdg = env.XDG_CONFIG_HOME;
             const modern = path.resolve(xdg ? path.join(xdg, "rclone", "rclone.conf") : inHome(".config", "rclone", "rclone.conf"));
             const viaXdg = xdg ? " (in $XDG_CONFIG_HOME)" : "";

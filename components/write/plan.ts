@@ -12,6 +12,8 @@ export interface FileChange {
     /** Permission bits of the current file (null when there is none). */
     mode: number | null;
     next: string;
+    /** Report lines about the change (a retired setting removed, a warning). */
+    notes: string[];
 }
 
 export const isChanged = (c: FileChange): boolean => c.next !== c.current;
@@ -34,7 +36,12 @@ export async function readCurrent(file: string): Promise<{ current: string | nul
     let mode: number;
     try {
         const stat = await fs.stat(file);
-        if (!stat.isFile()) throw new WriteInputError(`${file} is not a regular file: move it away, or leave its client out with --only`);
+        if (!stat.isFile()) {
+            const what = stat.isDirectory() ? "a directory" : "not a regular file (a device such as /dev/null, a pipe, ...)";
+            throw new WriteInputError(
+                `${file} is ${what}, so no settings can be kept in it: if a variable (AWS_CONFIG_FILE, RCLONE_CONFIG, ...) points there, point it at a file; or leave that client out with --only`,
+            );
+        }
         mode = stat.mode & 0o777;
         bytes = await fs.readFile(file);
     } catch (e) {
@@ -51,10 +58,12 @@ export async function readCurrent(file: string): Promise<{ current: string | nul
 export async function planChanges(targets: readonly FileTarget[]): Promise<FileChange[]> {
     const changes: FileChange[] = [];
     // One at a time: a render may refuse a file, and the first refusal is the one to report.
-    for (const target of targets) {
+    for (const target of targets.filter((t) => t.noFile === undefined)) {
         const path = await resolveLink(target.path);
         const { current, mode } = await readCurrent(path);
-        changes.push({ target, path, current, mode, next: target.render(current) });
+        const notes: string[] = [];
+        const next = target.render(current, notes);
+        changes.push({ target, path, current, mode, next, notes });
     }
     return changes;
 }

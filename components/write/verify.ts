@@ -10,6 +10,7 @@ import { Agent, fetch as undiciFetch } from "undici";
 import { aws4Sign } from "./sigv4";
 import { parse as parseIni } from "ini";
 import { ClientConfigs } from "../clients";
+import { readIni } from "./iniRead";
 import { Locations } from "./locations";
 
 export interface RegionKey {
@@ -74,6 +75,8 @@ interface FileKey {
     caBundle?: string;
     /** Whether the file can name a region at all (mc cannot: not compared). */
     hasRegion: boolean;
+    /** Why the client cannot read the file at all (botocore refuses a repeated setting, ...): every command fails. */
+    unreadable?: string;
 }
 
 const readText = (p: string) => fs.readFile(p, "utf8").catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? null : Promise.reject(e)));
@@ -123,7 +126,8 @@ async function fileKeys(name: string, where: Locations): Promise<(FileKey | null
     const awsConfigPath = where.fromEnv("AWS_CONFIG_FILE", ".aws", "config");
     const s3cmdPath = where.inHome(`.s3cfg-${name}`);
     const mcPath = where.mc().path;
-    const rclonePath = where.rclone().path;
+    const rcloneAt = where.rclone();
+    const rclonePath = rcloneAt.path;
     const dotenvPath = where.inHome(".config", "s3-access", `${name}.env`);
     const section = async (p: string, header: string): Promise<Record<string, unknown> | undefined> => {
         const text = await readText(p);
@@ -134,7 +138,16 @@ async function fileKeys(name: string, where: Locations): Promise<(FileKey | null
         if (!s) return null;
         // The endpoint and region are in the config file: the profile's services section (aws
         // CLI >= 2.13), else a profile-wide endpoint_url.
-        const config = parseAwsConfig((await readText(awsConfigPath)) ?? "");
+        const configText = (await readText(awsConfigPath)) ?? "";
+        const config = parseAwsConfig(configText);
+        // botocore reads both files with configparser, which refuses the whole file over one bad line.
+        const unreadable = [
+            [awsPath, readIni((await readText(awsPath)) ?? "", "configparser").problem],
+            [awsConfigPath, readIni(configText, "configparser").problem],
+        ]
+            .filter(([, problem]) => problem !== undefined)
+            .map(([file, problem]) => `aws cannot read ${file} (${problem}): fix that line`)
+            .join("; ");
         const profile = config.get(`profile ${name}`) ?? (name === "default" ? config.get("default") : undefined);
         const services = profile?.top.services === undefined ? undefined : config.get(`services ${profile.top.services}`);
         return {
@@ -145,6 +158,7 @@ async function fileKeys(name: string, where: Locations): Promise<(FileKey | null
             region: str(profile?.top.region),
             caBundle: str(profile?.top.ca_bundle),
             hasRegion: true,
+            ...(unreadable ? { unreadable } : {}),
         };
     };
     const s3cmd = async (): Promise<FileKey | null> => {
@@ -182,6 +196,7 @@ async function fileKeys(name: string, where: Locations): Promise<(FileKey | null
         };
     };
     const rclone = async (): Promise<FileKey | null> => {
+        if (rcloneAt.noFile) return null; // rclone reads no file: none was written
         const s = await section(rclonePath, name);
         if (!s) return null;
         return {
@@ -292,6 +307,11 @@ export async function verify(keys: RegionKey[], where: Locations, now = new Date
         lines.push(`${k.name} (region ${k.region}, ${k.endpoint}): stack outputs key ${short(k.accessKeyId)} ${age(k.createdAt, now)}: ${said(stack)}`);
         for (const f of await fileKeys(k.name, where)) {
             if (f === null) continue; // that client's file was not written: nothing to check
+            if (f.unreadable) {
+                ok = false;
+                lines.push(`  ${f.where}: FAILS: ${f.unreadable}`);
+                continue;
+            }
             if (!f.accessKeyId || !f.secretAccessKey) {
                 ok = false;
                 lines.push(`  ${f.where}: FAILS: no key in it (re-run s3-access-write)`);

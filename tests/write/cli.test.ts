@@ -273,6 +273,8 @@ describe("bad input exits 2 with a message naming the fix, and writes nothing", 
             "# Encrypted rclone configuration File\n\nRCLONE_ENCRYPT_V0:\nabc\n",
             /is an encrypted rclone config/,
         ],
+        // rclone trims the line before looking for its marker: still encrypted, still not ours to merge.
+        ["an encrypted rclone.conf with an indented marker", ".config/rclone/rclone.conf", "  RCLONE_ENCRYPT_V0:\r\nabc\r\n", /is an encrypted rclone config/],
         ["an mc config.json that is not JSON", ".mc/config.json", "{ not json", /config.json is not valid JSON: fix or move it, or leave mc out with --only/],
         ["an old mc config version", ".mc/config.json", '{"version": "9", "hosts": {}}', /is mc config version "9", not "10": run mc once to migrate it/],
     ])("%s is refused before any file is written", async (_, rel, content, message) => {

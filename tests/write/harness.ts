@@ -25,6 +25,8 @@ export interface CliRun {
     env?: Record<string, string>;
     /** A command the whole run goes under, e.g. strace. */
     under?: string[];
+    /** Working directory of the run (default: the test's). */
+    cwd?: string;
 }
 
 /** The inherited environment without variables that move client files, with HOME = home. */
@@ -37,7 +39,11 @@ function cliEnv(home: string, extra: Record<string, string>): NodeJS.ProcessEnv 
 export function runCli(args: string[], run: CliRun): Promise<CliResult> {
     const argv = [...(run.under ?? []), "/bin/sh", "-c", 'umask 000 && exec "$@"', "sh", process.execPath, CLI, ...args];
     return new Promise((resolve, reject) => {
-        const child = spawn(argv[0], argv.slice(1), { env: cliEnv(run.home, run.env ?? {}), stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn(argv[0], argv.slice(1), {
+            env: cliEnv(run.home, run.env ?? {}),
+            stdio: ["pipe", "pipe", "pipe"],
+            ...(run.cwd ? { cwd: run.cwd } : {}),
+        });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += d));

@@ -91,6 +91,38 @@ describe("rclone.conf is the file rclone reads", () => {
         expect(remotes(home, env)).toEqual(["kna1:", "sto2:"]);
     });
 
+    test('RCLONE_CONFIG empty or naming a file "notfound": rclone keeps its config in memory, so nothing is written and the report says why', async () => {
+        for (const value of ["", "/somewhere/notfound"]) {
+            const home = newHome();
+            const env = { RCLONE_CONFIG: value };
+            const res = await runCli(["--only", "rclone,s3cmd"], { home, stdin: input, env });
+            expect(res.code).toBe(0);
+            expect(res.stdout).toContain(`skipped rclone remotes kna1, sto2: RCLONE_CONFIG=${JSON.stringify(value)} makes rclone keep its config in memory`);
+            expect(fs.readdirSync(home).sort()).toEqual([".s3cfg-kna1", ".s3cfg-sto2"]);
+            expect(remotes(home, env)).toEqual([]);
+        }
+    });
+
+    test('RCLONE_CONFIG is taken literally, as rclone does: a "~" in it is a directory named ~ below the working directory', async () => {
+        const home = newHome();
+        const env = { RCLONE_CONFIG: "~/rc.conf" };
+        const res = await runCli(["--only", "rclone"], { home, stdin: input, env, cwd: home });
+        expect(res.code).toBe(0);
+        expect(res.stdout).toContain(`its "~" is not the home directory`);
+        const used = execFileSync("rclone", ["listremotes"], { env: rcloneEnv(home, env), cwd: home }).toString();
+        expect(used.split("\n").filter(Boolean).sort()).toEqual(["kna1:", "sto2:"]);
+        expect(fs.existsSync(path.join(home, "~", "rc.conf"))).toBe(true);
+        expect(fs.existsSync(path.join(home, "rc.conf"))).toBe(false);
+    });
+
+    test("RCLONE_CONFIG=/dev/null: refused with advice about the variable, not to move the device away", async () => {
+        const res = await runCli(["--only", "rclone"], { home: newHome(), stdin: input, env: { RCLONE_CONFIG: "/dev/null" } });
+        expect(res.code).toBe(2);
+        expect(res.stderr).toContain("/dev/null is not a regular file (a device");
+        expect(res.stderr).toContain("point it at a file");
+        expect(res.stderr).not.toContain("move it away");
+    });
+
     test("verify reads the legacy file rclone reads", async () => {
         const home = newHome();
         const legacy = path.join(home, ".rclone.conf");
