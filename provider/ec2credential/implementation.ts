@@ -137,7 +137,10 @@ async function catalogOf(auth: ResolvedAuth, token: Token, projectId: string): P
     try {
         return (await sessionFor({ ...auth, scope: { projectId } }).token()).catalog;
     } catch (err) {
-        debug(`no service catalog for project ${projectId} (${err instanceof Error ? err.message : String(err)}): region ${auth.region} not checked`);
+        // Only Keystone's refusal of that scope; a 5xx or a lost answer fails the step (before
+        // anything is minted), or a key for a region nobody checked would stay in state.
+        if (!hasStatus(err, 401, 403)) throw err;
+        debug(`no service catalog for project ${projectId} (${err.message}): region ${auth.region} not checked`);
         return [];
     }
 }
@@ -296,6 +299,9 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
         }
         if (!live) return {}; // deleted out of band: refresh drops it from state
         // Keystone never changes a key's binding: read once (state of older versions has none).
+        // An unscoped login has no catalog: a key whose endpoint is not known yet (a create
+        // that could not see it) gets it from the key's project, once.
+        const catalog = token.catalog.length > 0 || props.s3Endpoint ? token.catalog : await catalogOf(auth, token, live.projectId);
         live = {
             ...live,
             ...(props.applicationCredentialId !== undefined ? { applicationCredentialId: props.applicationCredentialId } : await bindingOf(session, id)),
@@ -312,7 +318,7 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
         const stored = props.driftReason?.startsWith("user:") ? undefined : props.driftReason;
         const driftReason = stored ?? moved ?? (await unusableReason(session, token, live));
         const { driftReason: _, ...rest } = props;
-        return { id, props: { ...outputs(rest, auth, live, token.catalog, false), ...(driftReason ? { driftReason } : {}) } };
+        return { id, props: { ...outputs(rest, auth, live, catalog, false), ...(driftReason ? { driftReason } : {}) } };
     }
 }
 

@@ -3,6 +3,7 @@
 import { Ec2CredentialProvider } from "../../index";
 import { relConfig, relIdentity } from "../reliability/fixtures";
 import { configureFor } from "../support/ec2";
+import { FaultProxy } from "../support/faultProxy";
 import { engineConfig, EngineDriver, ProviderHost, serializeProvider } from "../support/engine";
 import { deleteKey, getKey, listKeys, mintKeyOutOfBand, rebindKey, s3Status } from "../support/referee";
 import { stackInfo, statusRightAfterDelete } from "../support/stack";
@@ -182,6 +183,28 @@ test("state from 0.1.0 with a wrong user: reason (the key is still the owner's):
     // A destroy straight from that state (no refresh first) deletes the key too: it is still alice's.
     await engine.destroy("stale-user", stale);
     expect(await getKey("alice", r.id)).toBeUndefined();
+});
+
+test("a login without a project: a failed request for the key project's catalog fails the step before minting (not an unchecked region)", async () => {
+    const rel = await relIdentity("unscoped");
+    const proxy = await FaultProxy.start();
+    const h = await ProviderHost.start({ S3_ACCESS_DEADLINE_MS: "2000", S3_ACCESS_RETRY_BASE_MS: "50" });
+    try {
+        await h.configure(
+            engineConfig(relConfig(rel, { "openstack:authUrl": proxy.authUrl, "openstack:tenantName": undefined, "openstack:projectDomainName": undefined })),
+        );
+        const asRel = new EngineDriver(h, await serializeProvider(new Ec2CredentialProvider()));
+        const first = await asRel.up("catalog-ok", { region: "Kna1", projectName: "proj-a" }); // caches the unscoped token
+        const before = (await listKeys({ id: rel.userId })).map((k) => k.access).sort();
+        proxy.inject({ kind: "status", status: 503 }, { method: "POST", path: "/v3/auth/tokens" }, Infinity);
+        await expect(asRel.up("catalog-503", { region: "Fra1", projectName: "proj-b" })).rejects.toThrow(/POST .*\/auth\/tokens -> HTTP 503/);
+        expect((await listKeys({ id: rel.userId })).map((k) => k.access).sort()).toEqual(before);
+        proxy.clearFaults();
+        await asRel.destroy("catalog-ok", first);
+    } finally {
+        await h.stop();
+        await proxy.stop();
+    }
 });
 
 test("project change: replacement creates the new key first; the old one works until it is deleted", async () => {
