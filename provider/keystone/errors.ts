@@ -56,6 +56,16 @@ export function hasStatus(err: unknown, ...statuses: number[]): err is KeystoneE
     return err instanceof KeystoneError && statuses.includes(err.status);
 }
 
+/**
+ * Keystone says the credential does not exist (404). A 404 about something else, such as
+ * "Could not find project" for a token whose project was deleted (or a proxy's or a cache's
+ * confusion), says nothing about the key: taken for "gone", it would drop a working key from
+ * state. A deleted user takes its keys with it, so "Could not find user" is gone too.
+ */
+export function isKeyNotFound(err: unknown): err is KeystoneError {
+    return hasStatus(err, 404) && !/could not find (project|domain)/i.test(err.keystoneMessage);
+}
+
 const WHAT_KEYSTONE_LOOKS_LIKE =
     "This URL does not look like a Keystone v3 endpoint: use the identity endpoint ending in /v3 (e.g. https://kna1.citycloud.com:5000/v3; `openstack endpoint list --service identity` shows it), which answers GET with a JSON version document";
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "crypto";
 import { RetryPolicy } from "../../transport/httpClient";
 import { registerSecret } from "../../transport/redact";
-import { hasStatus, UnexpectedResponseError } from "../errors";
+import { hasStatus, isKeyNotFound, UnexpectedResponseError } from "../errors";
 import { KeystoneSession } from "../session";
 import { credentialIdOf, KeyRecord, parseBlob, RECORD_FIELD } from "./records";
 import { credentialCreatedBody, credentialGetBody, ec2GetBody, Ec2Credential, ec2ListBody, fromEc2, KeyBinding, noBody } from "./results";
@@ -61,7 +61,7 @@ export async function getEc2Credential(session: KeystoneSession, userId: string,
         registerSecret(res.body.credential.secret);
         return fromEc2(res.body.credential);
     } catch (err) {
-        if (hasStatus(err, 404)) return undefined;
+        if (isKeyNotFound(err)) return undefined;
         throw err;
     }
 }
@@ -72,7 +72,7 @@ export async function deleteEc2Credential(session: KeystoneSession, userId: stri
         await session.request({ method: "DELETE", path: ec2ItemPath(userId, access), retry }, [204], noBody);
         return true;
     } catch (err) {
-        if (hasStatus(err, 404)) return false;
+        if (isKeyNotFound(err)) return false;
         throw err;
     }
 }
@@ -106,7 +106,7 @@ export async function deleteCredentialByAccess(session: KeystoneSession, access:
         await session.request({ method: "DELETE", path: `/credentials/${credentialIdOf(access)}`, retry }, [204], noBody);
         return true;
     } catch (err) {
-        if (hasStatus(err, 404)) return false;
+        if (isKeyNotFound(err)) return false;
         throw err;
     }
 }
@@ -120,7 +120,7 @@ export async function getKeyBinding(session: KeystoneSession, access: string): P
         const res = await session.request({ method: "GET", path: `/credentials/${credentialIdOf(access)}` }, [200], credentialGetBody);
         return bindingOf(res.body.credential.blob, `GET /credentials/${credentialIdOf(access)}`);
     } catch (err) {
-        if (hasStatus(err, 404)) return undefined;
+        if (isKeyNotFound(err)) return undefined;
         throw err;
     }
 }

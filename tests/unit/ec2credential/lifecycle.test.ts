@@ -263,6 +263,15 @@ describe("read and remove", () => {
         expect(res.props!.driftReason).toMatch(/^user: access key key0123456789 now belongs to another user/);
     });
 
+    test("a 404 about a project (not the key) is an error, never 'the key is gone', on refresh or destroy", async () => {
+        const projectGone = { error: { code: 404, title: "Not Found", message: "Could not find project: 0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f." } };
+        tokens(2);
+        answer("GET", item("key0123456789"), 404, projectGone);
+        await expect(read("key0123456789", state())).rejects.toThrow(/reading EC2 credential key0123456789 .*HTTP 404: Could not find project/);
+        answer("DELETE", item("key0123456789"), 404, projectGone);
+        await expect(remove("key0123456789", state())).rejects.toThrow(/deleting EC2 credential key0123456789 .*HTTP 404: Could not find project/);
+    });
+
     test("remove: 204 and 404 both succeed", async () => {
         tokens();
         answer("DELETE", item("key0123456789"), 204);
