@@ -18,7 +18,10 @@ import { Ec2CredentialError } from "./errors";
  * the other stack's state was lost or it forgot the key with `pulumi state delete`.
  */
 export async function recordAdoption(session: KeystoneSession, access: string, record: KeyRecord, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-    const takeOver = (env.S3_ACCESS_TAKE_OVER ?? "").split(/[\s,]+/).includes(access);
+    // Forgiving of how a list is written: commas, semicolons or spaces, quotes, any case.
+    const named = (env.S3_ACCESS_TAKE_OVER ?? "").split(/[\s,;]+/).map((k) => k.replace(/^["']|["']$/g, "").toLowerCase());
+    const takeOver = named.includes(access.toLowerCase());
+    const setFor = named.some(Boolean) && !takeOver ? ` (S3_ACCESS_TAKE_OVER is set, but does not name ${access})` : "";
     let guarded = false;
     const guard = (current: KeyRecord | undefined) => {
         guarded = true;
@@ -27,7 +30,7 @@ export async function recordAdoption(session: KeystoneSession, access: string, r
             `adoptAccessKey ${access} is managed by resource "${current.resource}" of stack ${current.project}/${current.stack} (recorded in the key): ` +
                 `adopting it here too would let either stack revoke the other's access on destroy or rotation; nothing was changed. ` +
                 `Adopt another key, or, if that stack no longer manages this one (its state was lost, or pulumi state delete forgot it there), ` +
-                `take it over for this run: S3_ACCESS_TAKE_OVER=${access} pulumi up`,
+                `take it over for this run: S3_ACCESS_TAKE_OVER=${access} pulumi up${setFor}`,
         );
     };
     try {
@@ -41,7 +44,7 @@ export async function recordAdoption(session: KeystoneSession, access: string, r
         if (!guarded && !takeOver) {
             throw new Ec2CredentialError(
                 `adoptAccessKey ${access}: Keystone did not show who manages this key (${why}), so it cannot be told from another stack's; nothing was changed. ` +
-                    `If no other stack manages it, take it over for this run: S3_ACCESS_TAKE_OVER=${access} pulumi up`,
+                    `If no other stack manages it, take it over for this run: S3_ACCESS_TAKE_OVER=${access} pulumi up${setFor}`,
             );
         }
         debug(`could not record the manager of EC2 credential ${access}: ${why}`);

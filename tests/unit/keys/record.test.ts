@@ -71,3 +71,25 @@ test("reading an adopted key's manager gets the clean-up budget, not the whole d
     // Said for this key, the adoption goes on without the record (best effort).
     await expect(recordAdoption(session, access, record, { S3_ACCESS_TAKE_OVER: `other, ${access}` })).resolves.toBeUndefined();
 });
+
+test("S3_ACCESS_TAKE_OVER: commas, semicolons, spaces, quotes and any case name the key; set for other keys, the refusal says so", async () => {
+    const access = "0123456789abcdef0123456789abcdef";
+    const current = { stack: "a", project: "p", resource: "owner" };
+    const blob = JSON.stringify({ access, secret: "s3cr3t-unit-0001", s3_access: current });
+    const session = {
+        http: { retry: DEFAULT_RETRY },
+        request: async (req: { method: string; json?: { credential: { blob: string } } }) => ({
+            body: { credential: { id: "x", user_id: "u", project_id: "p", type: "ec2", blob: req.method === "PATCH" ? req.json!.credential.blob : blob } },
+        }),
+    } as unknown as KeystoneSession;
+    const thief = { stack: "b", project: "q", resource: "thief" };
+    for (const value of [access, `ffff;${access}`, `"${access}"`, access.toUpperCase(), ` ffff , ${access}\n`]) {
+        await expect(recordAdoption(session, access, thief, { S3_ACCESS_TAKE_OVER: value })).resolves.toBeUndefined();
+    }
+    await expect(recordAdoption(session, access, thief, { S3_ACCESS_TAKE_OVER: "ffff" })).rejects.toThrow(
+        `is managed by resource "owner" of stack p/a (recorded in the key)`,
+    );
+    await expect(recordAdoption(session, access, thief, { S3_ACCESS_TAKE_OVER: "ffff" })).rejects.toThrow(
+        `(S3_ACCESS_TAKE_OVER is set, but does not name ${access})`,
+    );
+});
