@@ -275,18 +275,27 @@ test("a project without a role is refused before anything is created", async () 
 });
 
 test("a project name given as projectId, or an id as projectName, is refused with the swap that fixes it", async () => {
-    const before = (await listKeys("alice")).map((k) => k.access).sort();
-    await expect(engine.up("swapped-id", { projectId: "proj-b" })).rejects.toThrow(
-        new RegExp(
-            `projectId "proj-b" is a project name, not an id: set projectName: "proj-b" instead, or projectId to "${s.projects["proj-b"]}"; nothing was created`,
-        ),
-    );
-    await expect(engine.up("swapped-name", { projectName: s.projects["proj-b"] })).rejects.toThrow(
-        new RegExp(
-            `projectName "${s.projects["proj-b"]}" is a project id, not a name: set projectId: "${s.projects["proj-b"]}" instead, or projectName to "proj-b"`,
-        ),
-    );
-    expect((await listKeys("alice")).map((k) => k.access).sort()).toEqual(before);
+    // A user of this file alone: alice's key list changes under the other files' tests.
+    const rel = await relIdentity("unscoped");
+    const h = await ProviderHost.start();
+    try {
+        await h.configure(engineConfig(relConfig(rel)));
+        const asRel = new EngineDriver(h, await serializeProvider(new Ec2CredentialProvider()));
+        const before = (await listKeys({ id: rel.userId })).map((k) => k.access).sort();
+        await expect(asRel.up("swapped-id", { projectId: "proj-b" })).rejects.toThrow(
+            new RegExp(
+                `projectId "proj-b" is a project name, not an id: set projectName: "proj-b" instead, or projectId to "${s.projects["proj-b"]}"; nothing was created`,
+            ),
+        );
+        await expect(asRel.up("swapped-name", { projectName: s.projects["proj-b"] })).rejects.toThrow(
+            new RegExp(
+                `projectName "${s.projects["proj-b"]}" is a project id, not a name: set projectId: "${s.projects["proj-b"]}" instead, or projectName to "proj-b"`,
+            ),
+        );
+        expect((await listKeys({ id: rel.userId })).map((k) => k.access).sort()).toEqual(before);
+    } finally {
+        await h.stop();
+    }
 });
 
 test("get (new Ec2Credential(name, {}, { id })) reads a key from its id and inputs alone", async () => {
