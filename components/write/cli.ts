@@ -11,7 +11,7 @@ import { unifiedDiff } from "./diff";
 import { WriteInputError } from "./errors";
 import { applyChange, backupStamp, DEFAULT_KEEP_BACKUPS, lockHome, pruneBackups } from "./files";
 import { locations } from "./locations";
-import { maskSecrets, secretValues } from "./mask";
+import { maskLines, maskSecrets, secretValues } from "./mask";
 import { FileChange, isChanged, planChanges } from "./plan";
 import { parseStackOutputs, readInput, selectClientConfigs } from "./stackOutputs";
 import { CLIENT_NAMES as CLIENTS, ClientConfigs, ClientName as Client } from "../clients";
@@ -180,8 +180,12 @@ async function install(options: Options, configs: ClientConfigs, from: string, e
         const warning = permissionWarning(change);
         if (warning) say(warning);
         if (isChanged(change) && options.dryRun) {
-            const diff = unifiedDiff(change.current ?? "", change.next, change.current === null ? "/dev/null" : change.path, change.path);
-            process.stdout.write(maskSecrets(diff, knownSecrets, { diff: true }));
+            // Each side's lines are masked with their whole file in view (a line continuing a
+            // secret setting may be shown without it); the old side is the user's own text.
+            const diff = unifiedDiff(change.current ?? "", change.next, change.current === null ? "/dev/null" : change.path, change.path, (lines, side) =>
+                maskLines(lines, { theirs: side === "old" }),
+            );
+            process.stdout.write(maskSecrets(diff, knownSecrets));
         }
     }
     if (options.dryRun) say("dry run: nothing was written");
