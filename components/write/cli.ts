@@ -40,6 +40,7 @@ verify: write nothing; for each region of the stack outputs, sign a ListBuckets 
 stack's key and with the key of each installed client file, and say whether it works,
 whether the file still holds the stack's current key (stale after a rotation) and how old
 the key is. Exits 1 when any check fails. Prints no secret (keys as a 4-character prefix).
+Takes --file, --output and --home.
 `;
 
 interface Options {
@@ -84,7 +85,7 @@ function parseKeepBackups(value: string | undefined): number {
     return n;
 }
 
-function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
+function parseOptions(argv: string[], env: NodeJS.ProcessEnv, verifying: boolean): Options {
     let values;
     try {
         ({ values } = parseArgs({
@@ -105,6 +106,20 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
         throw new WriteInputError(`${(e as Error).message}; see s3-access-write --help`);
     }
     if (values.help) return { only: new Set(), home: "", keepBackups: DEFAULT_KEEP_BACKUPS, dryRun: false, help: true };
+    if (verifying) {
+        // Flags of a writing run: verify writes nothing and checks every client's file, so
+        // accepting one silently would let the user believe it did something.
+        const given = [
+            values["dry-run"] && "--dry-run",
+            values["keep-backups"] !== undefined && "--keep-backups",
+            values.only !== undefined && "--only",
+        ].filter((f): f is string => typeof f === "string");
+        if (given.length > 0) {
+            throw new WriteInputError(
+                `verify takes no ${given.join(", ")} (it writes nothing and checks every client's file): verify takes --file, --output and --home; see s3-access-write --help`,
+            );
+        }
+    }
     return {
         file: values.file,
         output: values.output,
@@ -131,7 +146,7 @@ function permissionWarning(change: FileChange): string | undefined {
 async function run(args: string[], env: NodeJS.ProcessEnv, knownSecrets: string[]): Promise<void> {
     const verifying = args[0] === "verify";
     const argv = verifying ? args.slice(1) : args;
-    const options = parseOptions(argv, env);
+    const options = parseOptions(argv, env, verifying);
     if (options.help) {
         process.stdout.write(USAGE);
         return;

@@ -301,6 +301,16 @@ describe("bad input exits 2 with a message naming the fix, and writes nothing", 
         ],
         ["a negative --keep-backups", ["--keep-backups=-1"], input, /--keep-backups "-1": give a whole number/],
         ["an empty --keep-backups", ["--keep-backups", ""], input, /--keep-backups "": give a whole number/],
+        // Flags of a writing run mean nothing to verify: refused rather than silently ignored.
+        [
+            "verify --dry-run",
+            ["verify", "--dry-run"],
+            input,
+            /^s3-access-write: verify takes no --dry-run \(it writes nothing .*\): verify takes --file, --output and --home/,
+        ],
+        ["verify --keep-backups", ["verify", "--keep-backups", "2"], input, /verify takes no --keep-backups /],
+        ["verify --only", ["verify", "--only", "aws"], input, /verify takes no --only /],
+        ["verify with several write flags", ["verify", "--only", "aws", "--dry-run"], input, /verify takes no --dry-run, --only /],
     ];
 
     test.each(cases)("%s", async (_, args, stdin, message) => {
