@@ -40,7 +40,9 @@ verify: write nothing; for each region of the stack outputs, sign a ListBuckets 
 stack's key and with the key of each installed client file, and say whether it works,
 whether the file still holds the stack's current key (stale after a rotation) and how old
 the key is. Exits 1 when any check fails. Prints no secret (keys as a 4-character prefix).
-Takes --file, --output and --home.
+Takes --file, --output and --home; the aws files are checked with the endpoint, region and
+CA bundle aws would use given the environment (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL,
+AWS_REGION, AWS_DEFAULT_REGION, AWS_CA_BUNDLE, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS).
 `;
 
 interface Options {
@@ -157,7 +159,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv, knownSecrets: string[
     if (verifying) {
         const keys = regionKeys(configs, outputs);
         knownSecrets.push(...keys.map((k) => k.secretAccessKey));
-        const report = await verify(keys, locations(options.home, env));
+        const report = await verify(keys, locations(options.home, env), env);
         for (const line of report.lines) process.stdout.write(maskSecrets(line, knownSecrets) + "\n");
         if (!report.ok) process.exitCode = 1;
         return;
