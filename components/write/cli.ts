@@ -11,7 +11,7 @@ import { unifiedDiff } from "./diff";
 import { WriteInputError } from "./errors";
 import { applyChange, backupStamp, DEFAULT_KEEP_BACKUPS, lockHome, pruneBackups } from "./files";
 import { locations } from "./locations";
-import { maskSecrets, secretValues } from "./mask";
+import { maskLines, maskSecrets, secretValues } from "./mask";
 import { FileChange, isChanged, planChanges } from "./plan";
 import { parseStackOutputs, readInput, selectClientConfigs } from "./stackOutputs";
 import { CLIENT_NAMES as CLIENTS, ClientConfigs, ClientName as Client } from "../clients";
@@ -40,6 +40,9 @@ verify: write nothing; for each region of the stack outputs, sign a ListBuckets 
 stack's key and with the key of each installed client file, and say whether it works,
 whether the file still holds the stack's current key (stale after a rotation) and how old
 the key is. Exits 1 when any check fails. Prints no secret (keys as a 4-character prefix).
+Takes --file, --output and --home; the aws files are checked with the endpoint, region and
+CA bundle aws would use given the environment (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL,
+AWS_REGION, AWS_DEFAULT_REGION, AWS_CA_BUNDLE, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS).
 `;
 
 interface Options {
@@ -84,7 +87,7 @@ function parseKeepBackups(value: string | undefined): number {
     return n;
 }
 
-function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
+function parseOptions(argv: string[], env: NodeJS.ProcessEnv, verifying: boolean): Options {
     let values;
     try {
         ({ values } = parseArgs({
@@ -105,6 +108,20 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
         throw new WriteInputError(`${(e as Error).message}; see s3-access-write --help`);
     }
     if (values.help) return { only: new Set(), home: "", keepBackups: DEFAULT_KEEP_BACKUPS, dryRun: false, help: true };
+    if (verifying) {
+        // Flags of a writing run: verify writes nothing and checks every client's file, so
+        // accepting one silently would let the user believe it did something.
+        const given = [
+            values["dry-run"] && "--dry-run",
+            values["keep-backups"] !== undefined && "--keep-backups",
+            values.only !== undefined && "--only",
+        ].filter((f): f is string => typeof f === "string");
+        if (given.length > 0) {
+            throw new WriteInputError(
+                `verify takes no ${given.join(", ")} (it writes nothing and checks every client's file): verify takes --file, --output and --home; see s3-access-write --help`,
+            );
+        }
+    }
     return {
         file: values.file,
         output: values.output,
@@ -131,7 +148,7 @@ function permissionWarning(change: FileChange): string | undefined {
 async function run(args: string[], env: NodeJS.ProcessEnv, knownSecrets: string[]): Promise<void> {
     const verifying = args[0] === "verify";
     const argv = verifying ? args.slice(1) : args;
-    const options = parseOptions(argv, env);
+    const options = parseOptions(argv, env, verifying);
     if (options.help) {
         process.stdout.write(USAGE);
         return;
@@ -142,7 +159,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv, knownSecrets: string[
     if (verifying) {
         const keys = regionKeys(configs, outputs);
         knownSecrets.push(...keys.map((k) => k.secretAccessKey));
-        const report = await verify(keys, locations(options.home, env));
+        const report = await verify(keys, locations(options.home, env), env);
         for (const line of report.lines) process.stdout.write(maskSecrets(line, knownSecrets) + "\n");
         if (!report.ok) process.exitCode = 1;
         return;
@@ -180,8 +197,12 @@ async function install(options: Options, configs: ClientConfigs, from: string, e
         const warning = permissionWarning(change);
         if (warning) say(warning);
         if (isChanged(change) && options.dryRun) {
-            const diff = unifiedDiff(change.current ?? "", change.next, change.current === null ? "/dev/null" : change.path, change.path);
-            process.stdout.write(maskSecrets(diff, knownSecrets, { diff: true }));
+            // Each side's lines are masked with their whole file in view (a line continuing a
+            // secret setting may be shown without it); the old side is the user's own text.
+            const diff = unifiedDiff(change.current ?? "", change.next, change.current === null ? "/dev/null" : change.path, change.path, (lines, side) =>
+                maskLines(lines, { theirs: side === "old" }),
+            );
+            process.stdout.write(maskSecrets(diff, knownSecrets));
         }
     }
     if (options.dryRun) say("dry run: nothing was written");

@@ -1,6 +1,10 @@
 /** A unified diff of two small texts (config files), for --dry-run. */
 
-type Op = { kind: " " | "-" | "+"; line: string };
+/** `at`: the line's index in the old text (" ", "-") or in the new one ("+"). */
+type Op = { kind: " " | "-" | "+"; line: string; at: number };
+
+/** How lines are shown (e.g. with secrets masked), given all lines of one side so each is judged in its file. */
+export type Display = (lines: readonly string[], side: "old" | "new") => readonly string[];
 
 const CONTEXT = 3;
 // Past this many LCS cells the middle is shown as removed and re-added instead.
@@ -16,10 +20,10 @@ function operations(a: string[], b: string[]): Op[] {
     while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
     const x = a.slice(pre, a.length - suf);
     const y = b.slice(pre, b.length - suf);
-    const same = (lines: string[]): Op[] => lines.map((line) => ({ kind: " ", line }));
+    const same = (from: number, to: number): Op[] => a.slice(from, to).map((line, k) => ({ kind: " ", line, at: from + k }));
     const middle: Op[] = [];
     if (x.length * y.length > MAX_CELLS) {
-        middle.push(...x.map((line) => ({ kind: "-" as const, line })), ...y.map((line) => ({ kind: "+" as const, line })));
+        middle.push(...x.map((line, k) => ({ kind: "-" as const, line, at: pre + k })), ...y.map((line, k) => ({ kind: "+" as const, line, at: pre + k })));
     } else {
         // lcs[i][j]: length of the longest common subsequence of x[i..] and y[j..].
         const w = y.length + 1;
@@ -33,22 +37,30 @@ function operations(a: string[], b: string[]): Op[] {
         let j = 0;
         while (i < x.length || j < y.length) {
             if (i < x.length && j < y.length && x[i] === y[j]) {
-                middle.push({ kind: " ", line: x[i++] });
+                middle.push({ kind: " ", line: x[i], at: pre + i });
+                i++;
                 j++;
             } else if (i < x.length && (j === y.length || lcs[(i + 1) * w + j] >= lcs[i * w + j + 1])) {
                 // Removals before additions on a tie, as diff -u shows a replaced line.
-                middle.push({ kind: "-", line: x[i++] });
+                middle.push({ kind: "-", line: x[i], at: pre + i });
+                i++;
             } else {
-                middle.push({ kind: "+", line: y[j++] });
+                middle.push({ kind: "+", line: y[j], at: pre + j });
+                j++;
             }
         }
     }
-    return [...same(a.slice(0, pre)), ...middle, ...same(a.slice(a.length - suf))];
+    return [...same(0, pre), ...middle, ...same(a.length - suf, a.length)];
 }
 
-/** `--- old` / `+++ new` and @@ hunks with three lines of context; empty when the texts are equal. */
-export function unifiedDiff(before: string, after: string, oldLabel: string, newLabel: string): string {
-    const ops = operations(linesOf(before), linesOf(after));
+/**
+ * `--- old` / `+++ new` and @@ hunks with three lines of context; empty when the texts are
+ * equal. The lines are compared as they are and shown through `display`.
+ */
+export function unifiedDiff(before: string, after: string, oldLabel: string, newLabel: string, display?: Display): string {
+    const [a, b] = [linesOf(before), linesOf(after)];
+    const ops = operations(a, b);
+    const shown = { old: display ? display(a, "old") : a, new: display ? display(b, "new") : b };
     const changed = ops.flatMap((op, i) => (op.kind === " " ? [] : [i]));
     if (changed.length === 0) return "";
     // Group changes whose context windows touch into one hunk.
@@ -76,7 +88,7 @@ export function unifiedDiff(before: string, after: string, oldLabel: string, new
         const oldCount = slice.filter((op) => op.kind !== "+").length;
         const newCount = slice.filter((op) => op.kind !== "-").length;
         out.push(`@@ -${oldCount ? oldAt[from] : oldAt[from] - 1},${oldCount} +${newCount ? newAt[from] : newAt[from] - 1},${newCount} @@`);
-        out.push(...slice.map((op) => `${op.kind}${op.line}`));
+        out.push(...slice.map((op) => `${op.kind}${(op.kind === "+" ? shown.new : shown.old)[op.at]}`));
     }
     return out.join("\n") + "\n";
 }

@@ -77,6 +77,13 @@ interface FileKey {
     hasRegion: boolean;
     /** Why the client cannot read the file at all (botocore refuses a repeated setting, ...): every command fails. */
     unreadable?: string;
+    /**
+     * The environment variable each of endpoint, region and CA comes from when one overrides
+     * the file (aws honours AWS_ENDPOINT_URL_S3, ...): said in the line, and its fix is to unset it.
+     */
+    fromEnv?: { endpoint?: string; region?: string; caBundle?: string };
+    /** Why the client uses no configured endpoint at all (aws ignore_configured_endpoint_urls). */
+    endpointIgnored?: string;
 }
 
 const readText = (p: string) => fs.readFile(p, "utf8").catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? null : Promise.reject(e)));
@@ -121,7 +128,7 @@ const origin = (endpoint: string): string => {
 };
 
 /** The key, endpoint and region each client file holds for one region name; null when the file or entry is not there. */
-async function fileKeys(name: string, where: Locations): Promise<(FileKey | null)[]> {
+async function fileKeys(name: string, where: Locations, env: NodeJS.ProcessEnv): Promise<(FileKey | null)[]> {
     const awsPath = where.fromEnv("AWS_SHARED_CREDENTIALS_FILE", ".aws", "credentials");
     const awsConfigPath = where.fromEnv("AWS_CONFIG_FILE", ".aws", "config");
     const s3cmdPath = where.inHome(`.s3cfg-${name}`);
@@ -150,15 +157,37 @@ async function fileKeys(name: string, where: Locations): Promise<(FileKey | null
             .join("; ");
         const profile = config.get(`profile ${name}`) ?? (name === "default" ? config.get("default") : undefined);
         const services = profile?.top.services === undefined ? undefined : config.get(`services ${profile.top.services}`);
+        // As aws (CLI v2, botocore) resolves them for `aws --profile <name> s3 ...`: a variable
+        // beats the config file. The endpoint: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the
+        // services section's s3 endpoint_url, the profile's endpoint_url; none of them with
+        // ignore_configured_endpoint_urls (variable, else profile). The region: AWS_REGION,
+        // AWS_DEFAULT_REGION, the profile's. The CA bundle: AWS_CA_BUNDLE, the profile's.
+        const fromEnv: NonNullable<FileKey["fromEnv"]> = {};
+        const pick = (what: keyof typeof fromEnv, variables: string[], fromFile: string | undefined): string | undefined => {
+            const variable = variables.find((v) => str(env[v]) !== undefined);
+            if (variable === undefined) return fromFile;
+            fromEnv[what] = variable;
+            return str(env[variable]);
+        };
+        const ignoreSetting =
+            str(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) !== undefined
+                ? ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", str(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS)]
+                : [`ignore_configured_endpoint_urls in [profile ${name}]`, str(profile?.top.ignore_configured_endpoint_urls)];
+        const ignored = ignoreSetting[1]?.toLowerCase() === "true";
+        const endpoint = ignored
+            ? undefined
+            : pick("endpoint", ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"], str(services?.nested.s3?.endpoint_url) ?? str(profile?.top.endpoint_url));
         return {
             where: `${awsPath} [${name}]`,
             accessKeyId: str(s.aws_access_key_id),
             secretAccessKey: str(s.aws_secret_access_key),
-            endpoint: str(services?.nested.s3?.endpoint_url) ?? str(profile?.top.endpoint_url),
-            region: str(profile?.top.region),
-            caBundle: str(profile?.top.ca_bundle),
+            endpoint,
+            region: pick("region", ["AWS_REGION", "AWS_DEFAULT_REGION"], str(profile?.top.region)),
+            caBundle: pick("caBundle", ["AWS_CA_BUNDLE"], str(profile?.top.ca_bundle)),
             hasRegion: true,
             ...(unreadable ? { unreadable } : {}),
+            ...(Object.keys(fromEnv).length > 0 ? { fromEnv } : {}),
+            ...(ignored ? { endpointIgnored: `${ignoreSetting[0]} is true: aws uses no configured endpoint` } : {}),
         };
     };
     const s3cmd = async (): Promise<FileKey | null> => {
@@ -291,7 +320,7 @@ function age(createdAt: string | undefined, now: Date): string {
 }
 
 /** Checks every region and every installed file; returns the report lines and whether all passed. */
-export async function verify(keys: RegionKey[], where: Locations, now = new Date()): Promise<{ lines: string[]; ok: boolean }> {
+export async function verify(keys: RegionKey[], where: Locations, env: NodeJS.ProcessEnv = {}, now = new Date()): Promise<{ lines: string[]; ok: boolean }> {
     const lines: string[] = [];
     let ok = true;
     const probes = new Map<string, Promise<KeyStatus>>();
@@ -305,8 +334,12 @@ export async function verify(keys: RegionKey[], where: Locations, now = new Date
         const stack = await probe(k.endpoint, k.region, k.accessKeyId, k.secretAccessKey);
         ok &&= stack.ok;
         lines.push(`${k.name} (region ${k.region}, ${k.endpoint}): stack outputs key ${short(k.accessKeyId)} ${age(k.createdAt, now)}: ${said(stack)}`);
-        for (const f of await fileKeys(k.name, where)) {
-            if (f === null) continue; // that client's file was not written: nothing to check
+        for (const file of await fileKeys(k.name, where, env)) {
+            if (file === null) continue; // that client's file was not written: nothing to check
+            // A variable the client honours over the file is named in the line: the key is tested as the client will use it.
+            const overrides = Object.entries(file.fromEnv ?? {}).map(([what, variable]) => `${what === "caBundle" ? "CA" : what} from ${variable}`);
+            const f = overrides.length > 0 ? { ...file, where: `${file.where} (${overrides.join(", ")})` } : file;
+            const byEnv = (what: keyof NonNullable<FileKey["fromEnv"]>) => f.fromEnv?.[what];
             if (f.unreadable) {
                 ok = false;
                 lines.push(`  ${f.where}: FAILS: ${f.unreadable}`);
@@ -320,18 +353,32 @@ export async function verify(keys: RegionKey[], where: Locations, now = new Date
             // What the client will do with this file: its own endpoint and region, not the stack's.
             const endpoint = f.endpoint === undefined ? undefined : origin(f.endpoint);
             const stale: string[] = [];
+            // What fixes each difference: writing the file again, or unsetting the variable that overrides it.
+            const fixes = new Set<string>();
+            const differs = (what: string, fix: string) => {
+                stale.push(what);
+                fixes.add(fix);
+            };
+            const rerun = "re-run s3-access-write";
             if (f.accessKeyId !== k.accessKeyId || f.secretAccessKey !== k.secretAccessKey)
-                stale.push(`key ${short(f.accessKeyId)} is not the stack's (rotated?)`);
-            if (endpoint === undefined) stale.push(`it names no S3 endpoint (the stack's is ${k.endpoint})`);
-            else if (endpoint !== k.endpoint) stale.push(`endpoint ${endpoint} is not the stack's ${k.endpoint}`);
-            if (f.hasRegion && f.region !== k.region)
-                stale.push(f.region === undefined ? `it names no region (the stack's is ${k.region})` : `region ${f.region} is not the stack's ${k.region}`);
+                differs(`key ${short(f.accessKeyId)} is not the stack's (rotated?)`, rerun);
+            if (f.endpointIgnored) differs(`${f.endpointIgnored} (the stack's is ${k.endpoint})`, "unset it");
+            else if (endpoint === undefined) differs(`it names no S3 endpoint (the stack's is ${k.endpoint})`, rerun);
+            else if (endpoint !== k.endpoint) {
+                const variable = byEnv("endpoint");
+                differs(`endpoint ${endpoint}${variable ? ` from ${variable}` : ""} is not the stack's ${k.endpoint}`, variable ? `unset ${variable}` : rerun);
+            }
+            if (f.hasRegion && f.region !== k.region) {
+                const variable = byEnv("region");
+                if (f.region === undefined) differs(`it names no region (the stack's is ${k.region})`, rerun);
+                else differs(`region ${f.region}${variable ? ` from ${variable}` : ""} is not the stack's ${k.region}`, variable ? `unset ${variable}` : rerun);
+            }
             const status: KeyStatus =
                 endpoint === undefined
-                    ? { ok: false, why: "not tested: the file names no endpoint" }
+                    ? { ok: false, why: f.endpointIgnored ? "not tested: aws would use its own endpoint" : "not tested: the file names no endpoint" }
                     : await probe(endpoint, f.region ?? k.region, f.accessKeyId, f.secretAccessKey, f.caBundle);
             ok &&= stale.length === 0 && status.ok;
-            const freshness = stale.length === 0 ? "current" : `STALE: ${stale.join(", ")}: re-run s3-access-write`;
+            const freshness = stale.length === 0 ? "current" : `STALE: ${stale.join(", ")}: ${[...fixes].join(", ")}`;
             lines.push(`  ${f.where}: ${freshness}; ${said(status)}`);
         }
     }

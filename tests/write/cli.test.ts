@@ -92,6 +92,53 @@ describe("--dry-run masks the user's own secrets shown as diff context, whatever
     });
 });
 
+describe("--dry-run masks passwords in URLs and lines continuing a secret; harmless settings stay readable", () => {
+    let result: Awaited<ReturnType<typeof runCli>>;
+    const THEIR_SECRETS = ["Hunter2Hunter2xx", "PinCode8812", "OtpCode445566", "ProxyPw99", "Sup3rS3cretPw", "WebTokenUser0"];
+
+    beforeAll(async () => {
+        const home = newHome();
+        // The credential_process line is out of the hunk's view: only its last continuation
+        // line (botocore reads it as an argument, also after a blank line) is context.
+        seed(
+            path.join(home, ".aws", "config"),
+            "[profile vault]\nregion = eu-north-1\ncredential_process = /usr/local/bin/get-creds\n    --secret Hunter2Hunter2xx\n    --pin PinCode8812\n\n    --otp OtpCode445566\n" +
+                "[profile kna1]\nregion = Old\nsso_session = corp\nsso_start_url = https://corp.awsapps.com/start\nrole_session_name = alice\n",
+        );
+        seed(
+            path.join(home, ".s3cfg-kna1"),
+            "[default]\naccess_key = OLDKEY\nproxy_host = http://bob:ProxyPw99@proxy.corp\nwebsite_endpoint = https://WebTokenUser0@web.example.com/\nsecret_key = OldSecret\n",
+        );
+        seed(path.join(home, ".config", "rclone", "rclone.conf"), "[dav]\ntype = webdav\nurl = https://alice:Sup3rS3cretPw@dav.example.com/remote.php\n");
+        result = await runCli(["--only", "aws,s3cmd,rclone", "--dry-run"], { home, stdin: input });
+    });
+
+    test("a URL's password (user:***@, or ***@ for a bare token) in the user's lines", () => {
+        expect(result.code).toBe(0);
+        expect(result.stdout).toContain("\n proxy_host = http://bob:********@proxy.corp\n");
+        expect(result.stdout).toContain("\n url = https://alice:********@dav.example.com/remote.php\n");
+        expect(result.stdout).toContain("\n website_endpoint = https://********@web.example.com/\n");
+    });
+
+    test("the continuation lines of a multi-line credential_process, even with the setting itself out of view", () => {
+        expect(result.stdout).toMatch(/\n@@ -6,7 \+6,32 @@\n \n {5}\*{8}\n \[profile kna1\]\n-region = Old\n/);
+        expect(result.stdout).not.toContain("credential_process");
+    });
+
+    test("signature versions, SSO settings and key ids are shown", () => {
+        expect(result.stdout).toContain("\n sso_session = corp\n sso_start_url = https://corp.awsapps.com/start\n role_session_name = alice\n");
+        expect(result.stdout).toContain("\n+  signature_version = s3v4\n");
+        expect(result.stdout).toContain("\n+signature_v2 = False\n");
+        expect(result.stdout).toContain("\n-access_key = OLDKEY\n+access_key = AKIAWRITEKNA1\n");
+        expect(result.stdout).toContain("\n+secret_key = ********\n");
+    });
+
+    test("no secret of theirs or ours anywhere", () => {
+        for (const secret of THEIR_SECRETS) expect(result.stdout + result.stderr).not.toContain(secret);
+        expectNoSecrets(result.stdout + result.stderr);
+    });
+});
+
 describe("choosing what to write", () => {
     test("--only limits the clients; the input may also be a file", async () => {
         const home = newHome();
@@ -254,6 +301,16 @@ describe("bad input exits 2 with a message naming the fix, and writes nothing", 
         ],
         ["a negative --keep-backups", ["--keep-backups=-1"], input, /--keep-backups "-1": give a whole number/],
         ["an empty --keep-backups", ["--keep-backups", ""], input, /--keep-backups "": give a whole number/],
+        // Flags of a writing run mean nothing to verify: refused rather than silently ignored.
+        [
+            "verify --dry-run",
+            ["verify", "--dry-run"],
+            input,
+            /^s3-access-write: verify takes no --dry-run \(it writes nothing .*\): verify takes --file, --output and --home/,
+        ],
+        ["verify --keep-backups", ["verify", "--keep-backups", "2"], input, /verify takes no --keep-backups /],
+        ["verify --only", ["verify", "--only", "aws"], input, /verify takes no --only /],
+        ["verify with several write flags", ["verify", "--only", "aws", "--dry-run"], input, /verify takes no --dry-run, --only /],
     ];
 
     test.each(cases)("%s", async (_, args, stdin, message) => {

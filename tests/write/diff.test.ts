@@ -38,3 +38,8 @@ test("changes far apart make separate hunks with three lines of context and exac
 test("a new file is one hunk from line 0", () => {
     expect(unifiedDiff("", "a\nb\n", "/dev/null", "f")).toBe("--- /dev/null\n+++ f\n@@ -0,0 +1,2 @@\n+a\n+b\n");
 });
+
+test("lines are compared as they are and shown through display, each from its own side", () => {
+    const display = (lines: readonly string[], side: "old" | "new") => lines.map((l, i) => `${side}${i}:${l}`);
+    expect(unifiedDiff("a\nb\nc\n", "a\nB\nc\n", "x", "x", display)).toBe("--- x\n+++ x\n@@ -1,3 +1,3 @@\n old0:a\n-old1:b\n+new1:B\n old2:c\n");
+});

@@ -133,6 +133,41 @@ describe("a file is checked as its client will use it: its own endpoint and regi
         expect(res.stdout).toMatch(/config\.json alias sto2: current; key works$/m);
     });
 
+    test("the environment aws honours over its files: the aws file is checked with the endpoint and region aws would use, and the line says so", async () => {
+        const k = await key();
+        const home = tempHome();
+        const stack = outputsOf([region("Sto2", k)]);
+        expect((await runCli([], { home, stdin: stack })).code).toBe(0);
+        const awsLine = (out: string) => out.split("\n").find((l) => l.includes(".aws/credentials [sto2]"));
+
+        // `aws --profile sto2 s3 ls` goes to AWS_ENDPOINT_URL_S3 whatever the config file says.
+        const bad = await runCli(["verify"], { home, stdin: stack, env: { AWS_ENDPOINT_URL_S3: "http://127.0.0.1:59997" } });
+        expect(bad.code).toBe(1);
+        expect(awsLine(bad.stdout)).toMatch(
+            /\[sto2\] \(endpoint from AWS_ENDPOINT_URL_S3\): STALE: endpoint http:\/\/127\.0\.0\.1:59997 from AWS_ENDPOINT_URL_S3 is not the stack's \S+: unset AWS_ENDPOINT_URL_S3; key FAILS: endpoint http:\/\/127\.0\.0\.1:59997 unreachable \(ECONNREFUSED\)$/,
+        );
+        // The other clients do not read it.
+        expect(bad.stdout.match(/: current; key works$/gm)).toHaveLength(4);
+
+        // AWS_ENDPOINT_URL beats the services section too; naming the stack's endpoint it is current.
+        const same = await runCli(["verify"], { home, stdin: stack, env: { AWS_ENDPOINT_URL: s.regions.Sto2.s3_endpoint } });
+        expect(awsLine(same.stdout)).toMatch(/\[sto2\] \(endpoint from AWS_ENDPOINT_URL\): current; key works$/);
+        expect(same.code).toBe(0);
+
+        const otherRegion = await runCli(["verify"], { home, stdin: stack, env: { AWS_DEFAULT_REGION: "Sto3" } });
+        expect(otherRegion.code).toBe(1);
+        expect(awsLine(otherRegion.stdout)).toMatch(
+            /\(region from AWS_DEFAULT_REGION\): STALE: region Sto3 from AWS_DEFAULT_REGION is not the stack's Sto2: unset AWS_DEFAULT_REGION; /,
+        );
+
+        const ignored = await runCli(["verify"], { home, stdin: stack, env: { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" } });
+        expect(ignored.code).toBe(1);
+        expect(awsLine(ignored.stdout)).toMatch(
+            /: STALE: AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true: aws uses no configured endpoint \(the stack's is \S+\): unset it; key FAILS: not tested: aws would use its own endpoint$/,
+        );
+        for (const r of [bad, same, otherRegion, ignored]) expect(r.stdout + r.stderr).not.toContain(k.secret);
+    });
+
     test("a private-CA https endpoint: an untrusted certificate is a TLS failure that says what to do; the file's own ca_bundle is honoured", async () => {
         const { s3_endpoint_tls, s3_ca_file } = s.regions.Kna1;
         if (!s3_endpoint_tls || !s3_ca_file) throw new Error("the local stack has no https RGW endpoint (stack.json s3_endpoint_tls)");
@@ -146,6 +181,11 @@ describe("a file is checked as its client will use it: its own endpoint and regi
             /^kna1 .*: key FAILS: TLS verification of https:\/\/127\.0\.0\.1:7443 failed \([A-Z_]+\): its certificate is not trusted\. .*ca_bundle.*NODE_EXTRA_CA_CERTS/m,
         );
         expect(before.stdout).not.toMatch(/unreachable/);
+
+        // AWS_CA_BUNDLE is what aws trusts when the profile names no ca_bundle.
+        const viaEnv = await runCli(["verify"], { home, stdin: stack, env: { AWS_CA_BUNDLE: s3_ca_file } });
+        expect(viaEnv.stdout).toMatch(/\.aws\/credentials \[kna1\] \(CA from AWS_CA_BUNDLE\): current; key works$/m);
+        expect(viaEnv.stdout).toMatch(/\.s3cfg-kna1: current; key FAILS: TLS verification/m);
 
         const cfg = path.join(home, ".aws", "config");
         fs.writeFileSync(cfg, fs.readFileSync(cfg, "utf8").replace("[profile kna1]\n", `[profile kna1]\nca_bundle = ${s3_ca_file}\n`));
