@@ -63,7 +63,11 @@ function parse(argv: string[]) {
     const { values, positionals } = parsed;
     if (values.help) return { help: true as const };
     if (positionals.join(" ") !== "keys list") {
-        throw new UsageError(`unknown command "${positionals.join(" ")}": the command is s3-access keys list (see --help)`);
+        throw new UsageError(
+            positionals.length === 0
+                ? "no command: the command is s3-access keys list (see --help)"
+                : `unknown command "${positionals.join(" ")}": the command is s3-access keys list (see --help)`,
+        );
     }
     for (const flag of ["region", "project", "user", "os-cloud"] as const) {
         if (values[flag] !== undefined && values[flag]!.trim() === "") throw new UsageError(`--${flag} needs a value, e.g. --${flag} ${EXAMPLE[flag]}`);

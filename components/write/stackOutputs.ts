@@ -42,6 +42,8 @@ export function parseStackOutputs(text: string, source: string): Record<string, 
         const where = /\(line \d+ column \d+\)/.exec((e as Error).message);
         throw new WriteInputError(`${source} is not valid JSON${where ? ` ${where[0]}` : ""}: ${PIPE_HINT}`);
     }
+    // `pulumi stack output s3 --json` without --show-secrets prints the whole output as "[secret]".
+    if (value === HIDDEN_SECRET) throw hiddenError(`${source} holds an output`);
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
         throw new WriteInputError(`${source} is not a JSON object of stack outputs: ${PIPE_HINT}`);
     }

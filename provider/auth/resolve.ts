@@ -293,6 +293,14 @@ export function resolveAuth(resource: ResourceAuthInputs, stack: SettingsSource 
             })();
             throw resource.cloud ? new AuthConfigError(err.message, "cloud") : err;
         }
+        // The first mistake of a new user: everything set but the secret (Horizon's openrc asks
+        // for OS_PASSWORD; `pulumi config set --secret` forgotten). Name what is there.
+        const partial = sources.map((src) => ({ src, keys: identityKeysIn(src) })).find((i) => i.keys.length > 0);
+        if (partial) {
+            throw new AuthConfigError(
+                `${partial.src.label} sets ${partial.keys.join(", ")} but no password, application credential or token: add the secret${partial.src.secretHome ? ` (${partial.src.secretHome})` : ""}`,
+            );
+        }
         throw new AuthConfigError(
             "No OpenStack credentials found. Set them as stack config (pulumi config set openstack:authUrl ...; openstack:userName, openstack:userDomainName, openstack:tenantName, openstack:projectDomainName and pulumi config set --secret openstack:password ...), export OS_* variables (source your openrc file), or select a clouds.yaml cloud with openstack:cloud / OS_CLOUD",
         );

@@ -257,6 +257,14 @@ export const CATALOGUE: BadInputCase[] = [
         expectMessage: /No OpenStack credentials found.*openstack:authUrl.*OS_\*.*OS_CLOUD/,
     },
     {
+        name: "stack config without the password",
+        input: "every openstack:* setting of the README but openstack:password",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:password": undefined }), inputs: {} }),
+        expectProperty: "",
+        expectMessage:
+            /stack config \(openstack:\*\) sets openstack:userName.*but no password, application credential or token: add the secret \(pulumi config set --secret openstack:password/,
+    },
+    {
         name: "missing region",
         input: "no `region` input, no openstack:region",
         setup: (c) => ({ config: relConfig(c.rel, { "openstack:region": undefined }), inputs: {} }),

@@ -277,6 +277,8 @@ describe("bad input exits 2 with a message naming the fix, and writes nothing", 
         ],
         ["--output naming an output of another shape", ["--output", "count"], input, /stack output "count" is not S3Access clientConfigs \(\(value\): .*\)/],
         ["a secret output hidden by pulumi", [], JSON.stringify({ s3: "[secret]" }), /stack outputs "s3" are hidden as "\[secret\]": add --show-secrets/],
+        // `pulumi stack output s3 --json` (the one-output form) without --show-secrets
+        ["the one-output form hidden by pulumi", [], JSON.stringify("[secret]"), /stdin holds an output hidden as "\[secret\]": add --show-secrets/],
         [
             "secret values hidden by pulumi",
             [],

@@ -417,6 +417,12 @@ describe("errors name the key as the source spells it", () => {
             /^OS_CACERT "\/nonexistent\/ca.pem" cannot be read \(ENOENT\)/,
         ],
         ["no credentials anywhere", undefined, { OS_AUTH_URL: "https://k:5000/v3" }, /^No OpenStack credentials found/],
+        [
+            "an openrc without OS_PASSWORD (Horizon's asks for it)",
+            undefined,
+            { OS_AUTH_URL: "https://k:5000/v3", OS_USERNAME: "u", OS_USER_DOMAIN_NAME: "d", OS_PROJECT_NAME: "p" },
+            /^environment \(OS_\*\) sets OS_USERNAME, OS_PROJECT_NAME, OS_USER_DOMAIN_NAME but no password, application credential or token: add the secret \(export it/,
+        ],
     ])("%s", (_name, config, vars, message) => {
         const err = (() => {
             try {
