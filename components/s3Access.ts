@@ -74,6 +74,9 @@ function presetOf(args: S3AccessArgs, warn: (message: string) => void): CloudPre
  * The region's name as given, else the region in lower case. A valid region need not make a
  * valid name (a dot or a leading digit): then the error says which option to set.
  */
+/** botocore's rule for a region name (the JS SDKs want a hostname label, the same). */
+const AWS_REGION = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+
 function nameOf(region: string, given: string | undefined): string {
     if (given !== undefined) return validateName(given, region);
     const fallback = region.toLowerCase();
@@ -170,6 +173,13 @@ export class S3Access extends pulumi.ComponentResource {
         super("openstack-s3-access:index:S3Access", name, {}, opts);
         const regionList = plainChecks(args);
         const preset = presetOf(args, (message) => void pulumi.log.warn(message, this));
+        for (const region of regionList.filter((r) => !AWS_REGION.test(r))) {
+            void pulumi.log.warn(
+                `S3Access: region "${region}" is a valid Keystone region, but the aws CLI, boto3 and the AWS SDKs refuse it as a region name ` +
+                    `(letters, digits and inner "-" only): the awsConfig and dotenv outputs will not work for it; s3cmd, rclone and mc will`,
+                this,
+            );
+        }
 
         const overlap = overlapPlan(args);
         const standby: Record<string, Ec2Credential> = {};

@@ -173,10 +173,21 @@ test("a region with a dot, accepted by Ec2Credential, is accepted by S3Access an
     // The local Keystone has no dotted region, so the key comes from Kna1; S3Access itself only
     // validates and renders the region it is given, which is what this checks.
     const mine = new Ec2Credential("dotted-key", { region: "Kna1" });
-    const access = new S3Access("dotted", {
-        regions: ["Kna1.a"],
-        regionOptions: { "Kna1.a": { name: "kna1-a", credential: mine, s3Endpoint: s.regions.Kna1.s3_endpoint } },
-    });
+    const warned: string[] = [];
+    const spy = jest.spyOn(console, "warn").mockImplementation((...args: unknown[]) => void warned.push(args.join(" ")));
+    let access!: InstanceType<typeof S3Access>;
+    try {
+        access = new S3Access("dotted", {
+            regions: ["Kna1.a"],
+            regionOptions: { "Kna1.a": { name: "kna1-a", credential: mine, s3Endpoint: s.regions.Kna1.s3_endpoint } },
+        });
+    } finally {
+        spy.mockRestore();
+    }
+    // botocore and the JS SDKs refuse "Kna1.a" as a region: the user hears it at pulumi up.
+    expect(warned.join("\n")).toMatch(
+        /region "Kna1\.a" is a valid Keystone region, but the aws CLI, boto3 and the AWS SDKs refuse it .*s3cmd, rclone and mc will/,
+    );
     const configs = await valueOf(access.clientConfigs);
     expect(configs.awsConfig).toContain("[profile kna1-a]\nregion = Kna1.a\n");
     expect(configs.dotenv["kna1-a"]).toContain("\nAWS_REGION=Kna1.a\n");
