@@ -5,6 +5,7 @@
  * today is a broken consumer tomorrow. Nothing secret is printed: keys are shown as a prefix.
  */
 import * as fs from "fs/promises";
+import * as path from "path";
 import * as tls from "tls";
 import { Agent, fetch as undiciFetch } from "undici";
 import { aws4Sign } from "./sigv4";
@@ -71,8 +72,11 @@ interface FileKey {
     endpoint?: string;
     /** The signing region the file names; undefined when the client has none to take (mc). */
     region?: string;
-    /** A CA bundle the file tells its client to trust (aws ca_bundle, s3cmd ca_certs_file). */
-    caBundle?: string;
+    /**
+     * CA bundles the client trusts for this file besides the system's: aws ca_bundle, s3cmd
+     * ca_certs_file, the dotenv's AWS_CA_BUNDLE, rclone's RCLONE_CA_CERT, mc's certs/CAs files.
+     */
+    caBundle?: string | string[];
     /** Whether the file can name a region at all (mc cannot: not compared). */
     hasRegion: boolean;
     /** Why the client cannot read the file at all (botocore refuses a repeated setting, ...): every command fails. */
@@ -216,11 +220,18 @@ async function fileKeys(name: string, where: Locations, env: NodeJS.ProcessEnv):
             return { where: `${mcPath} alias ${name} (not valid JSON)`, hasRegion: false };
         }
         if (!alias) return null;
+        // mc trusts every file in certs/CAs beside its config.json.
+        const caDir = path.join(path.dirname(mcPath), "certs", "CAs");
+        const cas = await fs.readdir(caDir).then(
+            (files) => files.map((f) => path.join(caDir, f)),
+            () => [],
+        );
         return {
             where: `${mcPath} alias ${name}`,
             accessKeyId: str(alias.accessKey),
             secretAccessKey: str(alias.secretKey),
             endpoint: str(alias.url),
+            ...(cas.length > 0 ? { caBundle: cas } : {}),
             hasRegion: false,
         };
     };
@@ -234,6 +245,8 @@ async function fileKeys(name: string, where: Locations, env: NodeJS.ProcessEnv):
             secretAccessKey: str(s.secret_access_key),
             endpoint: str(s.endpoint),
             region: str(s.region),
+            // rclone has no per-remote CA setting: --ca-cert or RCLONE_CA_CERT for the run.
+            caBundle: str(env.RCLONE_CA_CERT),
             hasRegion: true,
         };
     };
@@ -269,19 +282,25 @@ export async function probeKey(
     accessKeyId: string,
     secretAccessKey: string,
     timeoutMs = 10_000,
-    caBundle?: string,
+    caBundle?: string | string[],
 ): Promise<KeyStatus> {
     const url = new URL(endpoint);
     const headers = aws4Sign(url, region, { accessKeyId, secretAccessKey });
     let dispatcher: Agent | undefined;
-    if (caBundle && url.protocol === "https:") {
-        let ca: Buffer;
-        try {
-            ca = await fs.readFile(caBundle);
-        } catch (e) {
-            return { ok: false, why: `cannot read the CA bundle ${caBundle} the file names (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
+    const bundles = ([] as string[]).concat(caBundle ?? []);
+    if (bundles.length > 0 && url.protocol === "https:") {
+        const ca: string[] = [];
+        for (const bundle of bundles) {
+            try {
+                ca.push(await fs.readFile(bundle, "utf8"));
+            } catch (e) {
+                return {
+                    ok: false,
+                    why: `cannot read the CA bundle ${bundle} the client is told to trust (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+                };
+            }
         }
-        dispatcher = new Agent({ connect: { ca: [...tls.rootCertificates, ca.toString("utf8")] } });
+        dispatcher = new Agent({ connect: { ca: [...tls.rootCertificates, ...ca] } });
     }
     let res: Awaited<ReturnType<typeof undiciFetch>>;
     try {
@@ -294,9 +313,9 @@ export async function probeKey(
             return {
                 ok: false,
                 why:
-                    `TLS verification of ${endpoint} failed (${cause}): its certificate is not trusted. For a private CA, name the CA ` +
-                    `bundle in the client file (aws: ca_bundle in the profile, s3cmd: ca_certs_file; verify then trusts it too) ` +
-                    `or run verify with NODE_EXTRA_CA_CERTS=<ca.pem>`,
+                    `TLS verification of ${endpoint} failed (${cause}): its certificate is not trusted. For a private CA, tell the client ` +
+                    `(aws: ca_bundle in the profile; s3cmd: ca_certs_file; dotenv: AWS_CA_BUNDLE; mc: a file in certs/CAs beside config.json; ` +
+                    `rclone: RCLONE_CA_CERT, which verify reads too) or run verify with NODE_EXTRA_CA_CERTS=<ca.pem>`,
             };
         }
         return { ok: false, why: `endpoint ${endpoint} unreachable (${cause})` };
@@ -324,7 +343,7 @@ export async function verify(keys: RegionKey[], where: Locations, env: NodeJS.Pr
     const lines: string[] = [];
     let ok = true;
     const probes = new Map<string, Promise<KeyStatus>>();
-    const probe = (endpoint: string, region: string, id: string, secret: string, ca?: string) => {
+    const probe = (endpoint: string, region: string, id: string, secret: string, ca?: string | string[]) => {
         const cacheKey = JSON.stringify([endpoint, region, id, secret, ca]);
         if (!probes.has(cacheKey)) probes.set(cacheKey, probeKey(endpoint, region, id, secret, undefined, ca));
         return probes.get(cacheKey)!;

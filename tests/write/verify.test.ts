@@ -198,4 +198,23 @@ describe("a file is checked as its client will use it: its own endpoint and regi
         expect(trusted.stdout).toMatch(/^kna1 .*: key works$/m);
         expect(trusted.code).toBe(0);
     });
+
+    test("a private CA for mc and rclone: mc's certs/CAs directory and rclone's RCLONE_CA_CERT are what verify trusts too", async () => {
+        const { s3_endpoint_tls, s3_ca_file } = s.regions.Kna1;
+        if (!s3_endpoint_tls || !s3_ca_file) throw new Error("the local stack has no https RGW endpoint (stack.json s3_endpoint_tls)");
+        const k = await key();
+        const home = tempHome();
+        const stack = outputsOf([{ ...region("Kna1", k), endpoint: s3_endpoint_tls }]);
+        expect((await runCli(["--only", "mc,rclone"], { home, stdin: stack })).code).toBe(0);
+        const before = await runCli(["verify"], { home, stdin: stack });
+        expect(before.stdout).toMatch(
+            /\.mc\/config\.json alias kna1: current; key FAILS: TLS verification .*mc: a file in certs\/CAs beside config\.json; rclone: RCLONE_CA_CERT/m,
+        );
+        fs.mkdirSync(path.join(home, ".mc", "certs", "CAs"), { recursive: true });
+        fs.copyFileSync(s3_ca_file, path.join(home, ".mc", "certs", "CAs", "private.pem"));
+        const after = await runCli(["verify"], { home, stdin: stack, env: { RCLONE_CA_CERT: s3_ca_file } });
+        expect(after.stdout).toMatch(/\.mc\/config\.json alias kna1: current; key works$/m);
+        expect(after.stdout).toMatch(/rclone\.conf \[kna1\]: current; key works$/m);
+        expect(after.stdout + after.stderr).not.toContain(k.secret);
+    });
 });
