@@ -398,7 +398,17 @@ export async function verify(keys: RegionKey[], where: Locations, env: NodeJS.Pr
                     : await probe(endpoint, f.region ?? k.region, f.accessKeyId, f.secretAccessKey, f.caBundle);
             ok &&= stale.length === 0 && status.ok;
             const freshness = stale.length === 0 ? "current" : `STALE: ${stale.join(", ")}: ${[...fixes].join(", ")}`;
-            lines.push(`  ${f.where}: ${freshness}; ${said(status)}`);
+            // An old key that still works may be the overlap's standby, or a deleted one that
+            // Ceph RGW still honours from its cache; one refused may simply be deleted.
+            const oldKey = f.accessKeyId !== k.accessKeyId;
+            const why = !oldKey
+                ? ""
+                : status.ok
+                  ? " (a deleted key keeps working on Ceph RGW for up to ~300 s)"
+                  : /^refused/.test(status.why)
+                    ? " (deleted or rotated away)"
+                    : "";
+            lines.push(`  ${f.where}: ${freshness}; ${said(status)}${why}`);
         }
     }
     return { lines, ok };
