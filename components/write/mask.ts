@@ -9,8 +9,9 @@
  */
 
 const MASK = "********";
-// An optional diff marker, a setting's name (bare, or quoted as in JSON), "=" or ":", the value.
-const SETTING = /^([-+ ]?\s*"?([\w.-]+)"?\s*[:=]\s*)(.*?)(,?\s*)$/;
+// An optional diff marker, a shell's `export ` (dotenv files), a setting's name (bare, or quoted
+// as in JSON), "=" or ":", the value.
+const SETTING = /^([-+ ]?\s*(?:export\s+)?"?([\w.-]+)"?\s*[:=]\s*)(.*?)(,?\s*)$/;
 /**
  * Names whose value is a secret: aws_secret_access_key, secret_key, secretKey, AWS_SECRET_ACCESS_KEY,
  * session tokens, and rclone's `key` (b2, azureblob, swift), `account_key`, `key_pem`, `pass`,
@@ -39,7 +40,7 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s"'<>]*)@/gi;
 /** A value that is `user:password@host` without a scheme (a proxy setting, say). */
 const BARE_USERINFO = /^("?)([^\s:/@"]+):(?!\/\/)([^\s"]*)@(?=[^\s@"])/;
 
-const unquote = (v: string): string => v.replace(/^"(.*)"$/, "$1");
+const unquote = (v: string): string => v.replace(/^"(.*)"$|^'(.*)'$/, "$1$2");
 const isSecretName = (name: string): boolean => SECRET_NAME.test(name) && !KEY_ID_NAME.test(name) && !PLAIN_NAME.test(name);
 const isCommandName = (name: string): boolean => COMMAND_NAME.test(name);
 const looksLikeToken = (value: string): boolean => TOKEN_LIKE.test(unquote(value)) && !/^[./~]/.test(unquote(value));

@@ -41,3 +41,17 @@ test.each([
 test.each([["aws_session_token = IQoJb3JpZ2lu"], ["session_token = x"], ["signature = abc"], ["md5sum_command = md5sum"]])("%s is masked", (line) => {
     expect(maskLines([line])[0]).toMatch(/= \*{8}$/);
 });
+
+test("dotenv lines with a shell's export are settings too: their secrets are masked and hunted elsewhere", () => {
+    const lines = [
+        "export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY",
+        "export DB_PASSWORD='pw leak 3'",
+        "export GITHUB_TOKEN=ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+    ];
+    expect(maskLines(lines, { theirs: true })).toEqual([
+        "export AWS_SECRET_ACCESS_KEY=********",
+        "export DB_PASSWORD=********",
+        "export GITHUB_TOKEN=********",
+    ]);
+    expect(secretValues([lines.join("\n")])).toEqual(["wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY", "pw leak 3", "ghp_16C7e42F292c6912E7710c838347Ae178B4a"]);
+});
