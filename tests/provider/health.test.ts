@@ -211,6 +211,7 @@ test("the application credential a key was minted with is deleted: refresh names
     const created = (await (await asUser("POST", `/users/${userId}/application_credentials`, { application_credential: { name: `${tag}-ac` } })).json()) as {
         application_credential: { id: string };
     };
+    if (!created.application_credential) throw new Error(`fixture: application credential not created: ${JSON.stringify(created)}`);
     const ac = created.application_credential.id;
     // A key as Keystone stores one minted with an application-credential token (where the
     // operator allows that): bound to it in the blob. This Keystone refuses such tokens on the
