@@ -16,6 +16,18 @@ const RENEW_BEFORE_MS = 5 * 60_000;
  */
 const tokens = new Map<string, Promise<Token>>();
 
+/**
+ * Identities whose unscoped login Keystone refused (401), kept for a minute and checked by
+ * every session of that identity, scoped or not: each attempt with a wrong password counts
+ * towards Keystone's lockout (`[security_compliance] lockout_failure_attempts`), and steps
+ * spread over seconds (refresh and destroy try unscoped after a refused scope) would
+ * otherwise each try again. Only an unscoped refusal proves the credentials wrong: a refused
+ * scope may be a role that comes back. Not for the process's life: a user re-enabled must be
+ * able to log in later in a long run. A 5xx or a lost answer is not kept at all.
+ */
+const REFUSED_FOR_MS = 60_000;
+const refused = new Map<string, { login: Promise<Token>; until: number }>();
+
 function fingerprint(authUrl: string, identity: Identity, scope?: Scope): string {
     // The secret is hashed into the key (a changed password must not reuse the old token)
     // and never kept in clear in the key itself.
@@ -27,6 +39,8 @@ function fingerprint(authUrl: string, identity: Identity, scope?: Scope): string
 
 export class KeystoneSession {
     private readonly key: string;
+    /** The identity alone: what a refused unscoped login is remembered by. */
+    private readonly who: string;
 
     constructor(
         readonly http: HttpClient,
@@ -35,6 +49,7 @@ export class KeystoneSession {
         private readonly scope?: Scope,
     ) {
         this.key = fingerprint(authUrl, identity, scope);
+        this.who = fingerprint(authUrl, identity);
     }
 
     async token(): Promise<Token> {
@@ -47,9 +62,14 @@ export class KeystoneSession {
             if (tokens.get(this.key) !== cached) return this.token(); // someone else renewed
             this.invalidate(cached);
         }
+        const known = refused.get(this.who);
+        if (known && known.until > Date.now()) return known.login;
         const fresh = issueToken(this.http, this.authUrl, this.identity, this.scope);
         tokens.set(this.key, fresh);
-        fresh.catch(() => this.invalidate(fresh)); // a failed attempt must not be cached
+        fresh.catch((err) => {
+            this.invalidate(fresh); // a failed attempt is not a token
+            if (!this.scope && err instanceof KeystoneError && err.status === 401) refused.set(this.who, { login: fresh, until: Date.now() + REFUSED_FOR_MS });
+        });
         return fresh;
     }
 

@@ -82,19 +82,41 @@ test("403 is not a reason to renew", async () => {
     expect(tokenCalls()).toHaveLength(1);
 });
 
-test("a failed token request is not cached: the next call asks again", async () => {
+test("a refused unscoped login (401: the credentials) is not tried again for a minute by any session of that identity (lockout), then it is", async () => {
     ks.answer("POST", "/v3/auth/tokens", 401, UNAUTHORIZED);
     ks.tokens(1, "LATER");
     ks.answer("GET", "/v3/auth/projects", 200, AUTH_PROJECTS);
     const session = new KeystoneSession(ks.http, ks.authUrl, alice);
     await expect(listProjects(session)).rejects.toThrow(/Keystone refused to authenticate user alice/);
-    await expect(listProjects(session)).resolves.toMatchObject({ status: 200 });
+    await expect(listProjects(session)).rejects.toThrow(/Keystone refused to authenticate user alice/);
+    // A scoped session of the same identity does not try either: the password is what failed.
+    await expect(listProjects(new KeystoneSession(ks.http, ks.authUrl, alice, { projectId: PROJ_A }))).rejects.toThrow(
+        /Keystone refused to authenticate user alice/,
+    );
+    expect(tokenCalls()).toHaveLength(1);
+    const now = Date.now();
+    const later = jest.spyOn(Date, "now").mockReturnValue(now + 61_000);
+    try {
+        await expect(listProjects(session)).resolves.toMatchObject({ status: 200 });
+    } finally {
+        later.mockRestore();
+    }
     expect(tokenCalls()).toHaveLength(2);
     expect(apiCalls()[0].headers["x-auth-token"]).toBe("LATER");
 });
 
-test("concurrent callers that queued behind a failed token request get its failure (the waiters' next call asks again)", async () => {
+test("a refused scoped login is not kept (the role may come back), nor one that failed otherwise (a 400)", async () => {
     ks.answer("POST", "/v3/auth/tokens", 401, UNAUTHORIZED);
+    ks.tokens(1);
+    ks.answer("GET", "/v3/auth/projects", 200, AUTH_PROJECTS);
+    const scoped = new KeystoneSession(ks.http, ks.authUrl, alice, { projectId: PROJ_A });
+    await expect(listProjects(scoped)).rejects.toThrow(/Keystone refused to authenticate/);
+    await expect(listProjects(scoped)).resolves.toMatchObject({ status: 200 });
+    expect(tokenCalls()).toHaveLength(2);
+});
+
+test("a token request that failed otherwise (a 400) is not kept: the next call asks again", async () => {
+    ks.answer("POST", "/v3/auth/tokens", 400, { error: { code: 400, title: "Bad Request", message: "malformed" } });
     ks.tokens(1);
     ks.answer("GET", "/v3/auth/projects", 200, AUTH_PROJECTS);
     const session = new KeystoneSession(ks.http, ks.authUrl, alice);
