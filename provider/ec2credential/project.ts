@@ -38,11 +38,19 @@ export async function resolveProject(session: KeystoneSession, token: Token, inp
         const names = await Promise.all(
             named.map((p) => (p.domain_id === token.project?.domainId ? token.project?.domainName : domainName(session, p.domain_id))),
         );
-        named = named.filter((_, i) => names[i] === inputs.projectDomainName || named[i].domain_id === inputs.projectDomainName);
+        const matches = named.filter((_, i) => names[i] === inputs.projectDomainName || named[i].domain_id === inputs.projectDomainName);
+        // A member may not read a domain (GET /domains/{id} is admin's): a domain it cannot name
+        // cannot be ruled out, so such projects stay candidates when none matches for sure.
+        named = matches.length > 0 ? matches : named.filter((_, i) => names[i] === undefined);
     }
     if (named.length === 1) return enabled(named[0], "projectName");
-    if (named.length > 1)
-        throw new Ec2CredentialError(`projectName "${inputs.projectName}" exists in ${named.length} domains: set projectDomainName or use projectId`);
+    if (named.length > 1) {
+        throw new Ec2CredentialError(
+            inputs.projectDomainName
+                ? `projectName "${inputs.projectName}" exists in ${named.length} domains whose names Keystone does not show to this user: use projectId, or the domain's id as projectDomainName`
+                : `projectName "${inputs.projectName}" exists in ${named.length} domains: set projectDomainName or use projectId`,
+        );
+    }
     throw noRole("projectName", inputs.projectName!, token, mine, inputs.projectDomainName);
 }
 

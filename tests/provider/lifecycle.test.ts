@@ -168,6 +168,11 @@ test("a login without a project (unscoped token, no catalog): the key's project 
         const r = await asRel.up("unscoped", { region: "Kna1", projectName: "proj-b" });
         expect(r.outputs).toMatchObject({ projectId: s.projects["proj-b"], s3Endpoint: s.regions.Kna1.s3_endpoint });
         await asRel.destroy("unscoped", r);
+        // With the domain by name: a member may not read domains (GET /domains/{id} is 403), which
+        // must not rule out the one project of that name the user has a role on.
+        const d = await asRel.up("unscoped-domain", { region: "Kna1", projectName: "proj-b", projectDomainName: "testdom" });
+        expect(d.outputs.projectId).toBe(s.projects["proj-b"]);
+        await asRel.destroy("unscoped-domain", d);
     } finally {
         await h.stop();
     }
