@@ -41,6 +41,8 @@ export function readIni(text: string, dialect: IniDialect): ReadIni {
     let sectionName = "";
     let current: IniSetting | undefined;
     let indentLevel = 0;
+    // botocore opens the aws files as plain UTF-8: a byte-order mark makes the first line no header.
+    if (dialect === "configparser" && text.startsWith("\uFEFF")) fail("line 1: it starts with a byte-order mark (BOM); save the file without one");
     text.replace(/^\uFEFF/, "")
         .split(/\r?\n/)
         .forEach((raw, i) => {

@@ -63,6 +63,10 @@ test("the read-back reader finds what makes configparser (botocore) refuse a who
     expect(readIni("[profile kna1]\n    region = Old\nregion = Kna1\n", "configparser").problem).toBe("line 3: region is set twice in [profile kna1]");
     expect(readIni("[a]\nx = 1\n[a]\n", "configparser").problem).toBe("line 3: section [a] is repeated");
     expect(readIni("[a]\njust words\n", "configparser").problem).toBe("line 2: not a setting (key = value)");
+    // botocore opens the file as plain UTF-8: a BOM spoils the first header for it.
+    expect(readIni("\uFEFF[profile kna1]\nregion = Kna1\n", "configparser").problem).toBe(
+        "line 1: it starts with a byte-order mark (BOM); save the file without one",
+    );
     // Indented deeper than the setting above: a continuation (the s3 block's sub-settings), not a repeat.
     const ok = readIni("[p]\ns3 =\n  region = a\n\n  addressing_style = path\nregion = b\n", "configparser");
     expect(ok.problem).toBeUndefined();
