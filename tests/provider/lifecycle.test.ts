@@ -193,7 +193,9 @@ test("state from 0.1.0 with a wrong user: reason (the key is still the owner's):
 test("a login without a project: a failed request for the key project's catalog fails the step before minting (not an unchecked region)", async () => {
     const rel = await relIdentity("unscoped");
     const proxy = await FaultProxy.start();
-    const h = await ProviderHost.start({ S3_ACCESS_DEADLINE_MS: "2000", S3_ACCESS_RETRY_BASE_MS: "50" });
+    // A deadline short enough for the persistent 503 below, long enough for a Keystone still
+    // warming up after a restart (CI's first login took over 2 s).
+    const h = await ProviderHost.start({ S3_ACCESS_DEADLINE_MS: "8000", S3_ACCESS_RETRY_BASE_MS: "50" });
     try {
         await h.configure(
             engineConfig(relConfig(rel, { "openstack:authUrl": proxy.authUrl, "openstack:tenantName": undefined, "openstack:projectDomainName": undefined })),
