@@ -18,35 +18,26 @@ export async function projectsWithRole(session: KeystoneSession): Promise<Projec
     return res.body.projects;
 }
 
-/** Domain name of a domain id, or undefined when the token may not read it. */
-export async function domainName(session: KeystoneSession, domainId: string): Promise<string | undefined> {
+/** GET /v3/domains/{id} or /v3/projects/{id}: its name, or undefined when the token may not read it or it is gone. */
+async function nameById(session: KeystoneSession, kind: "domain" | "project", id: string): Promise<string | undefined> {
     try {
         const res = await session.request(
-            { method: "GET", path: `/domains/${encodeURIComponent(domainId)}` },
+            { method: "GET", path: `/${kind}s/${encodeURIComponent(id)}` },
             [200],
-            z.object({ domain: z.object({ name: z.string() }) }),
+            z.object({ [kind]: z.object({ name: z.string() }) }),
         );
-        return res.body.domain.name;
+        return res.body[kind].name;
     } catch (err) {
         if (hasStatus(err, 403, 404)) return undefined;
         throw err;
     }
 }
 
-/** GET /v3/projects/{id}: a project's name, or undefined when the token may not read it or it is gone. */
-export async function projectName(session: KeystoneSession, projectId: string): Promise<string | undefined> {
-    try {
-        const res = await session.request(
-            { method: "GET", path: `/projects/${encodeURIComponent(projectId)}` },
-            [200],
-            z.object({ project: z.object({ name: z.string() }) }),
-        );
-        return res.body.project.name;
-    } catch (err) {
-        if (hasStatus(err, 403, 404)) return undefined;
-        throw err;
-    }
-}
+/** A domain's name (members may not read domains: undefined). */
+export const domainName = (session: KeystoneSession, domainId: string) => nameById(session, "domain", domainId);
+
+/** A project's name, or undefined when the token may not read it or it is gone. */
+export const projectName = (session: KeystoneSession, projectId: string) => nameById(session, "project", projectId);
 
 /** GET /v3/{domains,users}?name=: ids of every one of that name (admin rights; none is an empty list). */
 export async function idsNamed(session: KeystoneSession, collection: "domains" | "users", name: string): Promise<string[]> {
