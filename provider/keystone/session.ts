@@ -28,13 +28,14 @@ const tokens = new Map<string, Promise<Token>>();
 const REFUSED_FOR_MS = 60_000;
 const refused = new Map<string, { login: Promise<Token>; until: number }>();
 
-function fingerprint(authUrl: string, identity: Identity, scope?: Scope): string {
+/** Who logs in where, without the scope. */
+function fingerprint(authUrl: string, identity: Identity): string {
     // The secret is hashed into the key (a changed password must not reuse the old token)
     // and never kept in clear in the key itself.
     const secret = kindOf(identity).secret(identity);
     const rest = JSON.stringify(identity, (_key, value) => (value === secret ? undefined : value));
     const digest = createHash("sha256").update(secret).digest("hex");
-    return JSON.stringify([authUrl, rest, digest, scope ?? null]);
+    return JSON.stringify([authUrl, rest, digest]);
 }
 
 export class KeystoneSession {
@@ -48,8 +49,8 @@ export class KeystoneSession {
         private readonly identity: Identity,
         private readonly scope?: Scope,
     ) {
-        this.key = fingerprint(authUrl, identity, scope);
         this.who = fingerprint(authUrl, identity);
+        this.key = JSON.stringify([this.who, scope ?? null]);
     }
 
     async token(): Promise<Token> {
