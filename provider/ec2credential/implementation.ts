@@ -221,7 +221,7 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
         const userId = inputs.userId ?? token.userId;
         const projectId = await resolveProject(session, token, inputs, userId);
         const catalog = await catalogOf(auth, token, projectId);
-        checkRegion(auth, catalog);
+        if (catalog !== token.catalog) checkRegion(auth, catalog); // the key project's, for an unscoped login
         if (inputs.adoptAccessKey) {
             const existing = await getEc2Credential(session, userId, inputs.adoptAccessKey).catch((err) => {
                 // Keystone answers 404 for a missing key whoever asks, so 403 means: it exists, but is not this user's.
@@ -301,7 +301,7 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
         // Keystone never changes a key's binding: read once (state of older versions has none).
         // An unscoped login has no catalog: a key whose endpoint is not known yet (a create
         // that could not see it) gets it from the key's project, once.
-        const catalog = token.catalog.length > 0 || props.s3Endpoint ? token.catalog : await catalogOf(auth, token, live.projectId);
+        const catalog = props.s3Endpoint ? token.catalog : await catalogOf(auth, token, live.projectId);
         live = {
             ...live,
             ...(props.applicationCredentialId !== undefined ? { applicationCredentialId: props.applicationCredentialId } : await bindingOf(session, id)),
