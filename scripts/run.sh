@@ -21,6 +21,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund >&2
 fi
 
+# The Pulumi CLI and its language hosts, built from Go modules into .tools/pulumi/bin (minutes
+# the first time, nothing after); scripts/pulumi/env.sh is how everything here runs it.
+bash scripts/pulumi/install.sh
+
 # The local OpenStack (Keystone + Swift S3) the tests and the demo talk to; idempotent.
 bash scripts/stack/start.sh >/dev/null
 # Keystone behind a TLS terminator with a self-signed CA, for the TLS tests; idempotent.

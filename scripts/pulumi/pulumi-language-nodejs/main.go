@@ -1,0 +1,259 @@
+// pulumi-language-nodejs runs Node.js Pulumi programs for the engine: it starts the
+// program's own @pulumi/pulumi (cmd/run for programs, cmd/run-plugin for provider plugins)
+// with the engine's addresses, the stack's config in PULUMI_CONFIG and the runtime options
+// of Pulumi.yaml (typescript, tsconfig, nodeargs). See package langhost for why it is ours.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/google/shlex"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/emptypb"
+
+	"pulumi-openstack-s3-access/scripts/pulumi/langhost"
+)
+
+// The exit code of @pulumi/pulumi's cmd/run after it has shown the user the error itself.
+const sdkReportedError = 32
+
+type host struct {
+	pulumirpc.UnimplementedLanguageRuntimeServer
+	langhost.Children
+	engine string
+}
+
+func main() {
+	langhost.Serve(func(engine string) pulumirpc.LanguageRuntimeServer { return &host{engine: engine} })
+}
+
+func (h *host) Handshake(context.Context, *pulumirpc.LanguageHandshakeRequest) (*pulumirpc.LanguageHandshakeResponse, error) {
+	return &pulumirpc.LanguageHandshakeResponse{}, nil
+}
+
+func (h *host) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
+	h.Interrupt()
+	return &emptypb.Empty{}, nil
+}
+
+func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: langhost.Version}, nil
+}
+
+// A program's resource plugins are named by its dependencies' package.json "pulumi" blocks.
+func (h *host) GetRequiredPackages(_ context.Context, req *pulumirpc.GetRequiredPackagesRequest) (*pulumirpc.GetRequiredPackagesResponse, error) {
+	deps, err := dependencies(req.GetInfo().GetProgramDirectory())
+	if err != nil {
+		return nil, err
+	}
+	var packages []*pulumirpc.PackageDependency
+	for _, dep := range deps {
+		if p := dep.Pulumi; p != nil && p.Resource {
+			packages = append(packages, &pulumirpc.PackageDependency{
+				Kind: "resource", Name: p.Name, Version: p.Version, Server: p.Server,
+			})
+		}
+	}
+	return &pulumirpc.GetRequiredPackagesResponse{Packages: packages}, nil
+}
+
+func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+	dir := req.GetInfo().GetProgramDirectory()
+	run, err := resolve(dir, "@pulumi/pulumi/cmd/run")
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	args, env, err := nodeOptions(req.GetInfo())
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	args = append(args, run)
+	flag := func(name, value string) {
+		if value != "" {
+			args = append(args, "--"+name, value)
+		}
+	}
+	flag("monitor", req.GetMonitorAddress())
+	flag("engine", h.engine)
+	flag("organization", req.GetOrganization())
+	flag("project", req.GetProject())
+	flag("root-directory", req.GetInfo().GetRootDirectory())
+	flag("stack", req.GetStack())
+	flag("pwd", dir)
+	if req.GetDryRun() {
+		args = append(args, "--dry-run")
+	}
+	flag("parallel", strconv.Itoa(int(req.GetParallel())))
+	args = append(args, req.GetInfo().GetEntryPoint())
+	args = append(args, req.GetArgs()...)
+
+	config, err := langhost.ConfigEnv(req)
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	cmd := exec.CommandContext(ctx, "node", args...)
+	cmd.Env = append(append(os.Environ(), config...), env...)
+	// Node may switch its stdio to non-blocking mode; wrapped writers keep ours blocking.
+	cmd.Stdout, cmd.Stderr = struct{ *os.File }{os.Stdout}, struct{ *os.File }{os.Stderr}
+	code, err := h.Children.Run(cmd)
+	return langhost.ExitResponse(code, err, sdkReportedError), nil
+}
+
+// A provider plugin written in Node.js (PulumiPlugin.yaml, runtime nodejs): cmd/run-plugin
+// loads the folder's main module, which calls @pulumi/pulumi/provider's main().
+func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer) error {
+	dir := req.GetInfo().GetProgramDirectory()
+	runPlugin, err := resolve(dir, "@pulumi/pulumi/cmd/run-plugin")
+	if err != nil {
+		return err
+	}
+	args, env, err := nodeOptions(req.GetInfo())
+	if err != nil {
+		return err
+	}
+	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(server.Context(), "node", append(append(args, runPlugin, dir), req.GetArgs()...)...)
+	cmd.Dir = req.GetPwd()
+	cmd.Env = append(req.GetEnv(), env...)
+	return h.Streams(cmd, closer, stdout, stderr)
+}
+
+func (h *host) InstallDependencies(req *pulumirpc.InstallDependenciesRequest, server pulumirpc.LanguageRuntime_InstallDependenciesServer) error {
+	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(server, false)
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(server.Context(), "npm", "install", "--no-audit", "--no-fund")
+	cmd.Dir = req.GetInfo().GetProgramDirectory()
+	if cmd.Dir == "" {
+		cmd.Dir = req.GetDirectory()
+	}
+	return h.Streams(cmd, closer, stdout, stderr)
+}
+
+func (h *host) GetProgramDependencies(_ context.Context, req *pulumirpc.GetProgramDependenciesRequest) (*pulumirpc.GetProgramDependenciesResponse, error) {
+	deps, err := dependencies(req.GetInfo().GetProgramDirectory())
+	if err != nil {
+		return nil, err
+	}
+	out := []*pulumirpc.DependencyInfo{}
+	for _, dep := range deps {
+		out = append(out, &pulumirpc.DependencyInfo{Name: dep.Name, Version: dep.Version})
+	}
+	return &pulumirpc.GetProgramDependenciesResponse{Dependencies: out}, nil
+}
+
+func (h *host) About(ctx context.Context, _ *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return nil, err
+	}
+	version, err := exec.CommandContext(ctx, node, "--version").Output()
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.AboutResponse{Executable: node, Version: strings.TrimSpace(string(version))}, nil
+}
+
+// nodeOptions turns Pulumi.yaml's runtime options into node arguments and SDK environment.
+func nodeOptions(info *pulumirpc.ProgramInfo) ([]string, []string, error) {
+	var env []string
+	if ts, ok := langhost.Option(info, "typescript"); ok && ts == "true" {
+		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
+	}
+	if tsconfig, ok := langhost.Option(info, "tsconfig"); ok {
+		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+tsconfig)
+	}
+	nodeargs, _ := langhost.Option(info, "nodeargs")
+	args, err := shlex.Split(nodeargs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("runtime option nodeargs: %w", err)
+	}
+	return args, env, nil
+}
+
+// resolve finds an SDK entry point as the program itself would require it.
+func resolve(dir, module string) (string, error) {
+	out, err := exec.Command("node", "-e", "process.stdout.write(require.resolve(process.argv[1], { paths: [process.argv[2]] }))", module, dir).Output()
+	if err != nil {
+		return "", fmt.Errorf("could not find %s from %s: install the program's dependencies there (npm install), with @pulumi/pulumi among them", module, dir)
+	}
+	return string(out), nil
+}
+
+type pluginInfo struct {
+	Resource bool   `json:"resource"`
+	Name     string `json:"name"`
+	Version  string `json:"version"`
+	Server   string `json:"server"`
+}
+
+type installed struct {
+	Name    string      `json:"name"`
+	Version string      `json:"version"`
+	Pulumi  *pluginInfo `json:"pulumi"`
+}
+
+// dependencies are the program's direct dependencies as installed beside the nearest
+// package.json at or above its folder (Pulumi.yaml's main may name a subfolder).
+func dependencies(dir string) ([]installed, error) {
+	for !exists(filepath.Join(dir, "package.json")) {
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil, nil
+		}
+		dir = parent
+	}
+	var manifest struct {
+		Dependencies    map[string]string `json:"dependencies"`
+		DevDependencies map[string]string `json:"devDependencies"`
+	}
+	if err := readJSON(filepath.Join(dir, "package.json"), &manifest); err != nil {
+		return nil, err
+	}
+	names := []string{}
+	for name := range manifest.Dependencies {
+		names = append(names, name)
+	}
+	for name := range manifest.DevDependencies {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var out []installed
+	for _, name := range names {
+		var dep installed
+		if err := readJSON(filepath.Join(dir, "node_modules", name, "package.json"), &dep); err != nil {
+			continue // not installed: the program's require() will say so
+		}
+		if dep.Pulumi != nil && dep.Pulumi.Name == "" {
+			dep.Pulumi.Name = strings.TrimPrefix(dep.Name, "@pulumi/")
+		}
+		out = append(out, dep)
+	}
+	return out, nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+func readJSON(path string, into any) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(data, into)
+}
