@@ -13,7 +13,7 @@ const base = {
 const integration = {
     ...base,
     roots: ["<rootDir>/tests"],
-    testPathIgnorePatterns: ["<rootDir>/tests/unit/"],
+    testPathIgnorePatterns: ["<rootDir>/tests/unit/", "<rootDir>/tests/cli/"],
     // Builds dist/ when the sources changed (provider hosts and the write CLI run it), then
     // starts the local Keystone + S3 (scripts/stack/start.sh) unless it already answers.
     globalSetup: "<rootDir>/tests/support/globalSetup.js",
@@ -55,5 +55,14 @@ module.exports = {
         // Suites that stop Keystone or count its requests exactly: run alone, after the rest
         // (npm test runs this project with --runInBand).
         { ...integration, displayName: "serial", testMatch: ["**/*.serial.test.ts"] },
+        // The real `pulumi` CLI (scripts/pulumi/install.sh builds it) running user programs in
+        // projects of their own: one at a time (npm test runs it with --runInBand), since each
+        // run starts an engine, a language host and provider hosts on the 2 cores.
+        {
+            ...integration,
+            displayName: "cli",
+            testMatch: ["<rootDir>/tests/cli/**/*.test.ts"],
+            testPathIgnorePatterns: ["<rootDir>/tests/unit/"],
+        },
     ],
 };

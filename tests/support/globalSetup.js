@@ -29,6 +29,8 @@ module.exports = async function globalSetup() {
         cwd: root,
         stdio: ["ignore", "inherit", "inherit"],
     });
+    // The Pulumi CLI for the cli project (tests/cli): built once, then a check of a stamp.
+    execFileSync("bash", [path.join(root, "scripts/pulumi/install.sh")], { stdio: ["ignore", "inherit", "inherit"] });
     const script = (name) => path.join(__dirname, "../../scripts/stack", name);
     const run = (name) => execFileSync("bash", [script(name)], { stdio: ["ignore", "ignore", "inherit"] });
     const [keystone, swift, rgw] = await Promise.all([

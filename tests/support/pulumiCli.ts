@@ -1,0 +1,164 @@
+// Pulumi projects in temporary folders, run by the real `pulumi` CLI (built by
+// scripts/pulumi/install.sh) under scripts/pulumi/env.sh, the one place that says how this
+// repository runs it: offline, a PULUMI_HOME of the checkout's own. Each project gets a
+// file:// backend of its own, so tests never see each other's stacks.
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { stackConfigFor } from "./ec2";
+import { cleanEnv } from "./engine";
+import { REPO_ROOT } from "./stack";
+
+const ENV_SH = path.join(REPO_ROOT, "scripts/pulumi/env.sh");
+
+export interface CliResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+export interface RunOptions {
+    env?: NodeJS.ProcessEnv;
+    input?: string;
+}
+
+export interface ProjectOptions {
+    /** The Pulumi project name (Pulumi.yaml `name`). */
+    name: string;
+    /** The program: a file of examples/ (copied as index.ts) or the text of one. */
+    program: { example: string } | { source: string };
+    /** The stack to create and select. */
+    stack?: string;
+    /** A backend shared with other projects (a StackReference needs the producer's). */
+    backend?: string;
+    /** Extra Pulumi.yaml lines (config defaults, options). */
+    yaml?: string;
+}
+
+/**
+ * A user's project: Pulumi.yaml, index.ts, and the repository's node_modules (which holds this
+ * package as a link to the checkout, so `import "pulumi-openstack-s3-access"` loads dist/).
+ */
+export class PulumiProject {
+    readonly dir: string;
+    readonly backend: string;
+    /** HOME of the pulumi process and of the clients the test runs (s3-access-write's files land here). */
+    readonly home: string;
+    readonly stack: string;
+
+    private constructor(opts: ProjectOptions) {
+        this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `pulumi-${opts.name}-`));
+        this.backend = opts.backend ?? path.join(this.dir, ".state");
+        this.home = path.join(this.dir, ".home");
+        this.stack = opts.stack ?? "dev";
+        fs.mkdirSync(this.backend, { recursive: true });
+        fs.mkdirSync(this.home, { mode: 0o700 });
+        const runtime = ["runtime:", "  name: nodejs", "  options:", "    typescript: true"].join("\n");
+        fs.writeFileSync(path.join(this.dir, "Pulumi.yaml"), `name: ${opts.name}\n${runtime}\n${opts.yaml ?? ""}`);
+        fs.writeFileSync(path.join(this.dir, "package.json"), JSON.stringify({ name: opts.name, private: true, main: "index.ts" }));
+        fs.writeFileSync(
+            path.join(this.dir, "index.ts"),
+            "example" in opts.program ? fs.readFileSync(path.join(REPO_ROOT, "examples", opts.program.example), "utf8") : opts.program.source,
+        );
+        fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(this.dir, "node_modules"));
+    }
+
+    /** A project with its stack created (`pulumi stack init`). */
+    static async create(opts: ProjectOptions): Promise<PulumiProject> {
+        const project = new PulumiProject(opts);
+        await project.ok(["stack", "init", project.stack]);
+        return project;
+    }
+
+    /** The environment of every run: no OS_* or S3_ACCESS_* of the runner, this project's backend and HOME. */
+    env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+        return { ...process.env, ...cleanEnv(this.home), PULUMI_BACKEND_URL: `file://${this.backend}`, ...extra };
+    }
+
+    /** `pulumi <args>` in the project folder; resolves with the exit code, never throws on one. */
+    run(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+        return this.exec(["pulumi", ...args, "--non-interactive"], opts);
+    }
+
+    /** A bash script in the project folder under env.sh, as a user types it (pipes and all); must succeed. */
+    async sh(script: string, opts: RunOptions = {}): Promise<string> {
+        const r = await this.exec(["bash", "-c", script], opts);
+        if (r.code !== 0) throw new Error(`${script} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+        return r.stdout;
+    }
+
+    private exec(argv: string[], opts: RunOptions): Promise<CliResult> {
+        return new Promise((resolve) => {
+            const child = execFile(
+                "bash",
+                [ENV_SH, ...argv],
+                { cwd: this.dir, env: this.env(opts.env), maxBuffer: 64 << 20, timeout: 300_000 },
+                (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }),
+            );
+            child.stdin!.end(opts.input ?? "");
+        });
+    }
+
+    /** `pulumi <args>` that must succeed: a failure throws with what the CLI printed. */
+    async ok(args: string[], opts: RunOptions = {}): Promise<string> {
+        const r = await this.run(args, opts);
+        if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+        return r.stdout;
+    }
+
+    /** `pulumi config set` for each key, `--secret` where asked, as a user types it. */
+    async configure(config: Record<string, string | { secret: string }>): Promise<void> {
+        for (const [key, value] of Object.entries(config)) {
+            if (typeof value === "string") await this.ok(["config", "set", key, value]);
+            else await this.ok(["config", "set", "--secret", key, value.secret]);
+        }
+    }
+
+    /** `pulumi stack output --json --show-secrets`, parsed. */
+    async outputs(): Promise<Record<string, any>> {
+        return JSON.parse(await this.ok(["stack", "output", "--json", "--show-secrets"]));
+    }
+
+    /** `pulumi stack export --show-secrets=false`: the deployment as the backend stores it. */
+    async exported(): Promise<{ deployment: { resources?: StateResource[] } }> {
+        return JSON.parse(await this.ok(["stack", "export"]));
+    }
+
+    /** The stack's state file in the file backend, as bytes on disk. */
+    stateFile(): string {
+        const found = findFiles(path.join(this.backend, ".pulumi", "stacks")).filter((f) => f.endsWith(`${this.stack}.json`));
+        if (found.length !== 1) throw new Error(`expected one state file for ${this.stack} under ${this.backend}, found ${found.length}`);
+        return fs.readFileSync(found[0], "utf8");
+    }
+
+    /** Destroys what is left (never throws) and removes the stack and the folder. */
+    async dispose(): Promise<void> {
+        await this.run(["destroy", "--yes", "--skip-preview"]);
+        await this.run(["stack", "rm", "--yes", "--force", this.stack]);
+        fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+}
+
+export interface StateResource {
+    urn: string;
+    type: string;
+    id?: string;
+    inputs?: Record<string, any>;
+    outputs?: Record<string, any>;
+}
+
+function findFiles(dir: string): string[] {
+    if (!fs.existsSync(dir)) return [];
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? findFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+/** Stack config for a seeded user with the README's keys, the password set with --secret. */
+export function openstackConfig(user: "alice" | "bob" = "alice"): Record<string, string | { secret: string }> {
+    const { "openstack:password": password, ...plain } = stackConfigFor(user);
+    return { ...plain, "openstack:password": { secret: password } };
+}
+
+/** The Ec2Credential resources of a deployment. */
+export const credentialsOf = (d: { deployment: { resources?: StateResource[] } }) =>
+    (d.deployment.resources ?? []).filter((r) => r.type === "pulumi-nodejs:dynamic/openstack-s3-access:Ec2Credential");
