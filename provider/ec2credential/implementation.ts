@@ -78,7 +78,15 @@ export async function check(
     // and a change of either in config shows up as a replacement in the preview.
     const resolved: Ec2CredentialInputs = { ...inputs, region: auth.region, authUrl: auth.authUrl };
     const replacing = Object.keys(olds).length > 0 && (await diff(olds as unknown as Ec2CredentialOutputs, resolved)).replaces.length > 0;
-    return { inputs: { ...resolved, ...schedule(olds, inputs.rotateAfter, replacing, new Date()), __provider }, failures: [] };
+    const clock = schedule(olds, inputs.rotateAfter, replacing, new Date());
+    // The preview's diff cannot show why: the engine checks the replacement again without
+    // olds, so its inputs hold no reason. A line on stderr is shown under the preview.
+    if (clock.rotationDue) {
+        process.stderr.write(
+            `warning: Ec2Credential ${inputs.managedBy?.resource ?? ""} (${auth.region}): ${clock.rotationDue}: this update replaces the key\n`,
+        );
+    }
+    return { inputs: { ...resolved, ...clock, __provider }, failures: [] };
 }
 
 const sameMap = (a?: Record<string, string>, b?: Record<string, string>) =>

@@ -36,7 +36,7 @@ export interface Ec2CredentialInputs {
 export interface ComputedInputs {
     /** When the key was minted or adopted (ISO 8601). */
     createdAt?: string;
-    /** Why the last scheduled rotation happened, e.g. "rotateAfter 90d elapsed (created ...)". */
+    /** Set when rotateAfter has elapsed, e.g. "rotateAfter 90d elapsed (created ...)": diff() replaces the key on it. */
     rotationDue?: string;
 }
 

@@ -42,8 +42,6 @@ export class Ec2Credential extends pulumi.dynamic.Resource {
     declare public readonly createdAt: pulumi.Output<string>;
     /** createdAt + rotateAfter, when rotateAfter is set: the first `pulumi up` after it replaces the key. */
     declare public readonly rotateAt: pulumi.Output<string | undefined>;
-    /** Why the last scheduled rotation happened. */
-    declare public readonly rotationDue: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: Ec2CredentialArgs = {}, opts?: pulumi.CustomResourceOptions) {
         super(
@@ -65,7 +63,6 @@ export class Ec2Credential extends pulumi.dynamic.Resource {
                 driftReason: undefined,
                 createdAt: undefined,
                 rotateAt: undefined,
-                rotationDue: undefined,
             },
             pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretAccessKey"] }),
             "openstack-s3-access",

@@ -3,8 +3,9 @@
  * Check only gets the old *inputs* (not the outputs), so the key's age is kept as an input
  * that check() computes: `createdAt`, stamped when a key is about to be minted and carried
  * forward unchanged afterwards. When `rotateAfter` has elapsed, check() stamps a new
- * `createdAt` and sets `rotationDue` to the reason; diff() replaces on it, and the preview
- * shows `rotationDue: "rotateAfter 90d elapsed (created ...)"` changing, which is the "why".
+ * `createdAt` and sets `rotationDue` to the reason; diff() replaces on it, and check() prints
+ * the reason as a warning under the preview. The engine checks the replacement again without
+ * olds (its defaults start fresh), so the new key's inputs start a new clock with no reason.
  */
 import { z } from "zod";
 
@@ -40,14 +41,13 @@ export interface Schedule {
  * (a new key gets a new clock). A key in state from a version without `createdAt` starts
  * its clock now: its real age is unknown, and rotating it at once would surprise.
  */
-export function schedule(olds: { createdAt?: unknown; rotationDue?: unknown }, rotateAfter: string | undefined, replacing: boolean, now: Date): Schedule {
+export function schedule(olds: { createdAt?: unknown }, rotateAfter: string | undefined, replacing: boolean, now: Date): Schedule {
     const stamp = now.toISOString();
     const old = typeof olds.createdAt === "string" && Number.isFinite(Date.parse(olds.createdAt)) ? olds.createdAt : undefined;
     if (replacing || !old) return { createdAt: stamp };
-    const carried = typeof olds.rotationDue === "string" ? { rotationDue: olds.rotationDue } : {};
     const due = rotateAtOf(old, rotateAfter);
     if (due && Date.parse(due) <= now.getTime()) {
         return { createdAt: stamp, rotationDue: `rotateAfter ${rotateAfter} elapsed (created ${old}, due ${due})` };
     }
-    return { createdAt: old, ...carried };
+    return { createdAt: old };
 }

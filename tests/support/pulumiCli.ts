@@ -125,6 +125,16 @@ export class PulumiProject {
         return JSON.parse(await this.ok(["stack", "export"]));
     }
 
+    /** Changes the state as `pulumi stack export`, an edit, `pulumi stack import` do (the secrets stay encrypted). */
+    async editState(change: (resources: StateResource[]) => void): Promise<void> {
+        const state = await this.exported();
+        change(state.deployment.resources ?? []);
+        const file = path.join(this.dir, "state-edit.json");
+        fs.writeFileSync(file, JSON.stringify(state));
+        await this.ok(["stack", "import", "--file", file]);
+        fs.rmSync(file);
+    }
+
     /** The stack's state file in the file backend, as bytes on disk. */
     stateFile(): string {
         const found = findFiles(path.join(this.backend, ".pulumi", "stacks")).filter((f) => f.endsWith(`${this.stack}.json`));

@@ -25,8 +25,8 @@ test("schedule: carries the clock, flags a due rotation with its reason, restart
         createdAt: NOW.toISOString(),
         rotationDue: `rotateAfter 90d elapsed (created ${daysAgo(90)}, due ${NOW.toISOString()})`,
     });
-    // A past reason is carried, so the next up shows no change.
-    expect(schedule({ createdAt: daysAgo(1), rotationDue: "x" }, "90d", false, NOW)).toEqual({ createdAt: daysAgo(1), rotationDue: "x" });
+    // The replacement's own check (the engine passes no olds): a fresh clock, no reason.
+    expect(schedule({}, "90d", false, NOW)).toEqual({ createdAt: NOW.toISOString() });
     // No schedule: never due, however old.
     expect(schedule({ createdAt: daysAgo(5000) }, undefined, false, NOW)).toEqual({ createdAt: daysAgo(5000) });
 });
