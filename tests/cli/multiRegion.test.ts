@@ -2,6 +2,7 @@
 // over both regions (Kna1 on Ceph RGW, Sto2 on Swift s3api), its outputs installed with
 // s3-access-write and used by the real clients, a second `up` that changes nothing, a preview
 // of a rotation, state that holds no secret in plain text, and a destroy that leaves no key.
+import * as fs from "fs";
 import * as path from "path";
 import { awsCliRoundTrip, boto3RoundTrip, rcloneRoundTrip, s3cmdRoundTrip } from "../support/s3clients";
 import { getKey, listKeys } from "../support/referee";
@@ -83,6 +84,30 @@ test("preview --diff of a key generation change shows both keys replaced for rot
         for (const region of REGIONS) expect(await getKey("alice", outputs.endpoints[region.toLowerCase()].accessKeyId)).toBeDefined();
     } finally {
         await project.ok(["config", "rm", "s3access:keyGeneration"]);
+    }
+});
+
+test("examples/consumer reads the outputs through a real StackReference; they stay secret there", async () => {
+    const consumer = await PulumiProject.create({ name: "s3-consumer", program: { example: "consumer/index.ts" }, backend: project.backend });
+    try {
+        // A file backend's stacks are organization/<project>/<stack>.
+        await consumer.ok(["config", "set", "accessStack", `organization/s3-multi-region/${project.stack}`]);
+        await consumer.ok(["up", "--yes"]);
+        const outs = await consumer.outputs();
+        expect(outs.appEndpoint).toBe(outputs.endpoints.kna1.endpoint);
+        expect(outs.appEnv).toBe(outputs.s3.dotenv.kna1);
+        expect(JSON.parse(await consumer.ok(["stack", "output", "--json"])).appEnv).toBe("[secret]");
+        // An application using the consumer's output works in Kna1.
+        const envFile = path.join(consumer.home, "app.env");
+        fs.writeFileSync(envFile, outs.appEnv, { mode: 0o600 });
+        await boto3RoundTrip(envFile, `cli-consumer-${process.pid}`);
+        // A region the producer does not have fails naming the ones it has.
+        await consumer.ok(["config", "set", "region", "fra1"]);
+        const bad = await consumer.run(["up", "--yes"]);
+        expect(bad.code).not.toBe(0);
+        expect(bad.stdout).toContain('region "fra1" is not in organization/s3-multi-region/dev\'s outputs; it has: kna1, sto2');
+    } finally {
+        await consumer.dispose();
     }
 });
 

@@ -2,7 +2,7 @@
 // scripts/pulumi/install.sh) under scripts/pulumi/env.sh, the one place that says how this
 // repository runs it: offline, a PULUMI_HOME of the checkout's own. Each project gets a
 // file:// backend of its own, so tests never see each other's stacks.
-import { execFile } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -148,6 +148,17 @@ export class PulumiProject {
         await this.run(["stack", "rm", "--yes", "--force", this.stack]);
         fs.rmSync(this.dir, { recursive: true, force: true });
     }
+}
+
+/** The environment scripts/pulumi/env.sh sets up, for callers that start `pulumi` themselves (the Automation API). */
+export function pulumiEnvironment(): Record<string, string> {
+    const dump = execFileSync("bash", ["-c", `. ${ENV_SH} && env -0`], { encoding: "utf8" });
+    return Object.fromEntries(
+        dump
+            .split("\0")
+            .filter(Boolean)
+            .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+    );
 }
 
 export interface StateResource {
