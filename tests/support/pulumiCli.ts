@@ -34,6 +34,8 @@ export interface ProjectOptions {
     backend?: string;
     /** Extra Pulumi.yaml lines (config defaults, options). */
     yaml?: string;
+    /** The test installs the project's dependencies itself (npm install), instead of the checkout's node_modules. */
+    ownDependencies?: boolean;
 }
 
 /**
@@ -61,14 +63,19 @@ export class PulumiProject {
             path.join(this.dir, "index.ts"),
             "example" in opts.program ? fs.readFileSync(path.join(REPO_ROOT, "examples", opts.program.example), "utf8") : opts.program.source,
         );
-        fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(this.dir, "node_modules"));
+        if (!opts.ownDependencies) fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(this.dir, "node_modules"));
     }
 
     /** A project with its stack created (`pulumi stack init`). */
     static async create(opts: ProjectOptions): Promise<PulumiProject> {
-        const project = new PulumiProject(opts);
+        const project = PulumiProject.folder(opts);
         await project.ok(["stack", "init", project.stack]);
         return project;
+    }
+
+    /** The project's folder alone, for a test that logs in somewhere before `pulumi stack init`. */
+    static folder(opts: ProjectOptions): PulumiProject {
+        return new PulumiProject(opts);
     }
 
     /** The environment of every run: no OS_* or S3_ACCESS_* of the runner, this project's backend and HOME. */
@@ -108,16 +115,16 @@ export class PulumiProject {
     }
 
     /** `pulumi config set` for each key, `--secret` where asked, as a user types it. */
-    async configure(config: Record<string, string | { secret: string }>): Promise<void> {
+    async configure(config: Record<string, string | { secret: string }>, opts: RunOptions = {}): Promise<void> {
         for (const [key, value] of Object.entries(config)) {
-            if (typeof value === "string") await this.ok(["config", "set", key, value]);
-            else await this.ok(["config", "set", "--secret", key, value.secret]);
+            if (typeof value === "string") await this.ok(["config", "set", key, value], opts);
+            else await this.ok(["config", "set", "--secret", key, value.secret], opts);
         }
     }
 
     /** `pulumi stack output --json --show-secrets`, parsed. */
-    async outputs(): Promise<Record<string, any>> {
-        return JSON.parse(await this.ok(["stack", "output", "--json", "--show-secrets"]));
+    async outputs(opts: RunOptions = {}): Promise<Record<string, any>> {
+        return JSON.parse(await this.ok(["stack", "output", "--json", "--show-secrets"], opts));
     }
 
     /** `pulumi stack export --show-secrets=false`: the deployment as the backend stores it. */

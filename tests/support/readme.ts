@@ -9,11 +9,16 @@ export const readme = () => fs.readFileSync(README_PATH, "utf8");
 
 /** The text of a section: from its heading line to the next heading of the same or a higher level. */
 export function section(heading: string, text = readme()): string {
-    const start = text.split("\n").findIndex((l) => /^#+ /.test(l) && l.replace(/^#+ /, "") === heading);
-    if (start < 0) throw new Error(`README has no section "${heading}"`);
     const lines = text.split("\n");
-    const level = lines[start].match(/^#+/)![0].length;
-    const end = lines.findIndex((l, i) => i > start && /^#+ /.test(l) && l.match(/^#+/)![0].length <= level);
+    // A "# comment" inside a fenced block is no heading.
+    let fenced = false;
+    const level = lines.map((l) => {
+        if (l.startsWith("```")) fenced = !fenced;
+        return !fenced && /^#+ /.test(l) ? l.match(/^#+/)![0].length : 0;
+    });
+    const start = lines.findIndex((l, i) => level[i] > 0 && l.replace(/^#+ /, "") === heading);
+    if (start < 0) throw new Error(`README has no section "${heading}"`);
+    const end = level.findIndex((n, i) => i > start && n > 0 && n <= level[start]);
     return lines.slice(start, end < 0 ? undefined : end).join("\n");
 }
 
