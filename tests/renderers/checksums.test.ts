@@ -13,7 +13,7 @@ import { renderClientConfigs } from "../../components/renderers";
 import { mintTestKey } from "../support/ec2";
 import { awsCliRoundTrip, boto3RoundTrip, sdkV3RoundTrip } from "../support/s3clients";
 import { gatewayOf, stackInfo } from "../support/stack";
-import { configFiles } from "./fixtures";
+import { configFiles } from "../unit/renderers/fixtures";
 
 jest.setTimeout(180_000);
 

@@ -12,7 +12,7 @@ import { mintTestKey } from "../support/ec2";
 import { parseEnv } from "util";
 import { awsCallTrace, awsCliRoundTrip, boto3RoundTrip, clientEnv, rcloneRoundTrip, s3cmdRoundTrip, sdkV3RoundTrip } from "../support/s3clients";
 import { gatewayOf, stackInfo } from "../support/stack";
-import { configFiles } from "./fixtures";
+import { configFiles } from "../unit/renderers/fixtures";
 
 jest.setTimeout(180_000);
 

@@ -11,7 +11,7 @@ import { parseEnv } from "util";
 import { z } from "zod";
 import { renderClientConfigs } from "../../components/renderers";
 import { clientEnv, DEBIAN_AWS, DEBIAN_PYTHON } from "../support/s3clients";
-import { FIXTURE, configFiles } from "./fixtures";
+import { FIXTURE, configFiles } from "../unit/renderers/fixtures";
 
 const configs = renderClientConfigs(FIXTURE);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parsers-"));

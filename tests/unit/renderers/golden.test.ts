@@ -1,11 +1,11 @@
 /**
  * Golden files pin every renderer's output byte for byte. After a deliberate format change,
- * rewrite them with `UPDATE_GOLDEN=1 npx jest tests/renderers/golden` and review the diff.
+ * rewrite them with `UPDATE_GOLDEN=1 npx jest tests/unit/renderers/golden --selectProjects unit` and review the diff.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { renderClientConfigs } from "../../components/renderers";
-import { HEADER } from "../../components/renderers/ini";
+import { renderClientConfigs } from "../../../components/renderers";
+import { HEADER } from "../../../components/renderers/ini";
 import { FIXTURE, configFiles } from "./fixtures";
 
 const GOLDEN_DIR = path.join(__dirname, "golden");

@@ -1,5 +1,5 @@
 /** Masking for the terminal: what the --dry-run diff and error messages may show. */
-import { maskLines, maskSecrets, secretValues } from "../../components/write/mask";
+import { maskLines, maskSecrets, secretValues } from "../../../components/write/mask";
 
 test("a URL's password is masked in any line, a bare user:password@host value too; its password is a secret to hunt elsewhere", () => {
     expect(maskSecrets("cannot reach https://bob:Pw0rdPw0rd@proxy.corp:3128/x", [])).toBe("cannot reach https://bob:********@proxy.corp:3128/x");

@@ -1,4 +1,4 @@
-import { ClientConfigs, RegionAccess } from "../../components/model";
+import { ClientConfigs, RegionAccess } from "../../../components/model";
 
 /** Two regions with fixed fake keys; Kna1's endpoint has a trailing slash the validator must drop. */
 export const FIXTURE: RegionAccess[] = [
