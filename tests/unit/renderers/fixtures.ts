@@ -1,3 +1,4 @@
+import { CONFIG_FIELDS } from "../../../components/clients";
 import { ClientConfigs, RegionAccess } from "../../../components/model";
 
 /** Two regions with fixed fake keys; Kna1's endpoint has a trailing slash the validator must drop. */
@@ -18,18 +19,20 @@ export const FIXTURE: RegionAccess[] = [
     },
 ];
 
-/** The files a user would get from one ClientConfigs, by golden file name. */
+/**
+ * The rendered files by golden file name, straight from the table of clients, so a new client's
+ * fields get golden files without an edit here: `<field>` for a text, `<field>.<name>` per
+ * region, `<field>.json` for anything else (lists of arguments or commands).
+ */
 export function configFiles(c: ClientConfigs): Record<string, string> {
-    const perRegion = (prefix: string, suffix: string, files: Record<string, string>) =>
-        Object.fromEntries(Object.entries(files).map(([name, text]) => [`${prefix}${name}${suffix}`, text]));
-    return {
-        "aws-config": c.awsConfig,
-        "aws-credentials": c.awsCredentials,
-        "aws-cli-args.json": JSON.stringify(c.awsCliArgs, null, 2) + "\n",
-        ...perRegion("s3cfg-", "", c.s3cmdConfigs),
-        "mc-config.json": c.mcConfig,
-        "mc-alias-commands.sh": c.mcAliasCommands.join("\n") + "\n",
-        "rclone.conf": c.rcloneConfig,
-        ...perRegion("", ".env", c.dotenv),
-    };
+    return Object.fromEntries(
+        CONFIG_FIELDS.flatMap((field): Array<[string, string]> => {
+            const value: unknown = c[field];
+            if (typeof value === "string") return [[field, value]];
+            const texts = typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
+            return texts
+                ? Object.entries(value as Record<string, string>).map(([name, text]) => [`${field}.${name}`, text])
+                : [[`${field}.json`, JSON.stringify(value, null, 2) + "\n"]];
+        }),
+    );
 }

@@ -4,7 +4,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { CLIENTS } from "../../../components/clients";
 import { renderClientConfigs } from "../../../components/renderers";
+import { locations } from "../../../components/write/locations";
 import { HEADER } from "../../../components/renderers/ini";
 import { FIXTURE, configFiles } from "./fixtures";
 
@@ -33,8 +35,30 @@ test.each(names)("%s ends with exactly one newline", (name) => {
     expect(files[name]).toMatch(/[^\n]\n$/);
 });
 
-// JSON has no comments; the mc commands are lines for a shell, not a file.
-const headed = names.filter((n) => !/\.(json|sh)$/.test(n));
+// JSON has no comments (mc's config.json is JSON too), nor have lists of arguments.
+const isJson = (text: string) => {
+    try {
+        JSON.parse(text);
+        return true;
+    } catch {
+        return false;
+    }
+};
+const headed = names.filter((n) => !isJson(files[n]));
 test.each(headed)("%s starts with the generated-by header", (name) => {
     expect(files[name].split("\n")[0]).toBe(HEADER);
+});
+
+// What docs/architecture.md promises for a new client: a renderer and a row, its golden file,
+// and verify reading its key back; a row without any of them fails here.
+describe.each(Object.entries(CLIENTS))("the %s row of the table of clients", (_client, row) => {
+    test.each(Object.keys(row.fields))("its field %s has a golden file", (field) => {
+        expect(fs.readdirSync(GOLDEN_DIR).filter((n) => n === field || n.startsWith(`${field}.`)).length).toBeGreaterThan(0);
+    });
+
+    test("it writes at least one file and verify has a reader for it", () => {
+        const where = locations("/home/u", {});
+        expect(row.files(renderClientConfigs(FIXTURE) as never, where).length).toBeGreaterThan(0);
+        expect(typeof row.readKey(where)).toBe("function");
+    });
 });
