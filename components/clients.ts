@@ -48,6 +48,8 @@ interface Client<F extends Fields> {
     files(rendered: Rendered<F>, where: Locations): FileTarget[];
     /** How `s3-access-write verify` reads a region's key back from those files. */
     readKey(where: Locations): KeyReader;
+    /** How to make this client trust a private CA, for verify's advice on a TLS failure. */
+    trustCa: string;
 }
 const client = <F extends Fields>(row: Client<F>): Client<F> => row;
 
@@ -104,6 +106,7 @@ export const CLIENTS = {
             fileKinds.ini(awsPaths(where).credentials, c.awsCredentials, "awsCredentials", { retired: RETIRED.awsCredentials }),
         ],
         readKey: (where) => awsKey(awsPaths(where).credentials, awsPaths(where).config),
+        trustCa: "ca_bundle in the profile",
     }),
     s3cmd: client({
         /** One s3cmd file per region (s3cmd reads one [default] per file), for ~/.s3cfg-<name>. */
@@ -113,6 +116,7 @@ export const CLIENTS = {
                 fileKinds.ini(s3cmdPath(where)(name), text, `s3cmdConfigs.${name}`, { what: `s3cmd config for ${name}`, dialect: "lines" }),
             ),
         readKey: (where) => s3cmdKey(s3cmdPath(where)),
+        trustCa: "ca_certs_file",
     }),
     mc: client({
         fields: {
@@ -123,18 +127,21 @@ export const CLIENTS = {
         },
         files: (c, where) => [fileKinds.mcJson(where.mc(), c.mcConfig)],
         readKey: (where) => mcKey(where.mc()),
+        trustCa: "a file in certs/CAs beside config.json",
     }),
     rclone: client({
         /** rclone.conf, one remote per region; the file rclone itself reads (Locations.rclone). */
         fields: { rcloneConfig: all(z.string(), renderRcloneConfig) },
         files: (c, where) => [fileKinds.rclone(where.rclone(), c.rcloneConfig, "rcloneConfig")],
         readKey: (where) => rcloneKey(where.rclone()),
+        trustCa: "RCLONE_CA_CERT, which verify reads too",
     }),
     dotenv: client({
         /** A dotenv file per region (AWS_* variables), in a directory of our own; the user's own lines are kept. */
         fields: { dotenv: perRegion(z.string(), renderDotenv) },
         files: (c, where) => Object.entries(c.dotenv).map(([name, text]) => fileKinds.dotenv(dotenvPath(where)(name), text, `environment for ${name}`)),
         readKey: (where) => dotenvKey(dotenvPath(where)),
+        trustCa: "AWS_CA_BUNDLE",
     }),
 };
 

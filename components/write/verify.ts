@@ -8,7 +8,7 @@ import * as aws4 from "aws4";
 import * as fs from "fs/promises";
 import * as tls from "tls";
 import { Agent, fetch as undiciFetch } from "undici";
-import { ClientConfigs, keyReaders } from "../clients";
+import { CLIENT_NAMES, CLIENTS, ClientConfigs, keyReaders } from "../clients";
 import { readDotenv } from "./dotenv";
 import { Locations } from "./locations";
 import { FileKey } from "./readBack";
@@ -92,8 +92,7 @@ export async function probeKey(
                 kind: "tls",
                 why:
                     `TLS verification of ${endpoint} failed (${cause}): its certificate is not trusted. For a private CA, tell the client ` +
-                    `(aws: ca_bundle in the profile; s3cmd: ca_certs_file; dotenv: AWS_CA_BUNDLE; mc: a file in certs/CAs beside config.json; ` +
-                    `rclone: RCLONE_CA_CERT, which verify reads too) or run verify with NODE_EXTRA_CA_CERTS=<ca.pem>`,
+                    `(${CLIENT_NAMES.map((c) => `${c}: ${CLIENTS[c].trustCa}`).join("; ")}) or run verify with NODE_EXTRA_CA_CERTS=<ca.pem>`,
             };
         }
         return { ok: false, kind: "unreachable", why: `endpoint ${endpoint} unreachable (${cause})` };

@@ -56,9 +56,10 @@ describe.each(Object.entries(CLIENTS))("the %s row of the table of clients", (_c
         expect(fs.readdirSync(GOLDEN_DIR).filter((n) => n === field || n.startsWith(`${field}.`)).length).toBeGreaterThan(0);
     });
 
-    test("it writes at least one file and verify has a reader for it", () => {
+    test("it writes at least one file, verify has a reader for it and advice for a private CA", () => {
         const where = locations("/home/u", {});
         expect(row.files(renderClientConfigs(FIXTURE) as never, where).length).toBeGreaterThan(0);
         expect(typeof row.readKey(where)).toBe("function");
+        expect(row.trustCa.length).toBeGreaterThan(0);
     });
 });
