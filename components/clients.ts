@@ -6,8 +6,10 @@ import { renderMcAliasCommands, renderMcConfig } from "./renderers/mc";
 import { renderRcloneConfig } from "./renderers/rclone";
 import { renderS3cmdConfig } from "./renderers/s3cmd";
 import { isName, isReservedName, RESERVED_NAME_LIST, validateRegionAccesses } from "./validate";
-import { FileTarget, fileKinds, Retired } from "./write/fileKinds";
+import { FileTarget, fileKinds } from "./write/fileKinds";
+import { Retired } from "./write/ini";
 import { Locations } from "./write/locations";
+import { awsKey, dotenvKey, KeyReader, mcKey, rcloneKey, s3cmdKey } from "./write/readBack";
 
 /**
  * One field of the component's `clientConfigs` output: its shape (checked again by the write
@@ -44,8 +46,20 @@ interface Client<F extends Fields> {
     fields: F;
     /** Where the write tool puts them, and how it merges them with what is there. */
     files(rendered: Rendered<F>, where: Locations): FileTarget[];
+    /** How `s3-access-write verify` reads a region's key back from those files. */
+    readKey(where: Locations): KeyReader;
+    /** How to make this client trust a private CA, for verify's advice on a TLS failure. */
+    trustCa: string;
 }
 const client = <F extends Fields>(row: Client<F>): Client<F> => row;
+
+// Where each client's files are, for writing them and for reading them back.
+const awsPaths = (where: Locations) => ({
+    config: where.fromEnv("AWS_CONFIG_FILE", ".aws", "config"),
+    credentials: where.fromEnv("AWS_SHARED_CREDENTIALS_FILE", ".aws", "credentials"),
+});
+const s3cmdPath = (where: Locations) => (name: string) => where.inHome(`.s3cfg-${name}`);
+const dotenvPath = (where: Locations) => (name: string) => where.inHome(".config", "s3-access", `${name}.env`);
 
 /**
  * Settings this package wrote in earlier versions, or that must not sit beside what it writes
@@ -72,8 +86,9 @@ const RETIRED: Record<string, Retired> = {
 
 /**
  * Every S3 client the component renders configs for and the write tool installs, one row
- * each. A new client is a renderer (components/renderers/) and a row here: the component's
- * outputs, the output schema the write tool checks, its files and `--only` follow.
+ * each. A new client is a renderer (components/renderers/) and a row here (and its golden
+ * file): the component's outputs, the output schema the write tool checks, its files, `--only`
+ * and what `verify` checks follow.
  */
 export const CLIENTS = {
     aws: client({
@@ -87,19 +102,21 @@ export const CLIENTS = {
         },
         // botocore reads both files with Python's configparser.
         files: (c, where) => [
-            fileKinds.ini(where.fromEnv("AWS_CONFIG_FILE", ".aws", "config"), c.awsConfig, "awsConfig", { retired: RETIRED.awsConfig }),
-            fileKinds.ini(where.fromEnv("AWS_SHARED_CREDENTIALS_FILE", ".aws", "credentials"), c.awsCredentials, "awsCredentials", {
-                retired: RETIRED.awsCredentials,
-            }),
+            fileKinds.ini(awsPaths(where).config, c.awsConfig, "awsConfig", { retired: RETIRED.awsConfig }),
+            fileKinds.ini(awsPaths(where).credentials, c.awsCredentials, "awsCredentials", { retired: RETIRED.awsCredentials }),
         ],
+        readKey: (where) => awsKey(awsPaths(where).credentials, awsPaths(where).config),
+        trustCa: "ca_bundle in the profile",
     }),
     s3cmd: client({
         /** One s3cmd file per region (s3cmd reads one [default] per file), for ~/.s3cfg-<name>. */
         fields: { s3cmdConfigs: perRegion(z.string(), renderS3cmdConfig) },
         files: (c, where) =>
             Object.entries(c.s3cmdConfigs).map(([name, text]) =>
-                fileKinds.ini(where.inHome(`.s3cfg-${name}`), text, `s3cmdConfigs.${name}`, { what: `s3cmd config for ${name}`, dialect: "lines" }),
+                fileKinds.ini(s3cmdPath(where)(name), text, `s3cmdConfigs.${name}`, { what: `s3cmd config for ${name}`, dialect: "lines" }),
             ),
+        readKey: (where) => s3cmdKey(s3cmdPath(where)),
+        trustCa: "ca_certs_file",
     }),
     mc: client({
         fields: {
@@ -109,24 +126,35 @@ export const CLIENTS = {
             mcAliasCommands: all(z.array(z.string()), renderMcAliasCommands),
         },
         files: (c, where) => [fileKinds.mcJson(where.mc(), c.mcConfig)],
+        readKey: (where) => mcKey(where.mc()),
+        trustCa: "a file in certs/CAs beside config.json",
     }),
     rclone: client({
         /** rclone.conf, one remote per region; the file rclone itself reads (Locations.rclone). */
         fields: { rcloneConfig: all(z.string(), renderRcloneConfig) },
         files: (c, where) => [fileKinds.rclone(where.rclone(), c.rcloneConfig, "rcloneConfig")],
+        readKey: (where) => rcloneKey(where.rclone()),
+        trustCa: "RCLONE_CA_CERT, which verify reads too",
     }),
     dotenv: client({
         /** A dotenv file per region (AWS_* variables), in a directory of our own; the user's own lines are kept. */
         fields: { dotenv: perRegion(z.string(), renderDotenv) },
-        files: (c, where) =>
-            Object.entries(c.dotenv).map(([name, text]) =>
-                fileKinds.dotenv(where.inHome(".config", "s3-access", `${name}.env`), text, `environment for ${name}`),
-            ),
+        files: (c, where) => Object.entries(c.dotenv).map(([name, text]) => fileKinds.dotenv(dotenvPath(where)(name), text, `environment for ${name}`)),
+        readKey: (where) => dotenvKey(dotenvPath(where)),
+        trustCa: "AWS_CA_BUNDLE",
     }),
 };
 
 export type ClientName = keyof typeof CLIENTS;
 export const CLIENT_NAMES = Object.keys(CLIENTS) as ClientName[];
+
+/** Every file the chosen clients need, in the table's order. */
+export function fileTargets(configs: ClientConfigs, where: Locations, clients: ReadonlySet<ClientName>): FileTarget[] {
+    return CLIENT_NAMES.filter((client) => clients.has(client)).flatMap((client) => CLIENTS[client].files(configs, where));
+}
+
+/** How verify reads a region's key back from every client's files, in the table's order. */
+export const keyReaders = (where: Locations): KeyReader[] => CLIENT_NAMES.map((client) => CLIENTS[client].readKey(where));
 
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 

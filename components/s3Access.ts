@@ -143,11 +143,6 @@ function overlapPlan(args: S3AccessArgs, now = new Date()) {
     return { triggers: slotTriggers(g), newest: newestSlot(g) };
 }
 
-/**
- * S3 access for one project in one or more regions: an EC2 credential per region and
- * ready-to-use configs for the aws CLI/SDKs, s3cmd, mc, rclone and dotenv consumers.
- * Every output that contains a secret is a Pulumi secret.
- */
 /** Every clientConfigs field of the table of clients (clients.ts), as an output of its own. */
 type ClientConfigOutputs = { readonly [K in keyof ClientConfigs]: pulumi.Output<ClientConfigs[K]> };
 
@@ -156,6 +151,11 @@ type ClientConfigOutputs = { readonly [K in keyof ClientConfigs]: pulumi.Output<
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface S3Access extends ClientConfigOutputs {}
 
+/**
+ * S3 access for one project in one or more regions: an EC2 credential per region and
+ * ready-to-use configs for the aws CLI/SDKs, s3cmd, mc, rclone and dotenv consumers.
+ * Every output that contains a secret is a Pulumi secret.
+ */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class S3Access extends pulumi.ComponentResource {
     /** The credential of each region, by name (with overlappingKeys: the newest). */

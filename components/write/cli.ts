@@ -7,21 +7,22 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
+import { registerSecret } from "../../provider/transport/redact";
+import { CLIENT_NAMES as CLIENTS, ClientConfigs, ClientName as Client, fileTargets } from "../clients";
 import { unifiedDiff } from "./diff";
 import { WriteInputError } from "./errors";
-import { applyChange, backupStamp, DEFAULT_KEEP_BACKUPS, lockHome, pruneBackups } from "./files";
+import { Note } from "./fileKinds";
+import { applyChange, backupOf, FileChange, isChanged, planChanges } from "./files";
 import { locations } from "./locations";
 import { maskLines, maskSecrets, secretValues } from "./mask";
-import { FileChange, isChanged, planChanges } from "./plan";
 import { parseStackOutputs, readInput, selectClientConfigs } from "./stackOutputs";
-import { CLIENT_NAMES as CLIENTS, ClientConfigs, ClientName as Client } from "../clients";
-import { fileTargets } from "./targets";
 import { regionKeys, verify } from "./verify";
 
 const USAGE = `Usage: pulumi stack output --json --show-secrets | s3-access-write [verify] [options]
 
 Writes the S3 client configs of a pulumi-openstack-s3-access S3Access component into the
-clients' own config files, replacing only its own profiles, aliases and remotes.
+clients' own config files, replacing only its own profiles, aliases and remotes. Each file it
+changes keeps its previous content in <file>.bak-s3-access.
 
 Options:
   --file <path>     read the stack outputs from this file instead of stdin
@@ -29,10 +30,6 @@ Options:
                     (default: the only output of that shape)
   --only <list>     comma-separated clients to write: ${CLIENTS.join(",")} (default: all)
   --home <dir>      home directory to write into (default: $HOME)
-  --keep-backups <n>
-                    keep the newest n backups (<file>.bak-<time>) of each file this run
-                    changes, removing older ones; 0 = make no backup and remove that
-                    file's old ones (default: ${DEFAULT_KEEP_BACKUPS})
   --dry-run         print what would change as a diff, secrets masked; write nothing
   -h, --help        print this help
 
@@ -45,14 +42,17 @@ CA bundle aws would use given the environment (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT
 AWS_REGION, AWS_DEFAULT_REGION, AWS_CA_BUNDLE, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS).
 `;
 
+/** Flags earlier versions took, and what became of them: refused with this, never silently accepted. */
+const GONE: Record<string, string> = {
+    "--keep-backups": "--keep-backups is gone: each file keeps one backup, <file>.bak-s3-access, replaced by every run that changes the file",
+};
+
 interface Options {
     file?: string;
     output?: string;
     only: ReadonlySet<Client>;
     home: string;
-    keepBackups: number;
     dryRun: boolean;
-    help: boolean;
 }
 
 function parseClients(list: string | undefined): Set<Client> {
@@ -61,33 +61,16 @@ function parseClients(list: string | undefined): Set<Client> {
         .split(",")
         .map((s) => s.trim())
         .filter(Boolean);
-    const unknown = names.filter((n) => !(CLIENTS as readonly string[]).includes(n));
-    if (names.length === 0 || unknown.length > 0) {
+    if (names.length === 0 || names.some((n) => !(CLIENTS as readonly string[]).includes(n))) {
         throw new WriteInputError(`--only ${JSON.stringify(list)}: give a comma-separated list of ${CLIENTS.join(", ")}`);
     }
     return new Set(names as Client[]);
 }
 
-function parseHome(dir: string): string {
-    const home = path.resolve(dir);
-    if (!fs.statSync(home, { throwIfNoEntry: false })?.isDirectory()) {
-        throw new WriteInputError(`home directory ${home} does not exist: create it or pass another --home <dir>`);
-    }
-    return home;
-}
-
-function parseKeepBackups(value: string | undefined): number {
-    if (value === undefined) return DEFAULT_KEEP_BACKUPS;
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
-        throw new WriteInputError(
-            `--keep-backups ${JSON.stringify(value)}: give a whole number of backups to keep per file, 0 or more (default ${DEFAULT_KEEP_BACKUPS})`,
-        );
-    }
-    return n;
-}
-
-function parseOptions(argv: string[], env: NodeJS.ProcessEnv, verifying: boolean): Options {
+/** The options, or undefined for --help. */
+function parseOptions(argv: string[], env: NodeJS.ProcessEnv, verifying: boolean): Options | undefined {
+    const gone = argv.map((a) => a.split("=")[0]).find((a) => Object.hasOwn(GONE, a));
+    if (gone !== undefined) throw new WriteInputError(`${GONE[gone]}; see s3-access-write --help`);
     let values;
     try {
         ({ values } = parseArgs({
@@ -97,7 +80,6 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv, verifying: boolean
                 output: { type: "string" },
                 only: { type: "string" },
                 home: { type: "string" },
-                "keep-backups": { type: "string" },
                 "dry-run": { type: "boolean", default: false },
                 help: { type: "boolean", short: "h", default: false },
             },
@@ -107,30 +89,20 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv, verifying: boolean
     } catch (e) {
         throw new WriteInputError(`${(e as Error).message}; see s3-access-write --help`);
     }
-    if (values.help) return { only: new Set(), home: "", keepBackups: DEFAULT_KEEP_BACKUPS, dryRun: false, help: true };
-    if (verifying) {
-        // Flags of a writing run: verify writes nothing and checks every client's file, so
-        // accepting one silently would let the user believe it did something.
-        const given = [
-            values["dry-run"] && "--dry-run",
-            values["keep-backups"] !== undefined && "--keep-backups",
-            values.only !== undefined && "--only",
-        ].filter((f): f is string => typeof f === "string");
-        if (given.length > 0) {
-            throw new WriteInputError(
-                `verify takes no ${given.join(", ")} (it writes nothing and checks every client's file): verify takes --file, --output and --home; see s3-access-write --help`,
-            );
-        }
+    if (values.help) return undefined;
+    // Flags of a writing run: verify writes nothing and checks every client's file, so
+    // accepting one silently would let the user believe it did something.
+    const writeFlags = [values["dry-run"] && "--dry-run", values.only !== undefined && "--only"].filter((f): f is string => typeof f === "string");
+    if (verifying && writeFlags.length > 0) {
+        throw new WriteInputError(
+            `verify takes no ${writeFlags.join(", ")} (it writes nothing and checks every client's file): verify takes --file, --output and --home; see s3-access-write --help`,
+        );
     }
-    return {
-        file: values.file,
-        output: values.output,
-        only: parseClients(values.only),
-        home: parseHome(values.home ?? (env.HOME || os.homedir())),
-        keepBackups: parseKeepBackups(values["keep-backups"]),
-        dryRun: values["dry-run"],
-        help: false,
-    };
+    const home = path.resolve(values.home ?? (env.HOME || os.homedir()));
+    if (!fs.statSync(home, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new WriteInputError(`home directory ${home} does not exist: create it or pass another --home <dir>`);
+    }
+    return { file: values.file, output: values.output, only: parseClients(values.only), home, dryRun: values["dry-run"] };
 }
 
 function verb(change: FileChange, dryRun: boolean): string {
@@ -139,73 +111,55 @@ function verb(change: FileChange, dryRun: boolean): string {
     return dryRun ? `would ${action}` : `${action}d`;
 }
 
-/** A file we leave alone but that others can read: worth a word, since it holds keys. */
-function permissionWarning(change: FileChange): string | undefined {
-    if (isChanged(change) || change.mode === null || (change.mode & 0o077) === 0) return undefined;
-    return `  warning: readable by others (mode 0${change.mode.toString(8)}): chmod 600 ${change.path}`;
+function noteLine(note: Note, dryRun: boolean): string {
+    if (note.kind === "unreadable") return `warning: its client cannot read this file (${note.problem}), as before this run: fix that line`;
+    return `${dryRun ? "would remove" : "removed"} ${note.key} from [${note.section}]: ${note.why}`;
 }
 
-async function run(args: string[], env: NodeJS.ProcessEnv, knownSecrets: string[]): Promise<void> {
-    const verifying = args[0] === "verify";
-    const argv = verifying ? args.slice(1) : args;
-    const options = parseOptions(argv, env, verifying);
-    if (options.help) {
-        process.stdout.write(USAGE);
-        return;
-    }
-    const { text, source } = await readInput(options.file);
-    const outputs = parseStackOutputs(text, source);
-    const { output, configs } = selectClientConfigs(outputs, options.output);
-    if (verifying) {
-        const keys = regionKeys(configs, outputs);
-        knownSecrets.push(...keys.map((k) => k.secretAccessKey));
-        const report = await verify(keys, locations(options.home, env), env);
-        for (const line of report.lines) process.stdout.write(maskSecrets(line, knownSecrets) + "\n");
-        if (!report.ok) process.exitCode = 1;
-        return;
-    }
-    // A writing run holds the home's lock from reading the files to the last write.
-    const release = options.dryRun ? undefined : await lockHome(options.home);
-    try {
-        await install(options, configs, output === undefined ? source : `stack output ${JSON.stringify(output)}`, env, knownSecrets);
-    } finally {
-        await release?.();
-    }
-}
+const say = (line: string) => process.stdout.write(maskSecrets(line) + "\n");
 
-async function install(options: Options, configs: ClientConfigs, from: string, env: NodeJS.ProcessEnv, knownSecrets: string[]): Promise<void> {
+async function install(options: Options, configs: ClientConfigs, from: string, env: NodeJS.ProcessEnv): Promise<void> {
     const targets = fileTargets(configs, locations(options.home, env), options.only);
     const changes = await planChanges(targets);
-    knownSecrets.push(...secretValues(changes.flatMap((c) => [c.current, c.next])));
-
-    const say = (line: string) => process.stdout.write(maskSecrets(line, knownSecrets) + "\n");
+    secretValues(changes.flatMap((c) => [c.current, c.next])).forEach(registerSecret);
     say(`clientConfigs from ${from}`);
     for (const t of targets) if (t.noFile) say(`skipped ${t.what}: ${t.noFile}`);
-    const stamp = backupStamp();
     for (const change of changes) {
         // Written before it is reported, so a failed write is never announced as done.
-        const written = isChanged(change) && !options.dryRun;
-        const backup = written ? await applyChange(change, stamp, options.keepBackups) : undefined;
-        // Only after the new content is in place, and only for a file this run changed: an
-        // unchanged file keeps its backups, so a repeated identical run still touches nothing.
-        const pruned = written ? await pruneBackups(change.path, options.keepBackups) : [];
+        const backup = isChanged(change) && !options.dryRun ? await applyChange(change) : undefined;
         say(`${verb(change, options.dryRun)} ${change.path}: ${change.target.what}`);
         if (change.target.note) say(`  ${change.target.note}`);
-        for (const note of change.notes) say(`  ${options.dryRun && note.startsWith("removed ") ? `would ${note.replace(/^removed/, "remove")}` : note}`);
+        for (const note of change.notes) say(`  ${noteLine(note, options.dryRun)}`);
         if (backup) say(`  backup: ${backup}`);
-        for (const old of pruned) say(`  removed old backup: ${old}`);
-        const warning = permissionWarning(change);
-        if (warning) say(warning);
+        if (isChanged(change) && options.dryRun && change.current !== null) say(`  would back it up to ${backupOf(change.path)}`);
+        // A file we leave alone but that others can read: worth a word, since it holds keys.
+        if (!isChanged(change) && change.mode !== null && (change.mode & 0o077) !== 0) {
+            say(`  warning: readable by others (mode 0${change.mode.toString(8)}): chmod 600 ${change.path}`);
+        }
         if (isChanged(change) && options.dryRun) {
             // Each side's lines are masked with their whole file in view (a line continuing a
             // secret setting may be shown without it); the old side is the user's own text.
-            const diff = unifiedDiff(change.current ?? "", change.next, change.current === null ? "/dev/null" : change.path, change.path, (lines, side) =>
-                maskLines(lines, { theirs: side === "old" }),
-            );
-            process.stdout.write(maskSecrets(diff, knownSecrets));
+            const label = change.current === null ? "/dev/null" : change.path;
+            const diff = unifiedDiff(change.current ?? "", change.next, label, change.path, (lines, side) => maskLines(lines, { theirs: side === "old" }));
+            process.stdout.write(maskSecrets(diff));
         }
     }
     if (options.dryRun) say("dry run: nothing was written");
+}
+
+async function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+    const verifying = args[0] === "verify";
+    const options = parseOptions(verifying ? args.slice(1) : args, env, verifying);
+    if (options === undefined) return void process.stdout.write(USAGE);
+    const { text, source } = await readInput(options.file);
+    const outputs = parseStackOutputs(text, source);
+    const { output, configs } = selectClientConfigs(outputs, options.output);
+    if (!verifying) return install(options, configs, output === undefined ? source : `stack output ${JSON.stringify(output)}`, env);
+    const keys = regionKeys(configs, outputs);
+    keys.forEach((k) => registerSecret(k.secretAccessKey));
+    const report = await verify(keys, locations(options.home, env), env);
+    report.lines.forEach(say);
+    if (!report.ok) process.exitCode = 1;
 }
 
 // The report is for a reader who may go away early (`s3-access-write | head -1`): a closed
@@ -213,14 +167,12 @@ async function install(options: Options, configs: ClientConfigs, from: string, e
 // EPIPE as an unhandled 'error' event after the first file. The exit code stays the run's own.
 for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
 
-const knownSecrets: string[] = [];
-run(process.argv.slice(2), process.env, knownSecrets).then(
+run(process.argv.slice(2), process.env).then(
     () => {
         process.exitCode ??= 0;
     },
     (e: unknown) => {
-        const message = e instanceof Error ? e.message : String(e);
-        process.stderr.write(`s3-access-write: ${maskSecrets(message, knownSecrets)}\n`);
+        process.stderr.write(`s3-access-write: ${maskSecrets(e instanceof Error ? e.message : String(e))}\n`);
         process.exitCode = e instanceof WriteInputError ? 2 : 1;
     },
 );

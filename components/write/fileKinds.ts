@@ -1,8 +1,11 @@
+import { mergeDotenv } from "./dotenv";
 import { WriteInputError } from "./errors";
-import { mergeIni, sectionHeaders } from "./iniMerge";
-import { IniDialect } from "./iniRead";
+import { IniDialect, mergeIni, readIni, Retired, RetiredNote, sectionHeaders } from "./ini";
 import { mcAliasNames, mergeMcConfig } from "./jsonMerge";
 import { Located } from "./locations";
+
+/** A line for the report under a file: a retired setting removed, or a file its client cannot read (as before this run). */
+export type Note = RetiredNote | { kind: "unreadable"; problem: string };
 
 /** One file the tool may write, and how its new content follows from the current one. */
 export interface FileTarget {
@@ -13,26 +16,16 @@ export interface FileTarget {
     note?: string;
     /** Why nothing is written for this client after all (no file it would read): reported, never planned. */
     noFile?: string;
-    /**
-     * The new content, given the current one (null: there is no file yet). `notes` collects
-     * lines for the report under the file (a retired setting removed, a warning).
-     */
-    render(current: string | null, notes?: string[]): string;
+    /** The new content, given the current one (null: there is no file yet); `notes` collects lines for the report. */
+    render(current: string | null, notes: Note[]): string;
 }
-
-/** Settings this package wrote in earlier versions and has retired, by the header of our section they were in. */
-export type Retired = (header: string) => ReadonlyArray<{ key: string; why: string }>;
 
 // rclone trims the line it looks for the marker on (and a BOM is whitespace to \s).
 const ENCRYPTED_RCLONE = /^\s*RCLONE_ENCRYPT_V\d+:/m;
-const bracketed = (headers: string[]) => headers.map((h) => `[${h}]`).join(", ");
 
-/**
- * The merge modes: how a client's file is shared with the user's own settings. `field` names
- * the clientConfigs field the text came from, for errors about it.
- */
+/** The merge modes: how a client's file is shared with the user's own settings. `field` names the clientConfigs field, for errors. */
 export const fileKinds = {
-    /** An INI file shared with the user's own settings: only our sections are replaced. */
+    /** An INI file shared with the user's own settings: only our settings in our sections change. */
     ini(
         path: string,
         rendered: string,
@@ -41,16 +34,26 @@ export const fileKinds = {
     ): FileTarget {
         return {
             path,
-            what: what ?? `sections ${bracketed(sectionHeaders(rendered, field))}`,
-            render: (current, notes) => mergeIni(current, rendered, field, { dialect, ...(retired ? { retired } : {}), ...(notes ? { notes } : {}) }),
+            what:
+                what ??
+                `sections ${sectionHeaders(rendered, field)
+                    .map((h) => `[${h}]`)
+                    .join(", ")}`,
+            render: (current, notes) => {
+                const merged = mergeIni(current, rendered, field, { dialect, notes, ...(retired ? { retired } : {}) });
+                // Only a file that was broken already can be: the user has a line to fix.
+                const problem = readIni(merged, dialect).problem;
+                if (problem) notes.push({ kind: "unreadable", problem });
+                return merged;
+            },
         };
     },
 
-    /** rclone.conf: an INI file, unless rclone encrypted it (merged text would corrupt it). */
+    /** rclone.conf (rclone reads each line on its own), unless rclone encrypted it: merged text would corrupt it. */
     rclone({ path, note, noFile }: Located, rendered: string, field: string): FileTarget {
-        if (noFile) return { path, what: `rclone remotes ${sectionHeaders(rendered, field).join(", ")}`, noFile, render: () => "" };
-        // rclone reads each line on its own: an indented line is a setting, never a continuation.
-        const target = fileKinds.ini(path, rendered, field, { what: `remotes ${sectionHeaders(rendered, field).join(", ")}`, dialect: "lines" });
+        const what = `remotes ${sectionHeaders(rendered, field).join(", ")}`;
+        if (noFile) return { path, what: `rclone ${what}`, noFile, render: () => "" };
+        const target = fileKinds.ini(path, rendered, field, { what, dialect: "lines" });
         return {
             ...target,
             ...(note ? { note } : {}),
@@ -73,51 +76,8 @@ export const fileKinds = {
         };
     },
 
-    /**
-     * A dotenv file in a directory of our own: our variables are set (in place, a repeated one
-     * only at its first place, missing ones at the end), every other line is kept, e.g. an
-     * `AWS_CA_BUNDLE=<ca.pem>` the user added (verify honours it there).
-     */
+    /** A dotenv file in a directory of our own: our variables set, every other line kept. */
     dotenv(path: string, rendered: string, what: string): FileTarget {
         return { path, what, render: (current) => mergeDotenv(current, rendered) };
     },
-
-    /** A file in a directory of our own: the whole file is ours. */
-    whole(path: string, rendered: string, what: string): FileTarget {
-        return { path, what, render: () => rendered };
-    },
 };
-
-// `NAME=value`, optionally `export NAME=value` (as shells source it).
-const DOTENV_LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/;
-
-/** See fileKinds.dotenv. No existing file, or an empty one, gets `rendered` verbatim. */
-export function mergeDotenv(existing: string | null, rendered: string): string {
-    if (!existing) return rendered;
-    const eol = existing.includes("\r\n") ? "\r\n" : "\n";
-    const ours = new Map(
-        rendered
-            .split("\n")
-            .map((l) => DOTENV_LINE.exec(l))
-            .filter((m): m is RegExpExecArray => m !== null)
-            .map((m) => [m[1], m]),
-    );
-    const pending = new Map(ours);
-    // Our "# Generated by ..." first line, if the file lost it: says where the file comes from.
-    const header = rendered.split("\n")[0];
-    const out: string[] = header.startsWith("#") && !existing.split(/\r?\n/).includes(header) ? [header + eol] : [];
-    for (const line of existing.match(/[^\n]*\n|[^\n]+$/g) ?? []) {
-        const text = line.replace(/\r?\n$/, "");
-        const name = DOTENV_LINE.exec(text)?.[1];
-        if (name === undefined || !ours.has(name)) {
-            out.push(line);
-        } else if (pending.has(name)) {
-            const mine = pending.get(name)!;
-            out.push(text.trim() === mine[0] ? line : mine[0] + eol);
-            pending.delete(name);
-        } // else: a repeated variable of ours, dropped
-    }
-    if (out.length > 0 && !out[out.length - 1].endsWith("\n")) out[out.length - 1] += eol;
-    out.push(...[...pending.values()].map((m) => m[0] + eol));
-    return out.join("");
-}

@@ -1,9 +1,12 @@
+import { redact } from "../../provider/transport/redact";
+
 /**
  * Masks secrets in text shown on the terminal (--dry-run diffs, error messages). The layers:
  * the value of every setting whose name looks secret or runs a command (this also covers the
  * user's own other profiles and remotes shown as diff context), the lines continuing such a
  * setting (botocore reads an indented line as part of the setting above it), the password in
- * a URL's userinfo, every secret value found wherever else it appears, and in the user's own
+ * a URL's userinfo, every secret value registered (provider/transport/redact.ts: the one
+ * registry, fed with what secretValues finds) wherever else it appears, and in the user's own
  * lines any value that looks like a random token, whatever its name. Masking too much is fine;
  * showing a secret is not.
  */
@@ -134,12 +137,14 @@ export function maskLines(lines: readonly string[], { theirs = false } = {}): st
 
 /**
  * Text for the terminal (a report line, an error, a diff whose lines maskLines already did):
- * each line's secret-named setting values and URL passwords, then every known secret anywhere.
+ * each line's secret-named setting values and URL passwords, then every registered secret anywhere.
  */
-export function maskSecrets(text: string, secrets: readonly string[]): string {
-    const byLine = text
-        .split("\n")
-        .map((line) => maskLine(line, false).text)
-        .join("\n");
-    return secrets.reduce((t, s) => t.split(s).join(MASK), byLine);
+export function maskSecrets(text: string): string {
+    return redact(
+        text
+            .split("\n")
+            .map((line) => maskLine(line, false).text)
+            .join("\n"),
+        MASK,
+    );
 }

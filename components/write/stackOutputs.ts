@@ -66,16 +66,24 @@ function problems(value: unknown): string | undefined {
         .join("; ");
 }
 
-const matches = (value: unknown): value is ClientConfigs => problems(value) === undefined;
-
 /** Without --show-secrets pulumi prints every secret, or the whole secret output, as "[secret]". */
 const isHidden = (v: unknown): boolean => v === HIDDEN_SECRET || (typeof v === "object" && v !== null && Object.values(v).some(isHidden));
 
 const hiddenError = (what: string) => new WriteInputError(`${what} hidden as "[secret]": add --show-secrets to pulumi stack output`);
 
-function accept(value: ClientConfigs, output?: string): SelectedConfigs {
-    if (isHidden(value)) throw hiddenError(output === undefined ? "the input has values" : `stack output ${quote(output)} has values`);
-    return { output, configs: value };
+/** An object with every clientConfigs field: S3Access's output (which one of them is valid is checked after). */
+const hasEveryField = (v: unknown): boolean => typeof v === "object" && v !== null && CONFIG_KEYS.every((k) => Object.hasOwn(v, k));
+
+/** The chosen output, checked field by field; a wrong one is refused saying what is wrong with it. */
+function accept(value: unknown, output?: string): SelectedConfigs {
+    const what = output === undefined ? "the input" : `stack output ${quote(output)}`;
+    if (value === HIDDEN_SECRET) throw hiddenError(`${what} is`);
+    if (isHidden(value)) throw hiddenError(`${what} has values`);
+    const why = problems(value);
+    if (why !== undefined) {
+        throw new WriteInputError(`${what} is not S3Access clientConfigs (${why}): name the output that exports access.clientConfigs`);
+    }
+    return { output, configs: value as ClientConfigs };
 }
 
 /**
@@ -88,29 +96,17 @@ export function selectClientConfigs(outputs: Record<string, unknown>, output?: s
         if (!Object.hasOwn(outputs, output)) {
             throw new WriteInputError(`--output ${quote(output)}: the stack has no such output; its outputs are ${list(keys)}`);
         }
-        const value = outputs[output];
-        if (value === HIDDEN_SECRET) throw hiddenError(`stack output ${quote(output)} is`);
-        const why = problems(value);
-        if (why !== undefined) {
-            throw new WriteInputError(
-                `stack output ${quote(output)} is not S3Access clientConfigs (${why}): name the output that exports access.clientConfigs`,
-            );
-        }
-        return accept(value as ClientConfigs, output);
+        return accept(outputs[output], output);
     }
-    if (matches(outputs)) return accept(outputs);
-    const candidates = keys.filter((k) => matches(outputs[k]));
-    if (candidates.length === 1) return accept(outputs[candidates[0]] as ClientConfigs, candidates[0]);
+    if (hasEveryField(outputs)) return accept(outputs);
+    const candidates = keys.filter((k) => hasEveryField(outputs[k]));
+    if (candidates.length === 1) return accept(outputs[candidates[0]], candidates[0]);
     if (candidates.length > 1) {
         throw new WriteInputError(`several stack outputs are S3Access clientConfigs: ${list(candidates)}; choose one with --output <name>`);
     }
     const hidden = keys.filter((k) => outputs[k] === HIDDEN_SECRET);
     if (hidden.length > 0) throw hiddenError(`stack outputs ${list(hidden)} are`);
-    // An output with some of the right keys is most likely the one meant: say what is wrong with it.
-    const closest = keys.find((k) => typeof outputs[k] === "object" && outputs[k] !== null && CONFIG_KEYS.some((c) => Object.hasOwn(outputs[k] as object, c)));
-    const hint = closest === undefined ? "" : `; ${quote(closest)} comes closest, but ${problems(outputs[closest])}`;
     throw new WriteInputError(
-        `no stack output is S3Access clientConfigs (outputs: ${list(keys)}${hint}): ` +
-            `export them, e.g. \`export const s3 = access.clientConfigs;\`, and re-run pulumi up`,
+        `no stack output is S3Access clientConfigs (outputs: ${list(keys)}): export them, e.g. \`export const s3 = access.clientConfigs;\`, and re-run pulumi up`,
     );
 }

@@ -1,8 +1,10 @@
 /**
- * Every string that leaves the provider (error messages, log lines) passes through here.
- * Secrets are registered as soon as they are known (password, application-credential
- * secret, token, EC2 secret) so that even a server that echoes a request body back in an
- * error message cannot leak them.
+ * The one registry of secret values. Every string that leaves the provider (error messages,
+ * log lines) passes through here, and so does everything s3-access-write prints
+ * (components/write/mask.ts, which masks settings by name on top). Secrets are registered as
+ * soon as they are known (password, application-credential secret, token, EC2 secret, the keys
+ * in the stack outputs and the secrets found in the files written) so that even a server that
+ * echoes a request body back in an error message cannot leak them.
  */
 const secrets = new Set<string>();
 
@@ -13,10 +15,11 @@ export function registerSecret(value: string | undefined): void {
     if (value && value.length >= MIN_SECRET_LENGTH) secrets.add(value);
 }
 
-export function redact(text: string): string {
+/** `text` with every registered secret replaced by `mask`. */
+export function redact(text: string, mask = "***"): string {
     let out = text;
     for (const s of secrets) {
-        if (out.includes(s)) out = out.split(s).join("***");
+        if (out.includes(s)) out = out.split(s).join(mask);
     }
     return out;
 }

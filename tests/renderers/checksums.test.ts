@@ -13,7 +13,7 @@ import { renderClientConfigs } from "../../components/renderers";
 import { mintTestKey } from "../support/ec2";
 import { awsCliRoundTrip, boto3RoundTrip, sdkV3RoundTrip } from "../support/s3clients";
 import { gatewayOf, stackInfo } from "../support/stack";
-import { configFiles } from "./fixtures";
+import { configFiles } from "../unit/renderers/fixtures";
 
 jest.setTimeout(180_000);
 
@@ -59,33 +59,33 @@ afterAll(async () => {
 test("the case is real: Kna1 is RGW, over https, and the stripped files lack exactly that setting", () => {
     expect(gatewayOf("Kna1")).toBe("rgw");
     expect(kna1.s3_endpoint_tls).toMatch(/^https:/);
-    expect(fs.readFileSync(rendered("aws-config"), "utf8")).toMatch(/request_checksum_calculation = when_required/);
-    expect(fs.readFileSync(without("aws-config"), "utf8")).not.toMatch(/request_checksum_calculation/);
-    expect(fs.readFileSync(without("kna1.env"), "utf8")).not.toMatch(/AWS_REQUEST_CHECKSUM_CALCULATION/);
+    expect(fs.readFileSync(rendered("awsConfig"), "utf8")).toMatch(/request_checksum_calculation = when_required/);
+    expect(fs.readFileSync(without("awsConfig"), "utf8")).not.toMatch(/request_checksum_calculation/);
+    expect(fs.readFileSync(without("dotenv.kna1"), "utf8")).not.toMatch(/AWS_REQUEST_CHECKSUM_CALCULATION/);
 });
 
 test("@aws-sdk/client-s3, stream upload: 411 MissingContentLength without when_required, passes with the rendered files", async () => {
     const ca = kna1.s3_ca_file!;
-    await expect(sdkV3RoundTrip(without("aws-config"), without("aws-credentials"), "kna1", `ck-sdk-off-${runId}`, ca)).rejects.toThrow(
+    await expect(sdkV3RoundTrip(without("awsConfig"), without("awsCredentials"), "kna1", `ck-sdk-off-${runId}`, ca)).rejects.toThrow(
         /PutObject failed: .*MissingContentLength/,
     );
-    await sdkV3RoundTrip(rendered("aws-config"), rendered("aws-credentials"), "kna1", `ck-sdk-on-${runId}`, ca);
+    await sdkV3RoundTrip(rendered("awsConfig"), rendered("awsCredentials"), "kna1", `ck-sdk-on-${runId}`, ca);
 });
 
 // pyenv's clients are this machine's only botocore >= 1.36 (Debian's 1.29 predates the default).
 (hasNewBotocore ? describe : describe.skip)(`botocore >= 1.36 (${NEW_PYTHON}; skipped when pyenv has none)`, () => {
     test("boto3: 411 MissingContentLength without when_required, passes with the rendered dotenv", async () => {
         const ca = kna1.s3_ca_file!;
-        await expect(boto3RoundTrip(without("kna1.env"), `ck-boto3-off-${runId}`, ca, NEW_PYTHON)).rejects.toThrow(/MissingContentLength/);
-        await boto3RoundTrip(rendered("kna1.env"), `ck-boto3-on-${runId}`, ca, NEW_PYTHON);
+        await expect(boto3RoundTrip(without("dotenv.kna1"), `ck-boto3-off-${runId}`, ca, NEW_PYTHON)).rejects.toThrow(/MissingContentLength/);
+        await boto3RoundTrip(rendered("dotenv.kna1"), `ck-boto3-on-${runId}`, ca, NEW_PYTHON);
     });
 
     test("aws CLI v1 (newer botocore): the upload fails without when_required, passes with the rendered config", async () => {
         const ca = kna1.s3_ca_file!;
         const args = ["--profile", "kna1"];
-        await expect(awsCliRoundTrip(without("aws-config"), without("aws-credentials"), args, `ck-aws-off-${runId}`, NEW_AWS, ca)).rejects.toThrow(
+        await expect(awsCliRoundTrip(without("awsConfig"), without("awsCredentials"), args, `ck-aws-off-${runId}`, NEW_AWS, ca)).rejects.toThrow(
             /aws .*s3 cp .* failed/,
         );
-        await awsCliRoundTrip(rendered("aws-config"), rendered("aws-credentials"), args, `ck-aws-on-${runId}`, NEW_AWS, ca);
+        await awsCliRoundTrip(rendered("awsConfig"), rendered("awsCredentials"), args, `ck-aws-on-${runId}`, NEW_AWS, ca);
     });
 });

@@ -12,7 +12,7 @@ import { mintTestKey } from "../support/ec2";
 import { parseEnv } from "util";
 import { awsCallTrace, awsCliRoundTrip, boto3RoundTrip, clientEnv, rcloneRoundTrip, s3cmdRoundTrip, sdkV3RoundTrip } from "../support/s3clients";
 import { gatewayOf, stackInfo } from "../support/stack";
-import { configFiles } from "./fixtures";
+import { configFiles } from "../unit/renderers/fixtures";
 
 jest.setTimeout(180_000);
 
@@ -103,39 +103,39 @@ describe.each(regionNames)("region %s", (region) => {
     const s3Origin = new URL(stackInfo().regions[region].s3_endpoint).origin;
 
     test("s3cmd with the rendered s3cfg", async () => {
-        await s3cmdRoundTrip(file(`s3cfg-${name}`), bucketFor("s3cmd", name));
+        await s3cmdRoundTrip(file(`s3cmdConfigs.${name}`), bucketFor("s3cmd", name));
     });
 
     test("rclone with the rendered rclone.conf", async () => {
-        await rcloneRoundTrip(file("rclone.conf"), name, bucketFor("rclone", name));
+        await rcloneRoundTrip(file("rcloneConfig"), name, bucketFor("rclone", name));
     });
 
     test("Debian aws CLI 2.9 with the rendered config, credentials and per-call arguments", async () => {
-        await awsCliRoundTrip(file("aws-config"), file("aws-credentials"), configs.awsCliArgs[name], bucketFor("aws", name));
+        await awsCliRoundTrip(file("awsConfig"), file("awsCredentials"), configs.awsCliArgs[name], bucketFor("aws", name));
     });
 
     withNewerAws("newer aws CLI with the profile only (endpoint from the config file; skipped where pyenv has no aws CLI >= 1.29 / 2.13)", async () => {
-        await awsCliRoundTrip(file("aws-config"), file("aws-credentials"), ["--profile", name], bucketFor("awsnew", name), NEWER_AWS);
+        await awsCliRoundTrip(file("awsConfig"), file("awsCredentials"), ["--profile", name], bucketFor("awsnew", name), NEWER_AWS);
     });
 
     withNewerAws("newer aws CLI with the rendered profile sends S3 calls to S3 and STS/IAM calls elsewhere", async () => {
-        const env = clientEnv({ AWS_CONFIG_FILE: file("aws-config"), AWS_SHARED_CREDENTIALS_FILE: file("aws-credentials") });
+        const env = clientEnv({ AWS_CONFIG_FILE: file("awsConfig"), AWS_SHARED_CREDENTIALS_FILE: file("awsCredentials") });
         await expectEndpointScopedToS3(env, ["--profile", name], s3Origin);
     });
 
     withNewerAws("newer aws CLI with the rendered dotenv as its environment sends S3 calls to S3 and STS/IAM calls elsewhere", async () => {
-        const vars = parseEnv(fs.readFileSync(file(`${name}.env`), "utf8")) as Record<string, string>;
+        const vars = parseEnv(fs.readFileSync(file(`dotenv.${name}`), "utf8")) as Record<string, string>;
         // No config or credentials file: the dotenv's variables are all the client has.
         const env = clientEnv({ ...vars, AWS_CONFIG_FILE: file("absent"), AWS_SHARED_CREDENTIALS_FILE: file("absent") });
         await expectEndpointScopedToS3(env, [], s3Origin);
     });
 
     test("boto3 with the rendered dotenv", async () => {
-        await boto3RoundTrip(file(`${name}.env`), bucketFor("boto3", name));
+        await boto3RoundTrip(file(`dotenv.${name}`), bucketFor("boto3", name));
     });
 
     test("@aws-sdk/client-s3 with AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE and AWS_PROFILE only", async () => {
-        await sdkV3RoundTrip(file("aws-config"), file("aws-credentials"), name, bucketFor("sdk", name));
+        await sdkV3RoundTrip(file("awsConfig"), file("awsCredentials"), name, bucketFor("sdk", name));
     });
 });
 
@@ -145,22 +145,22 @@ describe("Kna1 on RGW over https, the local CA handed to each client", () => {
     const ca = () => kna1.s3_ca_file!;
 
     test("s3cmd with the rendered s3cfg (use_https) and --ca-certs", async () => {
-        await s3cmdRoundTrip(tlsFile("s3cfg-kna1"), bucketFor("s3cmd", "tls"), ca());
+        await s3cmdRoundTrip(tlsFile("s3cmdConfigs.kna1"), bucketFor("s3cmd", "tls"), ca());
     });
 
     test("rclone with the rendered rclone.conf and --ca-cert", async () => {
-        await rcloneRoundTrip(tlsFile("rclone.conf"), "kna1", bucketFor("rclone", "tls"), ca());
+        await rcloneRoundTrip(tlsFile("rcloneConfig"), "kna1", bucketFor("rclone", "tls"), ca());
     });
 
     test("Debian aws CLI 2.9 with the rendered files and --ca-bundle", async () => {
-        await awsCliRoundTrip(tlsFile("aws-config"), tlsFile("aws-credentials"), tlsConfigs.awsCliArgs.kna1, bucketFor("aws", "tls"), undefined, ca());
+        await awsCliRoundTrip(tlsFile("awsConfig"), tlsFile("awsCredentials"), tlsConfigs.awsCliArgs.kna1, bucketFor("aws", "tls"), undefined, ca());
     });
 
     test("boto3 with the rendered dotenv and verify=<CA>", async () => {
-        await boto3RoundTrip(tlsFile("kna1.env"), bucketFor("boto3", "tls"), ca());
+        await boto3RoundTrip(tlsFile("dotenv.kna1"), bucketFor("boto3", "tls"), ca());
     });
 
     test("@aws-sdk/client-s3 with the rendered files, a stream upload, and an https agent trusting the CA", async () => {
-        await sdkV3RoundTrip(tlsFile("aws-config"), tlsFile("aws-credentials"), "kna1", bucketFor("sdk", "tls"), ca());
+        await sdkV3RoundTrip(tlsFile("awsConfig"), tlsFile("awsCredentials"), "kna1", bucketFor("sdk", "tls"), ca());
     });
 });

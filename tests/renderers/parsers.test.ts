@@ -11,12 +11,13 @@ import { parseEnv } from "util";
 import { z } from "zod";
 import { renderClientConfigs } from "../../components/renderers";
 import { clientEnv, DEBIAN_AWS, DEBIAN_PYTHON } from "../support/s3clients";
-import { FIXTURE, configFiles } from "./fixtures";
+import { FIXTURE, configFiles } from "../unit/renderers/fixtures";
 
 const configs = renderClientConfigs(FIXTURE);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parsers-"));
 const file = (name: string) => path.join(dir, name);
 for (const [name, text] of Object.entries(configFiles(configs))) fs.writeFileSync(file(name), text);
+fs.writeFileSync(file("mc-alias-commands.sh"), configs.mcAliasCommands.join("\n") + "\n");
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** The intended values, written out by hand for the fixture (its endpoint normalized). */
@@ -92,14 +93,14 @@ print(json.dumps(botocore.configloader.load_config(sys.argv[1])))
 
 describe("aws config and credentials", () => {
     test("botocore's own loader sees each profile with its nested s3 settings and services section", () => {
-        const parsed = python(BOTOCORE, file("aws-config"));
+        const parsed = python(BOTOCORE, file("awsConfig"));
         expect(parsed.profiles).toEqual(perRegion((r) => [[r.name, expectedAwsProfile(r)]]));
         for (const r of REGIONS) expect(parsed[`services ${r.name}-s3`]).toEqual({ s3: { endpoint_url: r.endpoint } });
     });
 
     test("the S3 endpoint is scoped to S3: no profile carries a global endpoint_url", () => {
         // botocore applies a profile-level endpoint_url to every service used with the profile.
-        const parsed = python(BOTOCORE, file("aws-config"));
+        const parsed = python(BOTOCORE, file("awsConfig"));
         for (const r of REGIONS) {
             expect(parsed.profiles[r.name]).not.toHaveProperty("endpoint_url");
             expect(parsed.profiles[r.name].services).toBe(`${r.name}-s3`);
@@ -108,10 +109,10 @@ describe("aws config and credentials", () => {
     });
 
     test("Python configparser reads both files", () => {
-        const config = python(CONFIGPARSER, file("aws-config"));
+        const config = python(CONFIGPARSER, file("awsConfig"));
         expect(Object.keys(config)).toEqual(REGIONS.flatMap((r) => [`profile ${r.name}`, `services ${r.name}-s3`]));
         expect(config["profile kna1"].s3).toBe("\naddressing_style = path\nsignature_version = s3v4");
-        expect(python(CONFIGPARSER, file("aws-credentials"))).toEqual(expectedCredentials);
+        expect(python(CONFIGPARSER, file("awsCredentials"))).toEqual(expectedCredentials);
     });
 
     test("the ini package reads both files", () => {
@@ -125,7 +126,7 @@ describe("aws config and credentials", () => {
     });
 
     test.each(REGIONS)("aws configure get reads profile $name", (r) => {
-        const env = { AWS_CONFIG_FILE: file("aws-config"), AWS_SHARED_CREDENTIALS_FILE: file("aws-credentials") };
+        const env = { AWS_CONFIG_FILE: file("awsConfig"), AWS_SHARED_CREDENTIALS_FILE: file("awsCredentials") };
         const get = (key: string) => run(DEBIAN_AWS, ["configure", "get", key, "--profile", r.name], env).trim();
         expect(get("region")).toBe(r.region);
         expect(get("services")).toBe(`${r.name}-s3`);
@@ -136,12 +137,12 @@ describe("aws config and credentials", () => {
 
 describe("s3cmd", () => {
     test.each(REGIONS)("Python configparser and the ini package read s3cfg-$name", (r) => {
-        expect(python(CONFIGPARSER, file(`s3cfg-${r.name}`))).toEqual({ default: expectedS3cmd(r) });
+        expect(python(CONFIGPARSER, file(`s3cmdConfigs.${r.name}`))).toEqual({ default: expectedS3cmd(r) });
         expect(ini.parse(configs.s3cmdConfigs[r.name])).toEqual({ default: expectedS3cmd(r) });
     });
 
     test.each(REGIONS)("s3cmd --dump-config shows the values of s3cfg-$name", (r) => {
-        const dumped = run("s3cmd", ["-c", file(`s3cfg-${r.name}`), "--dump-config"]);
+        const dumped = run("s3cmd", ["-c", file(`s3cmdConfigs.${r.name}`), "--dump-config"]);
         const values = Object.fromEntries([...dumped.matchAll(/^(\w+) = (.*)$/gm)].map((m) => [m[1], m[2]]));
         // host_bucket is left out: s3cmd's dump prints it with the %(bucket)s default expanded away.
         const { host_bucket: _, ...rest } = expectedS3cmd(r);
@@ -151,16 +152,16 @@ describe("s3cmd", () => {
 
 describe("rclone", () => {
     test("rclone config dump reads every remote", () => {
-        expect(JSON.parse(run("rclone", ["config", "dump", "--config", file("rclone.conf")]))).toEqual(expectedRclone);
+        expect(JSON.parse(run("rclone", ["config", "dump", "--config", file("rcloneConfig")]))).toEqual(expectedRclone);
     });
 
     test.each(REGIONS)("rclone config show prints remote $name", (r) => {
-        const shown = run("rclone", ["config", "show", r.name, "--config", file("rclone.conf")]);
+        const shown = run("rclone", ["config", "show", r.name, "--config", file("rcloneConfig")]);
         expect(ini.parse(shown)).toEqual({ [r.name]: iniTyped(expectedRclone[r.name]) });
     });
 
     test("Python configparser and the ini package read rclone.conf", () => {
-        expect(python(CONFIGPARSER, file("rclone.conf"))).toEqual(expectedRclone);
+        expect(python(CONFIGPARSER, file("rcloneConfig"))).toEqual(expectedRclone);
         expect(ini.parse(configs.rcloneConfig)).toEqual(perRegion((r) => [[r.name, iniTyped(expectedRclone[r.name])]]));
     });
 });
@@ -212,7 +213,7 @@ describe("dotenv", () => {
     });
 
     test.each(REGIONS)("bash `set -a; . <dotenv>` exports exactly the intended variables of $name", (r) => {
-        const out = run("env", ["-i", "bash", "-c", `set -a; . "$1"; env -0`, "_", file(`${r.name}.env`)]);
+        const out = run("env", ["-i", "bash", "-c", `set -a; . "$1"; env -0`, "_", file(`dotenv.${r.name}`)]);
         const vars = Object.fromEntries(
             out
                 .split("\0")

@@ -5,7 +5,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { backupsOf, fakeConfigs, modeOf, renderedBlock, runCli, seed, snapshot, stackOutputJson, tempHome } from "./harness";
+import { renderClientConfigs } from "../../components/renderers";
+import { backupsOf, FAKE_REGIONS, fakeConfigs, modeOf, renderedBlock, runCli, seed, snapshot, stackOutputJson, tempHome } from "./harness";
 
 const configs = fakeConfigs();
 const input = stackOutputJson(configs);
@@ -127,4 +128,16 @@ test("a second identical run changes nothing and makes no backup", async () => {
     expect(second.stdout.match(/^unchanged /gm)).toHaveLength(8);
     expect(snapshot(home)).toEqual(before);
     expect(Object.keys(before).map((f) => fs.statSync(at(f)).mtimeMs)).toEqual(mtimes);
+});
+
+test("a run that changes a file again replaces its one backup with what the file held just before", async () => {
+    const creds = at(".aws", "credentials");
+    const before = fs.readFileSync(creds, "utf8");
+    const rotated = stackOutputJson(renderClientConfigs(FAKE_REGIONS.map((r) => ({ ...r, secretAccessKey: `${r.secretAccessKey}rotated` }))));
+    const run = await runCli(["--only", "aws"], { home, stdin: rotated });
+    expect(run.code).toBe(0);
+    expect(backupsOf(creds)).toEqual([`${creds}.bak-s3-access`]);
+    expect(fs.readFileSync(`${creds}.bak-s3-access`, "utf8")).toBe(before);
+    expect(modeOf(`${creds}.bak-s3-access`).toString(8)).toBe("600");
+    expect(run.stdout).toContain(`  backup: ${creds}.bak-s3-access\n`);
 });

@@ -36,8 +36,8 @@ afterAll(() => home && fs.rmSync(home, { recursive: true, force: true }));
 
 test("every file created in the home is opened exclusively with mode 0600", () => {
     const creates = calls().filter((c) => /^open/.test(c.name) && c.args.includes("O_CREAT"));
-    // 8 targets, each through a temp file, plus one backup of the seeded credentials, plus the run's lock.
-    expect(creates).toHaveLength(10);
+    // 8 targets and the one backup of the seeded credentials, each through a temp file.
+    expect(creates).toHaveLength(9);
     for (const c of creates) {
         expect(c.args).toMatch(/O_EXCL/);
         expect(c.args).toMatch(/, 0600$/);
@@ -45,9 +45,9 @@ test("every file created in the home is opened exclusively with mode 0600", () =
     expect(calls().filter((c) => c.name === "creat")).toEqual([]);
 });
 
-test("targets are never opened for writing: they appear only by rename from a temp file beside them", () => {
+test("targets (and the backup) are never opened for writing: they appear only by rename from a temp file beside them", () => {
     const renames = calls().filter((c) => c.name.startsWith("rename"));
-    expect(renames).toHaveLength(8);
+    expect(renames).toHaveLength(9);
     for (const r of renames) {
         const [from, to] = [...r.args.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
         expect(path.dirname(from)).toBe(path.dirname(to));
@@ -62,7 +62,7 @@ test("no mode is ever set to anything but 0600 (files) or 0700 (created director
     for (const c of calls().filter((c) => /^mkdir/.test(c.name))) expect(c.args).toMatch(/, 0700$/);
     // fchmod takes a descriptor, so it never names the home: count those separately.
     expect(trace.filter((l) => /\bfchmod\(\d+, (?!0600\))/.test(l))).toEqual([]);
-    expect(trace.filter((l) => /\bfchmod\(\d+, 0600\)/.test(l))).toHaveLength(10);
+    expect(trace.filter((l) => /\bfchmod\(\d+, 0600\)/.test(l))).toHaveLength(9);
     expect(calls().filter((c) => /link/.test(c.name))).toEqual([]);
 });
 

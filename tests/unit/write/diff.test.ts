@@ -1,5 +1,5 @@
 /** The --dry-run diff: standard unified hunks, so it reads like `diff -u`. */
-import { unifiedDiff } from "../../components/write/diff";
+import { unifiedDiff } from "../../../components/write/diff";
 
 const lines = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i + 1)).join("\n") + "\n";
 

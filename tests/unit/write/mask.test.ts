@@ -1,8 +1,8 @@
 /** Masking for the terminal: what the --dry-run diff and error messages may show. */
-import { maskLines, maskSecrets, secretValues } from "../../components/write/mask";
+import { maskLines, maskSecrets, secretValues } from "../../../components/write/mask";
 
 test("a URL's password is masked in any line, a bare user:password@host value too; its password is a secret to hunt elsewhere", () => {
-    expect(maskSecrets("cannot reach https://bob:Pw0rdPw0rd@proxy.corp:3128/x", [])).toBe("cannot reach https://bob:********@proxy.corp:3128/x");
+    expect(maskSecrets("cannot reach https://bob:Pw0rdPw0rd@proxy.corp:3128/x")).toBe("cannot reach https://bob:********@proxy.corp:3128/x");
     expect(maskLines(["proxy = bob:Pa@ss99@proxy.corp:3128", "url = https://tok3nTok3n@git.example.com/", "user = me@example.com"])).toEqual([
         "proxy = bob:********@proxy.corp:3128",
         "url = https://********@git.example.com/",

@@ -1,9 +1,9 @@
 import * as ini from "ini";
 import { parseEnv } from "util";
-import { ClientConfigs, RegionAccess } from "../../components/model";
-import { renderClientConfigs, renderRcloneConfig } from "../../components/renderers";
-import { InvalidClientConfigInput, ValidatedField, validateEndpoint, validateRegion, validateRegionAccess } from "../../components/validate";
-import { validateInputs } from "../../provider/ec2credential/inputs";
+import { ClientConfigs, RegionAccess } from "../../../components/model";
+import { renderClientConfigs, renderRcloneConfig } from "../../../components/renderers";
+import { InvalidClientConfigInput, ValidatedField, validateEndpoint, validateRegion, validateRegionAccess } from "../../../components/validate";
+import { validateInputs } from "../../../provider/ec2credential/inputs";
 import { FIXTURE } from "./fixtures";
 
 const [KNA1, STO2] = FIXTURE;

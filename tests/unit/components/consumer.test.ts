@@ -1,7 +1,7 @@
 // The StackReference example, fed the exact stack outputs the multi-region example exports.
 import * as pulumi from "@pulumi/pulumi";
-import { renderClientConfigs } from "../../index";
-import { valueOf } from "../support/mocks";
+import { renderClientConfigs } from "../../../index";
+const valueOf = <T>(o: pulumi.Output<T>): Promise<T> => (o as any).promise();
 
 test.each(["kna1", "Kna1"])("the consumer example (region %s) reads the producing stack's outputs and keeps the secret secret", async (region) => {
     const s3 = renderClientConfigs([
@@ -21,9 +21,9 @@ test.each(["kna1", "Kna1"])("the consumer example (region %s) reads the producin
         "consumer",
         "dev",
     );
-    let program!: typeof import("../../examples/consumer");
+    let program!: typeof import("../../../examples/consumer");
     jest.isolateModules(() => {
-        program = require("../../examples/consumer");
+        program = require("../../../examples/consumer");
     });
     expect(await valueOf(program.appEnv)).toBe(s3.dotenv.kna1);
     expect(await pulumi.isSecret(program.appEnv)).toBe(true);
