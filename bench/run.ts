@@ -9,6 +9,7 @@ import { deleteKey, listKeys } from "../tests/support/referee";
 import { STACK_DIR, stackInfo } from "../tests/support/stack";
 import { openrcEnv, OpenstackCli } from "./cli";
 import { checkCost } from "./checkCost";
+import { cliPath } from "./cliPath";
 import { coldPath } from "./coldPath";
 import { CountingProxy } from "./countingProxy";
 import { HostPath } from "./hostPath";
@@ -28,6 +29,7 @@ const KEYS = knob("BENCH_KEYS", 100);
 const CONCURRENCY = knob("BENCH_CONCURRENCY", 16);
 const RENDERS = knob("BENCH_RENDERS", 5000);
 const COLD_SAMPLES = knob("BENCH_COLD_SAMPLES", 7);
+const PULUMI_ROUNDS = knob("BENCH_PULUMI_ROUNDS", 3);
 /** An earlier build to measure alongside, for a before/after in one run (docs/benchmarks.md). */
 const BEFORE = process.env.BENCH_BEFORE
     ? { dir: process.env.BENCH_BEFORE, label: `before (${process.env.BENCH_BEFORE_LABEL ?? path.basename(process.env.BENCH_BEFORE)})` }
@@ -166,6 +168,9 @@ async function main(): Promise<void> {
             ),
             "",
         );
+        progress(`section 6: the real pulumi CLI, ${PULUMI_ROUNDS} rounds of up, refresh, destroy`);
+        const e2e = await cliPath(PULUMI_ROUNDS, progress);
+        out.push(`## 6. End to end with the real pulumi CLI\n`, e2e.markdown, "");
         out.push(`## Targets\n`, targetTable(targets), "");
     } finally {
         for (const c of cleanups.reverse()) await c().catch(() => undefined);

@@ -15,7 +15,8 @@ export interface StackInfo {
 export type Gateway = "rgw" | "swift";
 
 export const STACK_DIR = process.env.STACK_DIR ?? "/tmp/openstack-stack";
-export const REPO_ROOT = path.resolve(__dirname, "../..");
+/** The checkout, found through its own package (this file also runs compiled into .bench/). */
+export const REPO_ROOT = path.dirname(fs.realpathSync(require.resolve("pulumi-openstack-s3-access/package.json")));
 
 export function stackInfo(): StackInfo {
     return JSON.parse(fs.readFileSync(path.join(STACK_DIR, "stack.json"), "utf8"));
