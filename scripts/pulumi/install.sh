@@ -3,7 +3,7 @@
 # modules pinned in this folder (go.mod/go.sum), with the ordinary go client: no release
 # binary is downloaded. Skips everything when the last build was of the same sources.
 #   bash scripts/pulumi/install.sh        then: . scripts/pulumi/env.sh; pulumi version
-# A cold build on 2 cores takes about 5 minutes (modules ~700 MB): docs/pulumi-cli.md.
+# A cold build takes ~7 min of CPU (4-5 min on an idle 2-core machine; 278 MB of modules): docs/pulumi-cli.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
