@@ -1,11 +1,12 @@
 import * as fs from "fs";
 import { Identity, Scope } from "../keystone/tokens";
+import { AUTH_KIND_NAMES, AUTH_KINDS, AuthKindName, IdentitySetting, SettingName } from "../keystone/tokens/kinds";
 import { TlsOptions } from "../transport/httpClient";
 import { redact, registerSecret } from "../transport/redact";
 import type * as CloudsYaml from "./cloudsYaml";
 import { fromEnv } from "./env";
 import { AuthConfigError } from "./errors";
-import { AUTH_TYPES, AuthKind, AuthSettingKey, AuthSettings, CREDENTIAL_KEYS, expandHome, IDENTITY_KEYS, SettingsSource } from "./settings";
+import { AuthSettingKey, AuthSettings, CREDENTIAL_KEYS, expandHome, IDENTITY_KEYS, SettingsSource } from "./settings";
 
 /**
  * clouds.yaml support (with its schemas and the yaml parser) loads with the first cloud named:
@@ -19,6 +20,15 @@ export interface ResourceAuthInputs {
     region?: string;
     cloud?: string;
 }
+
+/** How the front end that passes those inputs names them, for messages: the resource's inputs, a command's flags. */
+export interface InputNames {
+    cloud: string;
+    /** Absent when the front end takes no Keystone URL of its own. */
+    authUrl?: string;
+}
+
+export const RESOURCE_INPUTS: InputNames = { cloud: "the resource's cloud input", authUrl: "the resource's authUrl input" };
 
 export interface ResolvedAuth {
     /** Normalized: scheme, host, path ending in /v3, no trailing slash. */
@@ -60,15 +70,16 @@ export function normalizeAuthUrl(value: string, key: string): string {
     try {
         url = new URL(value.trim());
     } catch {
-        throw new AuthConfigError(`${key} "${shownUrl(value)}" is not a URL: use the Keystone v3 endpoint, e.g. https://kna1.citycloud.com:5000/v3`);
+        throw new AuthConfigError("badAuthUrl", `${key} "${shownUrl(value)}" is not a URL: use the Keystone v3 endpoint, e.g. https://kna1.citycloud.com:5000/v3`);
     }
     if (url.username || url.password || url.search || url.hash) {
         throw new AuthConfigError(
+            "badAuthUrl",
             `${key} must not contain credentials, a query or a fragment: use the plain Keystone v3 endpoint, e.g. https://kna1.citycloud.com:5000/v3`,
         );
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
-        throw new AuthConfigError(`${key} "${shownUrl(value)}" must be an http(s) URL, e.g. https://kna1.citycloud.com:5000/v3`);
+        throw new AuthConfigError("badAuthUrl", `${key} "${shownUrl(value)}" must be an http(s) URL, e.g. https://kna1.citycloud.com:5000/v3`);
     }
     const segments = url.pathname.split("/").filter((seg) => seg !== "");
     if (segments.length > 0 && segments[segments.length - 1].toLowerCase() === "v3") {
@@ -77,7 +88,7 @@ export function normalizeAuthUrl(value: string, key: string): string {
     let version = segments.length - 1;
     while (version >= 0 && !/^v\d+(\.\d+)*$/i.test(segments[version])) version--;
     const base = version >= 0 ? segments.slice(0, version) : segments;
-    throw new AuthConfigError(`${key} "${shownUrl(value)}" does not end in /v3: use the Keystone v3 endpoint, e.g. ${url.origin}/${[...base, "v3"].join("/")}`);
+    throw new AuthConfigError("badAuthUrl", `${key} "${shownUrl(value)}" does not end in /v3: use the Keystone v3 endpoint, e.g. ${url.origin}/${[...base, "v3"].join("/")}`);
 }
 
 /** The same Keystone URL once normalized (check() writes the normalized one into the inputs; state may hold an older form). */
@@ -97,27 +108,36 @@ function blameInput<T>(property: "authUrl" | "cloud", resolve: () => T): T {
     try {
         return resolve();
     } catch (err) {
-        if (err instanceof AuthConfigError && !err.property) throw new AuthConfigError(err.message, property);
+        if (err instanceof AuthConfigError && !err.property) throw err.onInput(property);
         throw err;
     }
 }
 
-const SECRET_OF: Record<AuthKind, AuthSettingKey> = { password: "password", applicationCredential: "applicationCredentialSecret", token: "token" };
-const TYPE_OF: Record<AuthKind, string> = { password: "password", applicationCredential: "v3applicationcredential", token: "token" };
-const SUPPORTED_TYPES = "password (or v3password), v3applicationcredential, token (or v3token)";
+/** "password (or v3password), v3applicationcredential, token (or v3token)": every auth type the kinds take. */
+const SUPPORTED_TYPES = AUTH_KIND_NAMES.map((k) => {
+    const [first, ...also] = AUTH_KINDS[k].authTypes;
+    return also.length ? `${first} (or ${also.join(", ")})` : first;
+}).join(", ");
 
-/** The auth type a source asks for (OS_AUTH_TYPE, clouds.yaml auth_type), or undefined: then token > application credential > password. */
-function authKindOf(src: SettingsSource): AuthKind | undefined {
+/** The auth kind a source asks for (OS_AUTH_TYPE, clouds.yaml auth_type), or undefined: then the kinds' precedence decides. */
+function authKindOf(src: SettingsSource): AuthKindName | undefined {
     const type = src.settings.authType?.trim();
     if (type === undefined) return undefined;
-    const kind = (AUTH_TYPES as Record<string, AuthKind | undefined>)[type.toLowerCase()];
+    const kind = AUTH_KIND_NAMES.find((k) => AUTH_KINDS[k].authTypes.includes(type.toLowerCase()));
     if (!kind) {
         throw new AuthConfigError(
+            "unsupportedAuthType",
             `${src.label}: ${src.keyName("authType")} "${type}" is not supported by this provider: use ${SUPPORTED_TYPES}, or remove it to use whichever secret is set`,
         );
     }
     return kind;
 }
+
+/** How a source spells the settings an identity is made of (the compiler checks they are auth settings). */
+const namesIn =
+    (src: SettingsSource): SettingName =>
+    (setting: IdentitySetting) =>
+        src.keyName(setting);
 
 /** The secrets a source holds, as it spells them. */
 const secretsIn = (src: SettingsSource) => CREDENTIAL_KEYS.filter((k) => src.settings[k]);
@@ -129,14 +149,16 @@ function missingSecret(src: SettingsSource, selectedBy?: string): AuthConfigErro
     const what = `${src.label}${selectedBy ? `, selected by ${selectedBy},` : ""}`;
     const where = src.secretHome ? `: ${src.secretHome}` : "";
     if (kind) {
-        const others = secretsIn(src).filter((k) => k !== SECRET_OF[kind]);
-        const switchTo = (Object.keys(SECRET_OF) as AuthKind[]).find((k) => others.includes(SECRET_OF[k]));
+        const wanted = AUTH_KINDS[kind];
+        const switchTo = AUTH_KIND_NAMES.map((k) => AUTH_KINDS[k]).find((k) => k !== wanted && src.settings[k.secretSetting]);
         return new AuthConfigError(
-            `${what} asks for ${TYPE_OF[kind]} auth (${src.keyName("authType")} "${src.settings.authType}") but has no ${src.keyName(SECRET_OF[kind])}${where}` +
-                (switchTo ? `; it holds ${src.keyName(SECRET_OF[switchTo])}: to use that, set ${src.keyName("authType")} to ${TYPE_OF[switchTo]}` : ""),
+            "noSecret",
+            `${what} asks for ${wanted.authTypes[0]} auth (${src.keyName("authType")} "${src.settings.authType}") but has no ${src.keyName(wanted.secretSetting)}${where}` +
+                (switchTo ? `; it holds ${src.keyName(switchTo.secretSetting)}: to use that, set ${src.keyName("authType")} to ${switchTo.authTypes[0]}` : ""),
         );
     }
     return new AuthConfigError(
+        "noSecret",
         `${what} has no password, application credential or token (${CREDENTIAL_KEYS.map((k) => src.keyName(k)).join(", ")}): nothing to log in with${where}`,
     );
 }
@@ -144,49 +166,18 @@ function missingSecret(src: SettingsSource, selectedBy?: string): AuthConfigErro
 function identityOf(src: SettingsSource): Identity {
     const s = src.settings;
     // Known from here on: no message or log line may repeat them, even one Keystone echoes.
-    [s.password, s.applicationCredentialSecret, s.token].forEach(registerSecret);
-    const kind = authKindOf(src) ?? (s.token ? "token" : s.applicationCredentialSecret ? "applicationCredential" : s.password ? "password" : undefined);
-    if (!kind || !s[SECRET_OF[kind]]) throw missingSecret(src);
-    if (kind === "token") return { kind: "token", token: s.token! };
-    if (kind === "applicationCredential") {
-        if (!s.applicationCredentialId && !s.applicationCredentialName) {
-            throw new AuthConfigError(
-                `${src.label} has an application-credential secret but no ${src.keyName("applicationCredentialId")} or ${src.keyName("applicationCredentialName")}`,
-            );
-        }
-        if (!s.applicationCredentialId && !s.userId && !s.userName) {
-            throw new AuthConfigError(
-                `${src.label}: an application credential given by name (${src.keyName("applicationCredentialName")}) also needs its owner, ${src.keyName("userName")} (+ ${src.keyName("userDomainName")}) or ${src.keyName("userId")}`,
-            );
-        }
-        return {
-            kind: "applicationCredential",
-            secret: s.applicationCredentialSecret!,
-            id: s.applicationCredentialId,
-            name: s.applicationCredentialName,
-            userId: s.userId,
-            userName: s.userName,
-            userDomainId: s.userDomainId ?? s.domainId,
-            userDomainName: s.userDomainName ?? s.domainName,
-        };
-    }
-    if (!s.userId && !s.userName) {
-        throw new AuthConfigError(
-            `${src.label} has a password but no user: set ${src.keyName("userName")} (with ${src.keyName("userDomainName")}) or ${src.keyName("userId")}`,
-        );
-    }
-    return {
-        kind: "password",
-        password: s.password!,
-        userId: s.userId,
-        userName: s.userName,
-        userDomainId: s.userDomainId ?? s.domainId,
-        userDomainName: s.userDomainName ?? s.domainName,
-    };
+    CREDENTIAL_KEYS.forEach((k) => registerSecret(s[k] as string | undefined));
+    const kind =
+        authKindOf(src) ??
+        [...AUTH_KIND_NAMES].sort((a, b) => AUTH_KINDS[b].precedence - AUTH_KINDS[a].precedence).find((k) => s[AUTH_KINDS[k].secretSetting]);
+    if (!kind || !s[AUTH_KINDS[kind].secretSetting]) throw missingSecret(src);
+    const made = AUTH_KINDS[kind].fromSettings(s, namesIn(src));
+    if ("missing" in made) throw new AuthConfigError("incompleteIdentity", `${src.label}${made.missing}`);
+    return made;
 }
 
 function scopeOf(s: AuthSettings, identity: Identity): Scope | undefined {
-    if (identity.kind === "applicationCredential") return undefined; // bound to its own project
+    if (!AUTH_KINDS[identity.kind].scoped) return undefined; // an application credential is bound to its own project
     if (s.tenantId) return { projectId: s.tenantId };
     if (s.tenantName) {
         return { projectName: s.tenantName, projectDomainId: s.projectDomainId ?? s.domainId, projectDomainName: s.projectDomainName ?? s.domainName };
@@ -194,32 +185,23 @@ function scopeOf(s: AuthSettings, identity: Identity): Scope | undefined {
     return undefined;
 }
 
-/**
- * CA bundles read, per process: check and create resolve auth for every resource, and a
- * system bundle is ~200 KB (reading it was most of a warm check). Keyed by what a rewrite
- * changes (mtime, ctime, size, inode), so a replaced bundle is read again.
- */
-const caFiles = new Map<string, { stamp: string; pem: string }>();
 /** The PEM labels OpenSSL (and so Node) reads as a certificate: RHEL's ca-bundle.trust.crt uses TRUSTED. */
 const PEM_CERTIFICATE = /-----BEGIN (TRUSTED |X509 )?CERTIFICATE-----/;
 
 function readCaFile(file: string, key: string): string {
     let pem: string;
     try {
-        const st = fs.statSync(file);
-        const stamp = `${st.mtimeMs}:${st.ctimeMs}:${st.size}:${st.ino}`;
-        const cached = caFiles.get(file);
-        if (cached?.stamp === stamp) return cached.pem;
         pem = fs.readFileSync(file, "utf8");
-        // Checked before any request: with no certificate in it, every TLS handshake would fail with words that do not name the file.
-        if (PEM_CERTIFICATE.test(pem)) caFiles.set(file, { stamp, pem });
     } catch (err) {
         throw new AuthConfigError(
+            "badCaFile",
             `${key} "${file}" cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): point it at a readable PEM file with the CA that signed Keystone's certificate`,
         );
     }
+    // Checked before any request: with no certificate in it, every TLS handshake would fail with words that do not name the file.
     if (!PEM_CERTIFICATE.test(pem)) {
         throw new AuthConfigError(
+            "badCaFile",
             `${key} "${file}" holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line): point it at the PEM file of the CA that signed Keystone's certificate (a DER file converts with: openssl x509 -inform der -in ca.der -out ca.pem)`,
         );
     }
@@ -244,7 +226,7 @@ const identityKeysIn = (src: SettingsSource) => IDENTITY_KEYS.filter((k) => src.
 function refuseInvalid(src: SettingsSource, key: AuthSettingKey): void {
     const bad = src.invalid?.[key];
     if (bad !== undefined) {
-        throw new AuthConfigError(`${src.keyName(key)} ${JSON.stringify(bad)} must be true or false (also yes/no, on/off, 1/0); it is not read as either`);
+        throw new AuthConfigError("badBoolean", `${src.keyName(key)} ${JSON.stringify(bad)} must be true or false (also yes/no, on/off, 1/0); it is not read as either`);
     }
 }
 
@@ -257,12 +239,17 @@ function refuseInvalid(src: SettingsSource, key: AuthSettingKey): void {
  * holds a secret; identity settings of higher sources without one are ignored, and a warning
  * (or the error) names them. authUrl, region, cacertFile and insecure are taken key by key.
  */
-export function resolveAuth(resource: ResourceAuthInputs, stack: SettingsSource | undefined, env: NodeJS.ProcessEnv = process.env): ResolvedAuth {
+export function resolveAuth(
+    resource: ResourceAuthInputs,
+    stack: SettingsSource | undefined,
+    env: NodeJS.ProcessEnv = process.env,
+    names: InputNames = RESOURCE_INPUTS,
+): ResolvedAuth {
     const envSrc = fromEnv(env);
     const sources: SettingsSource[] = [];
     let cloud: { src: SettingsSource; by: string } | undefined;
     if (resource.cloud) {
-        const by = "the resource's cloud input";
+        const by = names.cloud;
         cloud = { src: blameInput("cloud", () => fromCloudsYaml(resource.cloud!, by, env)), by };
         sources.push(cloud.src);
     }
@@ -284,24 +271,24 @@ export function resolveAuth(resource: ResourceAuthInputs, stack: SettingsSource 
     const identitySrc = resource.cloud ? sources[0] : sources.find(hasSecret);
     if (!identitySrc || !hasSecret(identitySrc)) {
         if (cloud) {
-            const err = (() => {
-                try {
-                    return missingSecret(cloud.src, cloud.by);
-                } catch (e) {
-                    return e as Error; // an unsupported auth_type: that is what to fix
-                }
-            })();
-            throw resource.cloud ? new AuthConfigError(err.message, "cloud") : err;
+            const login = cloud;
+            // An unsupported auth_type throws first (authKindOf): that is what to fix.
+            const fail = (): never => {
+                throw missingSecret(login.src, login.by);
+            };
+            return resource.cloud ? blameInput("cloud", fail) : fail();
         }
         // The first mistake of a new user: everything set but the secret (Horizon's openrc asks
         // for OS_PASSWORD; `pulumi config set --secret` forgotten). Name what is there.
         const partial = sources.map((src) => ({ src, keys: identityKeysIn(src) })).find((i) => i.keys.length > 0);
         if (partial) {
             throw new AuthConfigError(
+                "noSecret",
                 `${partial.src.label} sets ${partial.keys.join(", ")} but no password, application credential or token: add the secret${partial.src.secretHome ? ` (${partial.src.secretHome})` : ""}`,
             );
         }
         throw new AuthConfigError(
+            "noCredentials",
             "No OpenStack credentials found. Set them as stack config (pulumi config set openstack:authUrl ...; openstack:userName, openstack:userDomainName, openstack:tenantName, openstack:projectDomainName and pulumi config set --secret openstack:password ...), export OS_* variables (source your openrc file), or select a clouds.yaml cloud with openstack:cloud / OS_CLOUD",
         );
     }
@@ -329,17 +316,20 @@ export function resolveAuth(resource: ResourceAuthInputs, stack: SettingsSource 
     // check() writes the resolved authUrl into the inputs; when it is the settings' own, name the setting.
     const fromSettings = pick("authUrl");
     const fromInput = resource.authUrl !== undefined && !(fromSettings?.value && sameAuthUrl(fromSettings.value, resource.authUrl));
-    const authUrlPick = fromInput ? { value: resource.authUrl, name: "the resource's authUrl input" } : fromSettings;
+    const authUrlPick = fromInput ? { value: resource.authUrl, name: names.authUrl ?? "authUrl" } : fromSettings;
     if (!authUrlPick?.value) {
-        const others = ["openstack:authUrl", "OS_AUTH_URL", "the resource's authUrl input"].filter((k) => k !== identitySrc.keyName("authUrl"));
-        throw new AuthConfigError(`No Keystone URL: set ${identitySrc.keyName("authUrl")} (or ${others.join(", ")}), e.g. https://kna1.citycloud.com:5000/v3`);
+        const others = ["openstack:authUrl", "OS_AUTH_URL", names.authUrl].filter((k): k is string => k !== undefined && k !== identitySrc.keyName("authUrl"));
+        throw new AuthConfigError(
+            "noAuthUrl",
+            `No Keystone URL: set ${identitySrc.keyName("authUrl")} (or ${others.join(", ")}), e.g. https://kna1.citycloud.com:5000/v3`,
+        );
     }
     let identity: Identity;
     try {
         identity = resource.cloud ? blameInput("cloud", () => identityOf(identitySrc)) : identityOf(identitySrc);
     } catch (err) {
         if (!(err instanceof AuthConfigError) || ignored.length === 0) throw err;
-        throw new AuthConfigError(`${err.message}. Note: ${ignored.join(". ")}`, err.property);
+        throw err.withNotes(ignored);
     }
     ignored.forEach(warn);
     const cacert = pick("cacertFile");

@@ -6,11 +6,12 @@
  */
 import { ResolvedAuth } from "../auth/resolve";
 import { hasStatus, refusedPolicyRule } from "../keystone/errors";
-import { applicationCredentialExists } from "../keystone/ec2credentials/binding";
-import { Ec2Credential } from "../keystone/ec2credentials/results";
+import { applicationCredentialExists } from "../keystone/applicationcredentials";
+import { Ec2Key } from "../keystone/ec2credentials/results";
 import { projectsOfUser, userHasRoleOn } from "../keystone/projects";
 import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
+import { kindOf } from "../keystone/tokens/kinds";
 
 /** Every health driftReason starts with this, so refresh can clear it once the cause is fixed. */
 export const UNUSABLE = "unusable:";
@@ -34,7 +35,7 @@ export async function withUserToken<T>(
     } catch (err) {
         // Only a refused login (POST /auth/tokens), not a 401 on a call made with a fresh token:
         // that one is Keystone's to explain, and retrying it unscoped would hide it.
-        if (!isLoginRefusal(err) || !auth.scope || auth.identity.kind !== "password") throw err;
+        if (!isLoginRefusal(err) || !auth.scope || !kindOf(auth.identity).unscopedFallback) throw err;
         const session = unscoped();
         const token = await session.token().catch(() => Promise.reject(err));
         return run(session, token);
@@ -43,11 +44,11 @@ export async function withUserToken<T>(
 
 /** Keystone refused the login itself (POST /auth/tokens), not a call made with a token. */
 export function isLoginRefusal(err: unknown): boolean {
-    return hasStatus(err, 401) && /\/auth\/tokens$/.test(err.target);
+    return hasStatus(err, 401) && err.login;
 }
 
 /** Why S3 will refuse this existing key, or undefined when it should work. */
-export async function unusableReason(session: KeystoneSession, token: Token, key: Ec2Credential): Promise<string | undefined> {
+export async function unusableReason(session: KeystoneSession, token: Token, key: Ec2Key): Promise<string | undefined> {
     const next = "the next pulumi up replaces it where a new key can work, and otherwise fails with the fix";
     if (key.userId !== token.userId) {
         // Another user's key (admin rights): role assignments tell; without the rights, say nothing.

@@ -6,17 +6,18 @@
 import { AuthConfigError } from "../auth/errors";
 import { ResolvedAuth, resolveAuth, ResourceAuthInputs, sameAuthUrl } from "../auth/resolve";
 import { SettingsSource } from "../auth/settings";
+import { sessionFor } from "../auth/session";
 import { fromStackConfig } from "../auth/stackConfig";
 import { catalogRegions, findEndpoint } from "../keystone/catalog";
 import { hasStatus, isDelegatedTokenRefusal, refusedPolicyRule } from "../keystone/errors";
-import { createEc2Credential, getEc2Credential, newKeyPair } from "../keystone/ec2credentials/requests";
+import { createEc2Key, getEc2Key, newKeyPair } from "../keystone/ec2credentials/requests";
 import { KeyRecord } from "../keystone/ec2credentials/records";
-import { Ec2Credential } from "../keystone/ec2credentials/results";
+import { Ec2Key } from "../keystone/ec2credentials/results";
 import { KeystoneSession } from "../keystone/session";
 import { CatalogEntry, Token } from "../keystone/tokens";
-import { HttpClient } from "../transport/httpClient";
+import { kindOf } from "../keystone/tokens/kinds";
 import { debug } from "../transport/log";
-import { bestEffortRetry, bindingOf, deleteKey, FailedCreate, listedAsOwn, loginIsNotOwner, mayHaveCreated, mintThroughOsEc2, RULES } from "./apis";
+import { bestEffortRetry, applicationCredentialOf, deleteKey, FailedCreate, listedAsOwn, loginIsNotOwner, mayHaveCreated, mintThroughOsEc2, RULES } from "./apis";
 import { Ec2CredentialError, explain } from "./errors";
 import { CheckFailure, ComputedInputs, Ec2CredentialInputs, Ec2CredentialOutputs, validateInputs } from "./inputs";
 import { recordAdoption } from "./keyRecord";
@@ -29,23 +30,6 @@ let stackConfig: SettingsSource | undefined;
 /** Called by the host once per process with the whole stack config (secrets unwrapped). */
 export function configure(get: (key: string) => string | undefined): void {
     stackConfig = fromStackConfig(get);
-}
-
-/** One HTTP client per TLS setting, shared by every resource of the process (and by listings, keys.ts). */
-const clients = new Map<string, HttpClient>();
-export function sessionFor(auth: ResolvedAuth): KeystoneSession {
-    const key = JSON.stringify(auth.tls);
-    let http = clients.get(key);
-    if (!http) {
-        if (auth.tls.insecure) {
-            process.stderr.write(
-                `warning: TLS certificate verification is disabled for ${auth.authUrl} (${auth.insecureSource}); anyone on the network path can read the credentials\n`,
-            );
-        }
-        http = new HttpClient(auth.tls);
-        clients.set(key, http);
-    }
-    return new KeystoneSession(http, auth.authUrl, auth.identity, auth.scope);
 }
 
 function authFor(inputs: ResourceAuthInputs): ResolvedAuth {
@@ -133,7 +117,8 @@ function checkRegion(auth: ResolvedAuth, catalog: CatalogEntry[]): void {
  * (an admin minting in a project where the admin has no role), the region stays unchecked, as before.
  */
 async function catalogOf(auth: ResolvedAuth, token: Token, projectId: string): Promise<CatalogEntry[]> {
-    if (token.catalog.length > 0 || auth.identity.kind === "applicationCredential") return token.catalog;
+    // An identity that carries its own project (an application credential) cannot ask for another scope.
+    if (token.catalog.length > 0 || !kindOf(auth.identity).scoped) return token.catalog;
     try {
         return (await sessionFor({ ...auth, scope: { projectId } }).token()).catalog;
     } catch (err) {
@@ -148,7 +133,7 @@ async function catalogOf(auth: ResolvedAuth, token: Token, projectId: string): P
 function outputs(
     inputs: Ec2CredentialInputs & ComputedInputs,
     auth: ResolvedAuth,
-    cred: Ec2Credential,
+    cred: Ec2Key,
     catalog: CatalogEntry[],
     minted = true,
 ): Ec2CredentialOutputs {
@@ -184,9 +169,9 @@ async function mint(
     session: KeystoneSession,
     auth: ResolvedAuth,
     key: { userId: string; projectId: string; access: string; secret: string; record?: KeyRecord },
-): Promise<Ec2Credential> {
+): Promise<Ec2Key> {
     try {
-        return await createEc2Credential(session, key);
+        return await createEc2Key(session, key);
     } catch (err) {
         if (refusedPolicyRule(err) === RULES.create) {
             return await mintThroughOsEc2(session, auth, key, err).catch((failed) => {
@@ -223,7 +208,7 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
         const catalog = await catalogOf(auth, token, projectId);
         if (catalog !== token.catalog) checkRegion(auth, catalog); // the key project's, for an unscoped login
         if (inputs.adoptAccessKey) {
-            const existing = await getEc2Credential(session, userId, inputs.adoptAccessKey).catch((err) => {
+            const existing = await getEc2Key(session, userId, inputs.adoptAccessKey).catch((err) => {
                 // Keystone answers 404 for a missing key whoever asks, so 403 means: it exists, but is not this user's.
                 if (hasStatus(err, 403) && !isDelegatedTokenRefusal(err)) {
                     throw new Ec2CredentialError(
@@ -243,7 +228,7 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
             }
             debug(`adopted EC2 credential ${existing.accessKeyId} (user ${userId}, project ${projectId})`);
             if (inputs.managedBy) await recordAdoption(session, existing.accessKeyId, { ...inputs.managedBy, adopted: true });
-            return { id: existing.accessKeyId, outs: outputs(inputs, auth, { ...existing, ...(await bindingOf(session, existing.accessKeyId)) }, catalog) };
+            return { id: existing.accessKeyId, outs: outputs(inputs, auth, { ...existing, ...(await applicationCredentialOf(session, existing.accessKeyId)) }, catalog) };
         }
         const cred = await mint(session, auth, { userId, projectId, ...newKeyPair(), record: inputs.managedBy });
         debug(`created EC2 credential ${cred.accessKeyId} (user ${userId}, project ${projectId}, region ${auth.region})`);
@@ -271,9 +256,9 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
 
     async function readWith(session: KeystoneSession, token: Token): Promise<{ id?: string; props?: Ec2CredentialOutputs }> {
         const userId = props.userId ?? token.userId;
-        let live: Ec2Credential | undefined;
+        let live: Ec2Key | undefined;
         try {
-            live = await getEc2Credential(session, userId, id);
+            live = await getEc2Key(session, userId, id);
         } catch (err) {
             if (!hasStatus(err, 403) || isDelegatedTokenRefusal(err)) throw err;
             // Refused to another login than the owner's: nothing can be judged, and dropping or
@@ -304,7 +289,7 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
         const catalog = props.s3Endpoint ? token.catalog : await catalogOf(auth, token, live.projectId);
         live = {
             ...live,
-            ...(props.applicationCredentialId !== undefined ? { applicationCredentialId: props.applicationCredentialId } : await bindingOf(session, id)),
+            ...(props.applicationCredentialId !== undefined ? { applicationCredentialId: props.applicationCredentialId } : await applicationCredentialOf(session, id)),
         };
         const moved =
             props.projectId && live.projectId !== props.projectId

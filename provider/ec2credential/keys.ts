@@ -5,14 +5,16 @@
  * (the command); no Pulumi here, so the command starts fast.
  */
 import { ResolvedAuth } from "../auth/resolve";
+import { sessionFor } from "../auth/session";
 import { catalogRegions, findEndpoint } from "../keystone/catalog";
 import { hasStatus } from "../keystone/errors";
 import { Ec2CredentialRecord, listEc2CredentialRecords } from "../keystone/ec2credentials/records";
 import { projectName, projectsNamed, projectsWithRole, userExists } from "../keystone/projects";
 import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
+import { RetryPolicy } from "../transport/httpClient";
 import { Ec2CredentialError, explain } from "./errors";
-import { sessionFor } from "./implementation";
+
 
 /** Who manages a key, from the record in its blob. */
 export type KeyManagement =
@@ -142,8 +144,8 @@ async function projectIdOf(session: KeystoneSession, opts: ListKeysOptions): Pro
  * credentials API. Secrets are dropped unless includeSecrets. With regions "all", regions
  * whose catalog names another Keystone come back in `elsewhere`, unlisted.
  */
-export async function listKeys(auth: ResolvedAuth, opts: ListKeysOptions): Promise<KeyListing> {
-    const session = sessionFor(auth);
+export async function listKeys(auth: ResolvedAuth, opts: ListKeysOptions, retry?: RetryPolicy): Promise<KeyListing> {
+    const session = sessionFor(auth, retry);
     let token: Token;
     try {
         token = await session.token();

@@ -202,7 +202,7 @@ describe("the identity comes whole from the first source holding a secret", () =
 
     test("secrets are registered: a message that repeats one is redacted", () => {
         resolveAuth({}, stack({ ...stackPassword, "openstack:password": "pw-leaky-0001" }), envOf());
-        expect(new AuthConfigError("Keystone said pw-leaky-0001").message).toBe("Keystone said ***");
+        expect(new AuthConfigError("badAuthUrl", "Keystone said pw-leaky-0001").message).toBe("Keystone said ***");
     });
 });
 

@@ -21,7 +21,7 @@ import { cannedKeystone, configuredAsAlice } from "./canned";
 jest.mock("../../../provider/transport/httpClient", () => require("./canned").cannedHttpClientModule());
 
 import { check, configure, create, read, remove } from "../../../provider/ec2credential/implementation";
-import { credentialIdOf } from "../../../provider/keystone/ec2credentials/records";
+import { credentialIdOf } from "../../../provider/keystone/ec2credentials/urls";
 import { Ec2CredentialOutputs } from "../../../provider/ec2credential/inputs";
 
 const ks = cannedKeystone("life");

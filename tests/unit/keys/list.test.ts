@@ -9,7 +9,8 @@ const mockAgent = new MockAgent({ enableCallHistory: true });
 mockAgent.disableNetConnect();
 jest.mock("../../../provider/transport/httpClient", () => require("../keystone/cannedHttp").cannedHttpModule(() => mockAgent));
 
-import { credentialIdOf, writeKeyRecord } from "../../../provider/keystone/ec2credentials/records";
+import { writeKeyRecord } from "../../../provider/keystone/ec2credentials/records";
+import { credentialIdOf } from "../../../provider/keystone/ec2credentials/urls";
 import { KeystoneSession } from "../../../provider/keystone/session";
 import { HttpClient } from "../../../provider/transport/httpClient";
 import { listEc2Credentials } from "../../../provider/ec2credential/listEc2Credentials";

@@ -1,7 +1,8 @@
 // POST /v3/auth/tokens: the exact bodies per identity kind, and how refusals are explained.
 import { KeystoneError, UnexpectedResponseError } from "../../../provider/keystone/errors";
 import { issueToken } from "../../../provider/keystone/tokens";
-import { authRequestBody, Identity, IDENTITY_KINDS } from "../../../provider/keystone/tokens/requests";
+import { AUTH_KINDS, Identity } from "../../../provider/keystone/tokens/kinds";
+import { authRequestBody } from "../../../provider/keystone/tokens/requests";
 import { ALICE, APP_CRED_SCOPED, CATALOG, fakeKeystone, HTML_400, JSON_HEADERS, PROJ_A, SCHEMA_400, TOKEN_VALUE, tokenBody, UNAUTHORIZED } from "./fixtures";
 
 let ks: ReturnType<typeof fakeKeystone>;
@@ -85,7 +86,7 @@ describe("request bodies (as the transcripts show Keystone accepting them)", () 
     });
 
     test("every identity kind has a row that says whether it may be scoped", () => {
-        expect(Object.fromEntries(Object.entries(IDENTITY_KINDS).map(([k, v]) => [k, v.scoped]))).toEqual({
+        expect(Object.fromEntries(Object.entries(AUTH_KINDS).map(([k, v]) => [k, v.scoped]))).toEqual({
             password: true,
             applicationCredential: false,
             token: true,

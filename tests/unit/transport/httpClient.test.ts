@@ -273,13 +273,3 @@ test("request: JSON body and accept header sent; per-call retry policy overrides
     expect(first.headers).toMatchObject({ accept: "application/json", "content-type": "application/json" });
     await agentHistory.close();
 });
-
-// HttpClient loads these three undici modules itself, on the first request, instead of the
-// package index (see loadUndici): they must be the very objects the index exports, or a
-// MockAgent would not be a Dispatcher there and undici's errors would not match by instanceof.
-test("the undici modules loaded on the first request are the ones its index exports", () => {
-    const undici = require("undici");
-    expect(require("undici/lib/dispatcher/agent")).toBe(undici.Agent);
-    expect(require("undici/lib/core/errors")).toBe(undici.errors);
-    expect(require("undici/lib/api/api-request")).toBe(undici.Dispatcher.prototype.request);
-});
