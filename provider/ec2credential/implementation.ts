@@ -21,7 +21,8 @@ import { bestEffortRetry, applicationCredentialOf, deleteKey, FailedCreate, list
 import { Ec2CredentialError, explain } from "./errors";
 import { CheckFailure, ComputedInputs, Ec2CredentialInputs, Ec2CredentialOutputs, validateInputs } from "./inputs";
 import { recordAdoption } from "./keyRecord";
-import { isLoginRefusal, UNUSABLE, unusableReason, withUserToken } from "./health";
+import { drift, driftOf, driftOutputs, REPLACED_FOR, withoutDrift } from "./drift";
+import { isLoginRefusal, unusableReason, withUserToken } from "./health";
 import { resolveProject } from "./project";
 import { rotateAtOf, schedule } from "./rotation";
 
@@ -91,9 +92,8 @@ export async function diff(
     if (news.adoptAccessKey !== undefined && news.adoptAccessKey !== (olds.accessKeyId ?? olds.adoptAccessKey)) replaces.push("adoptAccessKey");
     // Set by check() once rotateAfter has elapsed: the preview shows this reason changing.
     if (news.rotationDue && news.rotationDue !== olds.rotationDue) replaces.push("rotationDue");
-    if (olds.driftReason && replaces.length === 0) {
-        replaces.push(olds.driftReason.startsWith("user") ? "userId" : olds.driftReason.startsWith(UNUSABLE) ? "driftReason" : "projectId");
-    }
+    const drifted = driftOf(olds);
+    if (drifted && replaces.length === 0) replaces.push(REPLACED_FOR[drifted.kind]);
     const changes =
         replaces.length > 0 || (news.cloud ?? undefined) !== (olds.cloud ?? undefined) || (news.rotateAfter ?? undefined) !== (olds.rotateAfter ?? undefined);
     // Create the new key before deleting the old one: access never lapses during a rotation.
@@ -241,7 +241,7 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
 
 export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): Promise<{ id?: string; props?: Ec2CredentialOutputs }> {
     // A health reason is re-judged on every refresh (a restored role clears it); a re-binding stays.
-    const props = stored.driftReason?.startsWith(UNUSABLE) ? { ...stored, driftReason: undefined } : stored;
+    const props: Partial<Ec2CredentialOutputs> = driftOf(stored)?.kind === "unusable" ? withoutDrift(stored) : stored;
     const auth = authFor(props);
     try {
         return await withUserToken(
@@ -275,10 +275,13 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
             }
             if (listed === null) {
                 // The key exists (a missing one is a 404 for anybody) but is no longer this user's.
-                const driftReason =
-                    props.driftReason ??
-                    `user: access key ${id} now belongs to another user (Keystone refuses to show it to user ${userId}, and the user's keys do not include it); the next update replaces it`;
-                return { id, props: { ...(props as Ec2CredentialOutputs), driftReason } };
+                const found =
+                    driftOf(props) ??
+                    drift(
+                        "user",
+                        `access key ${id} now belongs to another user (Keystone refuses to show it to user ${userId}, and the user's keys do not include it); the next update replaces it`,
+                    );
+                return { id, props: { ...(props as Ec2CredentialOutputs), ...driftOutputs(found) } };
             }
             live = listed;
         }
@@ -293,17 +296,16 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
         };
         const moved =
             props.projectId && live.projectId !== props.projectId
-                ? `project: access key ${id} is bound to project ${live.projectId}, not ${props.projectId}; the next update replaces it`
+                ? drift("project", `access key ${id} is bound to project ${live.projectId}, not ${props.projectId}; the next update replaces it`)
                 : props.userId && live.userId !== props.userId
-                  ? `user: access key ${id} belongs to user ${live.userId}, not ${props.userId}; the next update replaces it`
+                  ? drift("user", `access key ${id} belongs to user ${live.userId}, not ${props.userId}; the next update replaces it`)
                   : undefined;
-        // A stored "user:" reason is disproved by reading the key as its owner (0.1.0 also wrote
-        // one for a mere policy refusal or another member's login); a "project:" one stays,
+        // A stored "user" drift is disproved by reading the key as its owner (0.1.0 also wrote
+        // one for a mere policy refusal or another member's login); a "project" one stays,
         // since the outputs below already hold the new project.
-        const stored = props.driftReason?.startsWith("user:") ? undefined : props.driftReason;
-        const driftReason = stored ?? moved ?? (await unusableReason(session, token, live));
-        const { driftReason: _, ...rest } = props;
-        return { id, props: { ...outputs(rest, auth, live, catalog, false), ...(driftReason ? { driftReason } : {}) } };
+        const recorded = driftOf(props);
+        const found = (recorded?.kind === "user" ? undefined : recorded) ?? moved ?? (await unusableReason(session, token, live));
+        return { id, props: { ...outputs(withoutDrift(props), auth, live, catalog, false), ...driftOutputs(found) } };
     }
 }
 
@@ -328,7 +330,7 @@ export async function remove(id: string, props: Ec2CredentialOutputs): Promise<v
             async (session) => {
                 // Another user's key now: left to them once the user's own list confirms it (a
                 // reason written by 0.1.0 may stand for a mere policy refusal: the key would live on).
-                if (props.driftReason?.startsWith("user:") && (await listedAsOwn(session, props.userId, id)) === null) return "theirs";
+                if (driftOf(props)?.kind === "user" && (await listedAsOwn(session, props.userId, id)) === null) return "theirs";
                 return (await deleteKey(session, auth, props.userId, id)) ? "deleted" : "gone";
             },
         );

@@ -251,6 +251,7 @@ describe("read and remove", () => {
         answer("GET", item("key0123456789"), 200, ec2Credential("key0123456789", "s3cr3t-state", ALICE, PROJ_B));
         const res = await read("key0123456789", state());
         expect(res.props!.driftReason).toMatch(new RegExp(`^project: access key key0123456789 is bound to project ${PROJ_B}, not ${PROJ_A}`));
+        expect(res.props!.driftKind).toBe("project");
     });
 
     test("read: 403 and the user's own list lacks the key (no longer this user's) -> driftReason starting with user:", async () => {
@@ -261,6 +262,15 @@ describe("read and remove", () => {
         answer("GET", `/v3/users/${ALICE}/credentials/OS-EC2`, 200, { credentials: [] });
         const res = await read("key0123456789", state());
         expect(res.props!.driftReason).toMatch(/^user: access key key0123456789 now belongs to another user/);
+        expect(res.props!.driftKind).toBe("user");
+    });
+
+    test("read: state of 0.1.0 with a project: reason and no driftKind keeps the reason and records its kind", async () => {
+        tokens();
+        answer("GET", item("key0123456789"), 200, ec2Credential("key0123456789", "s3cr3t-state", ALICE, PROJ_B));
+        const reason = `project: access key key0123456789 is bound to project ${PROJ_B}, not ${PROJ_A}; the next update replaces it`;
+        const res = await read("key0123456789", { ...state(), projectId: PROJ_B, driftReason: reason });
+        expect(res.props).toMatchObject({ driftReason: reason, driftKind: "project" });
     });
 
     test("a 404 about a project (not the key) is an error, never 'the key is gone', on refresh or destroy", async () => {
@@ -285,6 +295,13 @@ describe("read and remove", () => {
         tokens();
         answer("GET", `/v3/users/${ALICE}/credentials/OS-EC2`, 200, { credentials: [] });
         await remove("key0123456789", { ...state(), driftReason: "user: access key key0123456789 now belongs to another user" });
+        expect(calls().filter((c) => c.startsWith("DELETE"))).toEqual([]);
+    });
+
+    test("remove: a key whose recorded drift kind is user, whatever its reason says, is left to its owner", async () => {
+        tokens();
+        answer("GET", `/v3/users/${ALICE}/credentials/OS-EC2`, 200, { credentials: [] });
+        await remove("key0123456789", { ...state(), driftReason: "the key moved to another user", driftKind: "user" });
         expect(calls().filter((c) => c.startsWith("DELETE"))).toEqual([]);
     });
 
