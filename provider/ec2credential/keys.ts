@@ -9,11 +9,12 @@ import { sessionFor } from "../auth/session";
 import { catalogRegions, findEndpoint } from "../keystone/catalog";
 import { hasStatus } from "../keystone/errors";
 import { Ec2CredentialRecord, listEc2CredentialRecords } from "../keystone/ec2credentials/records";
-import { projectName, projectsNamed, projectsWithRole, userExists } from "../keystone/projects";
+import { projectName, projectsWithRole, userExists } from "../keystone/projects";
 import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
 import { RetryPolicy } from "../transport/httpClient";
 import { Ec2CredentialError, explain } from "./errors";
+import { projectsByName } from "./project";
 
 
 /** Who manages a key, from the record in its blob. */
@@ -110,26 +111,15 @@ async function projectNames(session: KeystoneSession, ids: Set<string>): Promise
     return names;
 }
 
-async function projectIdOf(session: KeystoneSession, opts: ListKeysOptions): Promise<string | undefined> {
+async function projectIdOf(session: KeystoneSession, token: Token, opts: ListKeysOptions): Promise<string | undefined> {
     if (opts.projectId) return opts.projectId;
     if (!opts.projectName) return undefined;
-    const mine = await projectsWithRole(session);
-    let named = mine.filter((p) => p.name === opts.projectName).map((p) => p.id);
-    if (named.length === 0) {
-        // An admin listing another user's keys may name a project the admin has no role on.
-        named = await projectsNamed(session, opts.projectName).then(
-            (ps) => ps.map((p) => p.id),
-            (err) => {
-                if (hasStatus(err, 403)) return [];
-                throw err;
-            },
-        );
-    }
-    if (named.length === 1) return named[0];
+    const { named, mine } = await projectsByName(session, token, opts.projectName, undefined, "own, then all");
+    if (named.length === 1) return named[0].id;
     if (named.length > 1) {
         throw new KeyListInputError(
             "projectName",
-            `project "${opts.projectName}" exists in ${named.length} domains (${named.join(", ")}): give its id instead`,
+            `project "${opts.projectName}" exists in ${named.length} domains (${named.map((p) => p.id).join(", ")}): give its id instead`,
         );
     }
     const have = mine.map((p) => p.name).sort();
@@ -183,7 +173,7 @@ export async function listKeys(auth: ResolvedAuth, opts: ListKeysOptions, retry?
         if (userId !== token.userId && !(await userExists(session, userId))) {
             throw new KeyListInputError("userId", `user ${userId}: Keystone has no such user; give a user id (openstack user show <name> -f value -c id)`);
         }
-        const projectId = await projectIdOf(session, opts);
+        const projectId = await projectIdOf(session, token, opts);
         const found = (await listEc2CredentialRecords(session, userId)).filter((k) => projectId === undefined || k.projectId === projectId);
         const names = await projectNames(session, new Set(found.map((k) => k.projectId).filter((p): p is string => p !== null)));
         for (const k of found) {
