@@ -8,7 +8,7 @@ import { ResolvedAuth, resolveAuth, ResourceAuthInputs, sameAuthUrl } from "../a
 import { SettingsSource } from "../auth/settings";
 import { sessionFor } from "../auth/session";
 import { fromStackConfig } from "../auth/stackConfig";
-import { catalogRegions, findEndpoint } from "../keystone/catalog";
+import { catalogRegions, findEndpoint, notInCatalog } from "../keystone/catalog";
 import { hasStatus, isDelegatedTokenRefusal, refusedPolicyRule } from "../keystone/errors";
 import { createEc2Key, getEc2Key, newKeyPair } from "../keystone/ec2credentials/requests";
 import { KeyRecord } from "../keystone/ec2credentials/records";
@@ -104,9 +104,7 @@ export async function diff(
 function checkRegion(auth: ResolvedAuth, catalog: CatalogEntry[]): void {
     const regions = catalogRegions(catalog);
     if (regions.length > 0 && !regions.includes(auth.region!)) {
-        throw new Ec2CredentialError(
-            `region "${auth.region}" is not in the service catalog of ${auth.authUrl}; its regions are: ${regions.join(", ")}. Set region to one of them, or authUrl to that region's Keystone`,
-        );
+        throw new Ec2CredentialError(`${notInCatalog(auth.region!, auth.authUrl, regions)}. Set region to one of them, or authUrl to that region's Keystone`);
     }
 }
 

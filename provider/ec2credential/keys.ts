@@ -6,7 +6,7 @@
  */
 import { ResolvedAuth } from "../auth/resolve";
 import { sessionFor } from "../auth/session";
-import { catalogRegions, findEndpoint } from "../keystone/catalog";
+import { catalogRegions, findEndpoint, notInCatalog } from "../keystone/catalog";
 import { hasStatus } from "../keystone/errors";
 import { Ec2CredentialRecord, listEc2CredentialRecords } from "../keystone/ec2credentials/records";
 import { projectName, projectsWithRole, userExists } from "../keystone/projects";
@@ -150,10 +150,7 @@ export async function listKeys(auth: ResolvedAuth, opts: ListKeysOptions, retry?
     } else {
         const unknown = opts.regions.filter((r) => known.length > 0 && !known.includes(r));
         if (unknown.length > 0) {
-            throw new KeyListInputError(
-                "region",
-                `region "${unknown[0]}" is not in the service catalog of ${auth.authUrl}; its regions are: ${known.join(", ")}`,
-            );
+            throw new KeyListInputError("region", notInCatalog(unknown[0], auth.authUrl, known));
         }
         wanted = opts.regions;
     }

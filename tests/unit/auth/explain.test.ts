@@ -64,7 +64,8 @@ test("application credential by name, 404 Could not find user: the hint names th
         } as ResolvedAuth["identityKeys"],
     };
     const msg = messageOf(err, auth);
-    expect(msg).toContain("HTTP 404: Could not find user: hunt-a-user.");
+    expect(msg).toContain("HTTP 404: Could not find user: hunt-a-user. Keystone has no user");
+    expect(msg).not.toContain("..");
     expect(msg).toContain(
         "Keystone has no user hunt-a-user in domain Default, the owner of application credential hunt-a-ac (environment (OS_*)): set OS_USER_DOMAIN_NAME (or OS_USER_DOMAIN_ID) to the user's domain, or give OS_USER_ID or OS_APPLICATION_CREDENTIAL_ID instead",
     );

@@ -116,6 +116,14 @@ describe("create", () => {
         expect(calls()).toEqual(["POST /v3/auth/tokens"]);
     });
 
+    test("a region that differs from the catalog's only in case: the error asks whether that one was meant", async () => {
+        tokens();
+        await expect(create({ region: "kna1", authUrl: ks.authUrl })).rejects.toThrow(
+            `region "kna1" is not in the service catalog of ${ks.authUrl}; its regions are: Kna1 (did you mean Kna1? Region names are case-sensitive)`,
+        );
+        expect(calls()).toEqual(["POST /v3/auth/tokens"]);
+    });
+
     test("projectName resolved among the user's projects (same domain as the token's project)", async () => {
         tokens();
         answer("GET", "/v3/auth/projects", 200, AUTH_PROJECTS);

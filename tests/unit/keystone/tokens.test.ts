@@ -143,6 +143,17 @@ describe("issueToken", () => {
         expect(err.message).toContain("openstack:password / OS_PASSWORD");
         expect(err.message).not.toContain("alicepass");
         expect(ks.calls()).toHaveLength(1); // a refusal is not retried
+        expect(err.login).toBe(true);
+    });
+
+    test("Keystone's own full stop is not followed by a second one before the advice", async () => {
+        ks.answer("POST", "/v3/auth/tokens", 401, UNAUTHORIZED);
+        const err = await issueToken(ks.http, ks.authUrl, password, projA).catch((e) => e);
+        expect(err.message).toContain("HTTP 401: The request you have made requires authentication. Keystone refused to authenticate user alice");
+        expect(err.message).not.toContain("..");
+        // Without a full stop of its own, one is added.
+        const bare = KeystoneError.fromResponse(403, "GET x", JSON.stringify({ error: { code: 403, message: "Forbidden", title: "Forbidden" } }));
+        expect(bare.withAdvice("Ask an admin").message).toBe("GET x -> HTTP 403: Forbidden. Ask an admin");
     });
 
     test("401 for an application credential: names it and the settings to fix", async () => {
