@@ -115,6 +115,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
         }
     } catch (err) {
         if (err instanceof KeyListInputError) throw new UsageError(`${FLAG_OF[err.input]}: ${err.message}`);
+        if (err instanceof AuthConfigError) throw new UsageError(err.message); // a Keystone URL whose version document names no v3
         throw err;
     }
 }

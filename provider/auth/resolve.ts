@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import { Identity, Scope } from "../keystone/tokens";
 import { AUTH_KIND_NAMES, AUTH_KINDS, AuthKindName, IdentitySetting, SettingName } from "../keystone/tokens/kinds";
+import { discoveredV3 } from "../keystone/versions";
 import { TlsOptions } from "../transport/httpClient";
 import { redact, registerSecret } from "../transport/redact";
 import type * as CloudsYaml from "./cloudsYaml";
@@ -31,8 +32,10 @@ export interface InputNames {
 export const RESOURCE_INPUTS: InputNames = { cloud: "the resource's cloud input", authUrl: "the resource's authUrl input" };
 
 export interface ResolvedAuth {
-    /** Normalized: scheme, host, path ending in /v3, no trailing slash. */
+    /** Normalized: scheme, host, path ending in /v3, no trailing slash; until keystoneV3() discovers it, the URL as given when `versionless`. */
     authUrl: string;
+    /** authUrl names no API version: keystoneV3() (auth/session.ts) finds the v3 endpoint. `fromInput`: the resource's authUrl input gave it. */
+    versionless?: { fromInput: boolean };
     /** The setting that gave authUrl, as the user spells it ("openstack:authUrl", "OS_AUTH_URL"), for messages. */
     authUrlSource: string;
     region?: string;
@@ -59,18 +62,25 @@ function shownUrl(value: string): string {
     return value.includes("@") ? value.replace(/^(\s*(?:[a-z][a-z0-9+.-]*:)?\/*)?[^]*@/i, (_m, pre: string | undefined) => `${pre ?? ""}***@`) : value;
 }
 
+/** A Keystone URL, normalized (scheme, host, path, no trailing slash): the v3 endpoint, or one that names no API version. */
+export type KeystoneUrl = { kind: "v3"; url: string } | { kind: "unversioned"; url: string };
+
 /**
- * A Keystone v3 URL. A URL without /v3 is refused rather than guessed: on many clouds the
- * bare port answers with a version list, and guessing wrong sends credentials elsewhere. The
- * suggestion replaces a version segment (and what follows it: /v2.0, /v3.0, /v3/auth/tokens)
- * with /v3; `/V3` and empty segments (`//v3`) are normalized.
+ * A Keystone URL. One that names no API version (http://host:5000, devstack's .../identity) is
+ * discovered from its version document, as the openstack CLI does (auth/session.ts
+ * keystoneV3). One that names another version or an API path is refused, never guessed: the
+ * suggestion replaces the version segment (and what follows it: /v2.0, /v3.0, /v3/auth/tokens)
+ * with /v3. `/V3` and empty segments (`//v3`) are normalized.
  */
-export function normalizeAuthUrl(value: string, key: string): string {
+export function normalizeAuthUrl(value: string, key: string): KeystoneUrl {
     let url: URL;
     try {
         url = new URL(value.trim());
     } catch {
-        throw new AuthConfigError("badAuthUrl", `${key} "${shownUrl(value)}" is not a URL: use the Keystone v3 endpoint, e.g. https://kna1.citycloud.com:5000/v3`);
+        throw new AuthConfigError(
+            "badAuthUrl",
+            `${key} "${shownUrl(value)}" is not a URL: use the Keystone v3 endpoint, e.g. https://kna1.citycloud.com:5000/v3`,
+        );
     }
     if (url.username || url.password || url.search || url.hash) {
         throw new AuthConfigError(
@@ -83,19 +93,24 @@ export function normalizeAuthUrl(value: string, key: string): string {
     }
     const segments = url.pathname.split("/").filter((seg) => seg !== "");
     if (segments.length > 0 && segments[segments.length - 1].toLowerCase() === "v3") {
-        return `${url.origin}/${[...segments.slice(0, -1), "v3"].join("/")}`;
+        return { kind: "v3", url: `${url.origin}/${[...segments.slice(0, -1), "v3"].join("/")}` };
     }
     let version = segments.length - 1;
     while (version >= 0 && !/^v\d+(\.\d+)*$/i.test(segments[version])) version--;
-    const base = version >= 0 ? segments.slice(0, version) : segments;
-    throw new AuthConfigError("badAuthUrl", `${key} "${shownUrl(value)}" does not end in /v3: use the Keystone v3 endpoint, e.g. ${url.origin}/${[...base, "v3"].join("/")}`);
+    if (version < 0) return { kind: "unversioned", url: [url.origin, ...segments].join("/") };
+    throw notV3(key, shownUrl(value), `${url.origin}/${[...segments.slice(0, version), "v3"].join("/")}`);
 }
+
+/** Today's words for a URL that is not the v3 endpoint, with the one to use. */
+export const notV3 = (key: string, shown: string, suggestion: string, why?: string) =>
+    new AuthConfigError("badAuthUrl", `${key} "${shown}" does not end in /v3: use the Keystone v3 endpoint, e.g. ${suggestion}${why ? ` (${why})` : ""}`);
 
 /** The same Keystone URL once normalized (check() writes the normalized one into the inputs; state may hold an older form). */
 export function sameAuthUrl(a: string, b: string): boolean {
     const norm = (u: string) => {
         try {
-            return normalizeAuthUrl(u, "");
+            const keystone = normalizeAuthUrl(u, "");
+            return keystone.kind === "v3" ? keystone.url : (discoveredV3(keystone.url) ?? keystone.url);
         } catch {
             return u.trim().replace(/\/+$/, "");
         }
@@ -168,8 +183,7 @@ function identityOf(src: SettingsSource): Identity {
     // Known from here on: no message or log line may repeat them, even one Keystone echoes.
     CREDENTIAL_KEYS.forEach((k) => registerSecret(s[k] as string | undefined));
     const kind =
-        authKindOf(src) ??
-        [...AUTH_KIND_NAMES].sort((a, b) => AUTH_KINDS[b].precedence - AUTH_KINDS[a].precedence).find((k) => s[AUTH_KINDS[k].secretSetting]);
+        authKindOf(src) ?? [...AUTH_KIND_NAMES].sort((a, b) => AUTH_KINDS[b].precedence - AUTH_KINDS[a].precedence).find((k) => s[AUTH_KINDS[k].secretSetting]);
     if (!kind || !s[AUTH_KINDS[kind].secretSetting]) throw missingSecret(src);
     const made = AUTH_KINDS[kind].fromSettings(s, namesIn(src));
     if ("missing" in made) throw new AuthConfigError("incompleteIdentity", `${src.label}${made.missing}`);
@@ -226,7 +240,10 @@ const identityKeysIn = (src: SettingsSource) => IDENTITY_KEYS.filter((k) => src.
 function refuseInvalid(src: SettingsSource, key: AuthSettingKey): void {
     const bad = src.invalid?.[key];
     if (bad !== undefined) {
-        throw new AuthConfigError("badBoolean", `${src.keyName(key)} ${JSON.stringify(bad)} must be true or false (also yes/no, on/off, 1/0); it is not read as either`);
+        throw new AuthConfigError(
+            "badBoolean",
+            `${src.keyName(key)} ${JSON.stringify(bad)} must be true or false (also yes/no, on/off, 1/0); it is not read as either`,
+        );
     }
 }
 
@@ -336,8 +353,10 @@ export function resolveAuth(
     const cacertFile = cacert ? expandHome(cacert.value!, env) : undefined;
     const insecure = pick("insecure");
     const normalize = () => normalizeAuthUrl(authUrlPick.value!, authUrlPick.name);
+    const keystone = fromInput ? blameInput("authUrl", normalize) : normalize();
     return {
-        authUrl: fromInput ? blameInput("authUrl", normalize) : normalize(),
+        authUrl: keystone.url,
+        ...(keystone.kind === "unversioned" ? { versionless: { fromInput } } : {}),
         authUrlSource: authUrlPick.name,
         region: resource.region ?? pick("region")?.value,
         identity,

@@ -37,10 +37,7 @@ export const AUTH_SETTINGS = {
     // clouds.yaml `verify:` is a boolean or a CA path: read by cloudsYaml.ts, which feeds both.
     cacertFile: { env: ["OS_CACERT"], clouds: ["cacert"], top: true },
     insecure: { env: ["OS_INSECURE"], clouds: ["verify"], top: true, boolean: true },
-} as const satisfies Record<
-    string,
-    { env: readonly string[]; clouds: readonly string[]; top?: true; boolean?: true; identity?: true; noStack?: true }
->;
+} as const satisfies Record<string, { env: readonly string[]; clouds: readonly string[]; top?: true; boolean?: true; identity?: true; noStack?: true }>;
 
 export type AuthSettingKey = keyof typeof AUTH_SETTINGS;
 type BooleanKey = { [K in AuthSettingKey]: (typeof AUTH_SETTINGS)[K] extends { boolean: true } ? K : never }[AuthSettingKey];
@@ -69,10 +66,7 @@ export interface SettingsSource {
 }
 
 /** The yes/no words of every boolean setting (OS_INSECURE, openstack:insecure, clouds.yaml `verify:`), any case. */
-const YES_NO = new Map([
-    ...["true", "yes", "on", "1"].map((w) => [w, true] as const),
-    ...["false", "no", "off", "0"].map((w) => [w, false] as const),
-]);
+const YES_NO = new Map([...["true", "yes", "on", "1"].map((w) => [w, true] as const), ...["false", "no", "off", "0"].map((w) => [w, false] as const)]);
 
 /** true / false, yes / no, on / off, 1 / 0 (any case); anything else is undefined, never a guess. */
 export function parseBool(value: unknown): boolean | undefined {

@@ -10,13 +10,7 @@
  */
 import { ResolvedAuth } from "../auth/resolve";
 import { hasStatus, isDelegatedTokenRefusal, KeystoneError, refusedPolicyRule } from "../keystone/errors";
-import {
-    createEc2KeyOsEc2,
-    deleteCredentialByAccess,
-    deleteEc2Key,
-    getKeyBinding,
-    listEc2Keys,
-} from "../keystone/ec2credentials/requests";
+import { createEc2KeyOsEc2, deleteCredentialByAccess, deleteEc2Key, getKeyBinding, listEc2Keys } from "../keystone/ec2credentials/requests";
 import { Ec2Key } from "../keystone/ec2credentials/results";
 import { credentialsURL, credentialURL, osEc2KeyURL, osEc2URL } from "../keystone/ec2credentials/urls";
 import { KeystoneSession } from "../keystone/session";

@@ -30,8 +30,7 @@ export function driftOf(state: { driftReason?: string; driftKind?: string }): Dr
 }
 
 /** The outputs that record it (none without drift: the host's protobuf Struct refuses undefined values). */
-export const driftOutputs = (d: Drift | undefined): { driftReason?: string; driftKind?: DriftKind } =>
-    d ? { driftReason: d.reason, driftKind: d.kind } : {};
+export const driftOutputs = (d: Drift | undefined): { driftReason?: string; driftKind?: DriftKind } => (d ? { driftReason: d.reason, driftKind: d.kind } : {});
 
 /** State without its drift, for a read that judges the key afresh. */
 export function withoutDrift<T extends { driftReason?: string; driftKind?: string }>(state: T): Omit<T, "driftReason" | "driftKind"> {

@@ -43,7 +43,8 @@ export function explain(err: unknown, doing: string, auth: ResolvedAuth, after =
     if (delegated) {
         throw new Ec2CredentialError(`${doing}: Keystone at ${auth.authUrl} ${DELEGATED_FIX[delegated]}. Identity used: ${auth.identitySource}${then}`);
     }
-    if (err instanceof TransportError) throw new Ec2CredentialError(`${doing}: ${joinSentences(withCaAdvice(err, auth).message, unreachableHint(err, auth))}${then}`);
+    if (err instanceof TransportError)
+        throw new Ec2CredentialError(`${doing}: ${joinSentences(withCaAdvice(err, auth).message, unreachableHint(err, auth))}${then}`);
     const owner = unknownOwnerHint(err, auth);
     if (owner) throw new Ec2CredentialError(`${doing}: ${joinSentences((err as Error).message, owner)}${then}`);
     if (err instanceof UnexpectedResponseError) throw new Ec2CredentialError(`${doing}: ${err.message} (Keystone URL from ${auth.authUrlSource})${then}`);

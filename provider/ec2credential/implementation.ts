@@ -6,7 +6,7 @@
 import { AuthConfigError } from "../auth/errors";
 import { ResolvedAuth, resolveAuth, ResourceAuthInputs, sameAuthUrl } from "../auth/resolve";
 import { SettingsSource } from "../auth/settings";
-import { sessionFor } from "../auth/session";
+import { keystoneV3, sessionFor } from "../auth/session";
 import { fromStackConfig } from "../auth/stackConfig";
 import { catalogRegions, findEndpoint, notInCatalog } from "../keystone/catalog";
 import { hasStatus, isDelegatedTokenRefusal, refusedPolicyRule } from "../keystone/errors";
@@ -17,7 +17,17 @@ import { KeystoneSession } from "../keystone/session";
 import { CatalogEntry, Token } from "../keystone/tokens";
 import { kindOf } from "../keystone/tokens/kinds";
 import { debug } from "../transport/log";
-import { bestEffortRetry, applicationCredentialOf, deleteKey, FailedCreate, listedAsOwn, loginIsNotOwner, mayHaveCreated, mintThroughOsEc2, RULES } from "./apis";
+import {
+    bestEffortRetry,
+    applicationCredentialOf,
+    deleteKey,
+    FailedCreate,
+    listedAsOwn,
+    loginIsNotOwner,
+    mayHaveCreated,
+    mintThroughOsEc2,
+    RULES,
+} from "./apis";
 import { Ec2CredentialError, explain } from "./errors";
 import { CheckFailure, ComputedInputs, Ec2CredentialInputs, Ec2CredentialOutputs, validateInputs } from "./inputs";
 import { recordAdoption } from "./keyRecord";
@@ -33,8 +43,15 @@ export function configure(get: (key: string) => string | undefined): void {
     stackConfig = fromStackConfig(get);
 }
 
-function authFor(inputs: ResourceAuthInputs): ResolvedAuth {
-    return resolveAuth(inputs, stackConfig, process.env);
+/** The resource's auth, at its Keystone's v3 endpoint (discovered when the URL names no version). */
+async function authFor(inputs: ResourceAuthInputs): Promise<ResolvedAuth> {
+    const auth = resolveAuth(inputs, stackConfig, process.env);
+    try {
+        return await keystoneV3(auth);
+    } catch (err) {
+        if (err instanceof AuthConfigError) throw err;
+        explain(err, `reading the version document of ${auth.authUrl} (${auth.authUrlSource} names no API version)`, auth);
+    }
 }
 
 export async function check(
@@ -46,7 +63,7 @@ export async function check(
     if (!inputs || failures.length > 0) return { inputs: news, failures };
     let auth: ResolvedAuth;
     try {
-        auth = authFor(inputs);
+        auth = await authFor(inputs);
     } catch (err) {
         if (!(err instanceof AuthConfigError)) throw err;
         return { inputs: news, failures: [{ property: err.property ?? "", reason: err.message }] };
@@ -128,13 +145,7 @@ async function catalogOf(auth: ResolvedAuth, token: Token, projectId: string): P
     }
 }
 
-function outputs(
-    inputs: Ec2CredentialInputs & ComputedInputs,
-    auth: ResolvedAuth,
-    cred: Ec2Key,
-    catalog: CatalogEntry[],
-    minted = true,
-): Ec2CredentialOutputs {
+function outputs(inputs: Ec2CredentialInputs & ComputedInputs, auth: ResolvedAuth, cred: Ec2Key, catalog: CatalogEntry[], minted = true): Ec2CredentialOutputs {
     const s3Endpoint = findEndpoint(catalog, "s3", auth.region!);
     // A refreshed key from a version before createdAt keeps not knowing its age.
     const createdAt = inputs.createdAt ?? (minted ? new Date().toISOString() : undefined);
@@ -196,7 +207,7 @@ async function mint(
 
 export async function create(raw: Record<string, unknown>): Promise<{ id: string; outs: Ec2CredentialOutputs }> {
     const { __provider: _, ...inputs } = raw as Ec2CredentialInputs & { __provider?: string };
-    const auth = authFor(inputs);
+    const auth = await authFor(inputs);
     const session = sessionFor(auth);
     try {
         const token = await session.token();
@@ -226,7 +237,10 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
             }
             debug(`adopted EC2 credential ${existing.accessKeyId} (user ${userId}, project ${projectId})`);
             if (inputs.managedBy) await recordAdoption(session, existing.accessKeyId, { ...inputs.managedBy, adopted: true });
-            return { id: existing.accessKeyId, outs: outputs(inputs, auth, { ...existing, ...(await applicationCredentialOf(session, existing.accessKeyId)) }, catalog) };
+            return {
+                id: existing.accessKeyId,
+                outs: outputs(inputs, auth, { ...existing, ...(await applicationCredentialOf(session, existing.accessKeyId)) }, catalog),
+            };
         }
         const cred = await mint(session, auth, { userId, projectId, ...newKeyPair(), record: inputs.managedBy });
         debug(`created EC2 credential ${cred.accessKeyId} (user ${userId}, project ${projectId}, region ${auth.region})`);
@@ -240,7 +254,7 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
 export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): Promise<{ id?: string; props?: Ec2CredentialOutputs }> {
     // A health reason is re-judged on every refresh (a restored role clears it); a re-binding stays.
     const props: Partial<Ec2CredentialOutputs> = driftOf(stored)?.kind === "unusable" ? withoutDrift(stored) : stored;
-    const auth = authFor(props);
+    const auth = await authFor(props);
     try {
         return await withUserToken(
             sessionFor(auth),
@@ -290,7 +304,9 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
         const catalog = props.s3Endpoint ? token.catalog : await catalogOf(auth, token, live.projectId);
         live = {
             ...live,
-            ...(props.applicationCredentialId !== undefined ? { applicationCredentialId: props.applicationCredentialId } : await applicationCredentialOf(session, id)),
+            ...(props.applicationCredentialId !== undefined
+                ? { applicationCredentialId: props.applicationCredentialId }
+                : await applicationCredentialOf(session, id)),
         };
         const moved =
             props.projectId && live.projectId !== props.projectId
@@ -319,7 +335,7 @@ export async function update(olds: Ec2CredentialOutputs, news: Ec2CredentialInpu
 }
 
 export async function remove(id: string, props: Ec2CredentialOutputs): Promise<void> {
-    const auth = authFor(props);
+    const auth = await authFor(props);
     try {
         const outcome = await withUserToken(
             sessionFor(auth),

@@ -5,7 +5,8 @@
  * (the command); no Pulumi here, so the command starts fast.
  */
 import { ResolvedAuth } from "../auth/resolve";
-import { sessionFor } from "../auth/session";
+import { AuthConfigError } from "../auth/errors";
+import { keystoneV3, sessionFor } from "../auth/session";
 import { catalogRegions, findEndpoint, notInCatalog } from "../keystone/catalog";
 import { hasStatus } from "../keystone/errors";
 import { Ec2CredentialRecord, listEc2CredentialRecords } from "../keystone/ec2credentials/records";
@@ -15,7 +16,6 @@ import { Token } from "../keystone/tokens";
 import { RetryPolicy } from "../transport/httpClient";
 import { Ec2CredentialError, explain } from "./errors";
 import { projectsByName } from "./project";
-
 
 /** Who manages a key, from the record in its blob. */
 export type KeyManagement =
@@ -134,12 +134,16 @@ async function projectIdOf(session: KeystoneSession, token: Token, opts: ListKey
  * credentials API. Secrets are dropped unless includeSecrets. With regions "all", regions
  * whose catalog names another Keystone come back in `elsewhere`, unlisted.
  */
-export async function listKeys(auth: ResolvedAuth, opts: ListKeysOptions, retry?: RetryPolicy): Promise<KeyListing> {
-    const session = sessionFor(auth, retry);
+export async function listKeys(given: ResolvedAuth, opts: ListKeysOptions, retry?: RetryPolicy): Promise<KeyListing> {
+    let auth = given;
     let token: Token;
+    let session: KeystoneSession;
     try {
+        auth = await keystoneV3(given, retry);
+        session = sessionFor(auth, retry);
         token = await session.token();
     } catch (err) {
+        if (err instanceof AuthConfigError) throw err;
         explain(err, `listing EC2 credentials (${auth.authUrl})`, auth);
     }
     const known = catalogRegions(token.catalog);

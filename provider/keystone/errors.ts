@@ -91,7 +91,7 @@ const WHAT_KEYSTONE_LOOKS_LIKE =
 export class UnexpectedResponseError extends Error {
     constructor(
         readonly target: string,
-        detail: string,
+        readonly detail: string,
     ) {
         super(redact(`${target}: unexpected response (${detail}). ${WHAT_KEYSTONE_LOOKS_LIKE}`));
         this.name = "UnexpectedResponseError";

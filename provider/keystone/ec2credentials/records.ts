@@ -93,11 +93,7 @@ function toRecord(c: z.infer<typeof credentialSchema>): Ec2CredentialRecord | un
  * are registered for redaction as they are parsed.
  */
 export async function listEc2CredentialRecords(session: KeystoneSession, userId: string): Promise<Ec2CredentialRecord[]> {
-    const res = await session.request(
-        { method: "GET", path: ec2CredentialsOfUserURL(userId) },
-        [200],
-        z.object({ credentials: z.array(credentialSchema) }),
-    );
+    const res = await session.request({ method: "GET", path: ec2CredentialsOfUserURL(userId) }, [200], z.object({ credentials: z.array(credentialSchema) }));
     return res.body.credentials
         .filter((c) => c.type === "ec2")
         .map(toRecord)

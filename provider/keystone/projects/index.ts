@@ -22,11 +22,7 @@ export async function projectsWithRole(session: KeystoneSession): Promise<Projec
 /** GET /v3/domains/{id} or /v3/projects/{id}: its name, or undefined when the token may not read it or it is gone. */
 async function nameById(session: KeystoneSession, kind: "domain" | "project", id: string): Promise<string | undefined> {
     try {
-        const res = await session.request(
-            { method: "GET", path: byIdURL(kind, id) },
-            [200],
-            z.object({ [kind]: z.object({ name: z.string() }) }),
-        );
+        const res = await session.request({ method: "GET", path: byIdURL(kind, id) }, [200], z.object({ [kind]: z.object({ name: z.string() }) }));
         return res.body[kind].name;
     } catch (err) {
         if (hasStatus(err, 403, 404)) return undefined;
@@ -63,11 +59,7 @@ export async function userExists(session: KeystoneSession, userId: string): Prom
 
 /** GET /v3/projects?name=: every domain's projects of that name (needs rights to list projects). */
 export async function projectsNamed(session: KeystoneSession, name: string): Promise<Project[]> {
-    const res = await session.request(
-        { method: "GET", path: namedURL("projects", name) },
-        [200],
-        z.object({ projects: z.array(projectSchema()) }),
-    );
+    const res = await session.request({ method: "GET", path: namedURL("projects", name) }, [200], z.object({ projects: z.array(projectSchema()) }));
     return res.body.projects;
 }
 
@@ -76,7 +68,11 @@ export async function projectsNamed(session: KeystoneSession, name: string): Pro
  * which needs admin rights: a 403 is passed on with an explanation by the caller).
  */
 export async function userHasRoleOn(session: KeystoneSession, userId: string, projectId: string): Promise<boolean> {
-    const res = await session.request({ method: "GET", path: roleAssignmentsURL(userId, projectId) }, [200], z.object({ role_assignments: z.array(z.unknown()) }));
+    const res = await session.request(
+        { method: "GET", path: roleAssignmentsURL(userId, projectId) },
+        [200],
+        z.object({ role_assignments: z.array(z.unknown()) }),
+    );
     return res.body.role_assignments.length > 0;
 }
 
@@ -86,10 +82,6 @@ export async function userHasRoleOn(session: KeystoneSession, userId: string, pr
  * unscoped included.
  */
 export async function projectsOfUser(session: KeystoneSession, userId: string): Promise<Project[]> {
-    const res = await session.request(
-        { method: "GET", path: projectsOfUserURL(userId) },
-        [200],
-        z.object({ projects: z.array(projectSchema()) }),
-    );
+    const res = await session.request({ method: "GET", path: projectsOfUserURL(userId) }, [200], z.object({ projects: z.array(projectSchema()) }));
     return res.body.projects;
 }

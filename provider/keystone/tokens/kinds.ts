@@ -130,7 +130,13 @@ export const AUTH_KINDS: { [K in AuthKindName]: AuthKind<Extract<Identity, { kin
                     missing: `: an application credential given by name (${name("applicationCredentialName")}) also needs its owner, ${name("userName")} (+ ${name("userDomainName")}) or ${name("userId")}`,
                 };
             }
-            return { kind: "applicationCredential", secret: s.applicationCredentialSecret!, id: s.applicationCredentialId, name: s.applicationCredentialName, ...userOf(s) };
+            return {
+                kind: "applicationCredential",
+                secret: s.applicationCredentialSecret!,
+                id: s.applicationCredentialId,
+                name: s.applicationCredentialName,
+                ...userOf(s),
+            };
         },
         body: (i) => ({
             methods: ["application_credential"],

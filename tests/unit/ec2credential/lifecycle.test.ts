@@ -16,7 +16,7 @@ import {
     tokenBody,
 } from "../keystone/fixtures";
 
-import { cannedKeystone, configuredAsAlice } from "./canned";
+import { cannedKeystone, configuredAsAlice, mockAgent } from "./canned";
 // jest.mock factories run before the imports: require is the way in to the shared MockAgent.
 jest.mock("../../../provider/transport/httpClient", () => require("./canned").cannedHttpClientModule());
 
@@ -64,8 +64,28 @@ describe("check", () => {
         ]);
     });
 
+    test("an authUrl without /v3 is discovered from Keystone's version document: check records the v3 URL, create sends no second GET", async () => {
+        const bare = ks.authUrl.replace(/\/v3$/, "");
+        const document = { versions: { values: [{ id: "v3.14", status: "stable", links: [{ rel: "self", href: `${ks.authUrl}/` }] }] } };
+        ks.pool.intercept({ method: "GET", path: ks.prefix }).reply(300, JSON.stringify(document), { headers: JSON_HEADERS });
+        const res = await check({ region: "Kna1", authUrl: bare });
+        expect(res.failures).toEqual([]);
+        expect(res.inputs.authUrl).toBe(ks.authUrl);
+        tokens();
+        ks.pool.intercept({ method: "POST", path: `${ks.prefix}/v3/credentials` }).reply(({ body }) => {
+            const blob = JSON.parse(JSON.parse(String(body)).credential.blob);
+            return { statusCode: 201, data: JSON.stringify(credentialCreated(blob.access, blob.secret)), responseOptions: { headers: JSON_HEADERS } };
+        });
+        // The engine hands create() what check() returned; a stack config's bare URL is the same Keystone.
+        const { outs } = await create({ ...res.inputs, authUrl: bare });
+        expect(outs.authUrl).toBe(ks.authUrl);
+        expect(calls()).toEqual(["POST /v3/auth/tokens", "POST /v3/credentials"]);
+        const documentGets = (mockAgent.getCallHistory()?.calls() ?? []).filter((c) => c.method === "GET" && c.path === ks.prefix);
+        expect(documentGets).toHaveLength(1);
+    });
+
     test("an auth problem of the authUrl input is a failure on authUrl", async () => {
-        const res = await check({ region: "Kna1", authUrl: "https://k.example:5000" });
+        const res = await check({ region: "Kna1", authUrl: "https://k.example:5000/v2.0" });
         expect(res.failures).toEqual([{ property: "authUrl", reason: expect.stringMatching(/does not end in \/v3/) }]);
     });
 
@@ -79,7 +99,7 @@ describe("check", () => {
         expect((await check(other, olds)).inputs.createdAt).not.toBe("2026-01-01T00:00:00.000Z");
     });
 
-    test("no network is touched by check", async () => {
+    test("no network is touched by check (of an authUrl ending in /v3)", async () => {
         await check({ region: "Kna1", authUrl: ks.authUrl });
         expect(calls()).toEqual([]);
     });

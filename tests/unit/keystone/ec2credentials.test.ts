@@ -221,9 +221,7 @@ describe("the calls beside the generic create (policy fallbacks, binding)", () =
 
     test("createEc2Key: the binding Keystone added to the blob is returned", async () => {
         ks.answer("POST", "/v3/credentials", 201, credentialBoundTo(ACCESS, SECRET, "ac-123"));
-        expect((await createEc2Key(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET })).applicationCredentialId).toBe(
-            "ac-123",
-        );
+        expect((await createEc2Key(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET })).applicationCredentialId).toBe("ac-123");
     });
 });
 
