@@ -80,7 +80,7 @@ function unreachableHint(err: TransportError, auth: ResolvedAuth): string {
             `the request may have been carried out. The URL is reachable; look at what sits between here and Keystone (proxy, load balancer, firewall) or at Keystone's load`
         );
     }
-    const https = auth.authUrl.startsWith("https:");
+    const https = new URL(auth.authUrl).protocol === "https:";
     const scheme = https
         ? "if that port serves plain HTTP (the TLS handshake then gets no answer), use http://"
         : "if that port serves HTTPS (a TLS server drops plain HTTP), use https://";

@@ -220,7 +220,7 @@ export class HttpClient {
                 continue;
             }
             let { code, detail, reached } = classify(outcome.error);
-            if (code === "connection" && reached && !probed && req.url.startsWith("http:")) {
+            if (code === "connection" && reached && !probed && new URL(req.url).protocol === "http:") {
                 probed = true;
                 if (await speaksTls(req.url)) {
                     code = "tlsPort";
