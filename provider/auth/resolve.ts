@@ -148,6 +148,10 @@ function authKindOf(src: SettingsSource): AuthKindName | undefined {
     return kind;
 }
 
+/** "password, application credential or token": what a source must hold to log in. */
+const NOUNS = AUTH_KIND_NAMES.map((k) => AUTH_KINDS[k].noun);
+const ANY_SECRET = `${NOUNS.slice(0, -1).join(", ")} or ${NOUNS[NOUNS.length - 1]}`;
+
 /** How a source spells the settings an identity is made of (the compiler checks they are auth settings). */
 const namesIn =
     (src: SettingsSource): SettingName =>
@@ -174,7 +178,7 @@ function missingSecret(src: SettingsSource, selectedBy?: string): AuthConfigErro
     }
     return new AuthConfigError(
         "noSecret",
-        `${what} has no password, application credential or token (${CREDENTIAL_KEYS.map((k) => src.keyName(k)).join(", ")}): nothing to log in with${where}`,
+        `${what} has no ${ANY_SECRET} (${CREDENTIAL_KEYS.map((k) => src.keyName(k)).join(", ")}): nothing to log in with${where}`,
     );
 }
 
@@ -301,7 +305,7 @@ export function resolveAuth(
         if (partial) {
             throw new AuthConfigError(
                 "noSecret",
-                `${partial.src.label} sets ${partial.keys.join(", ")} but no password, application credential or token: add the secret${partial.src.secretHome ? ` (${partial.src.secretHome})` : ""}`,
+                `${partial.src.label} sets ${partial.keys.join(", ")} but no ${ANY_SECRET}: add the secret${partial.src.secretHome ? ` (${partial.src.secretHome})` : ""}`,
             );
         }
         throw new AuthConfigError(
@@ -317,7 +321,7 @@ export function resolveAuth(
         .filter((i) => i.keys.length > 0)
         .map(
             ({ src, keys }) =>
-                `${src.label} sets ${keys.join(", ")} but no password, application credential or token, so ${keys.length === 1 ? "it is" : "they are"} ignored: the login comes whole from ${identitySrc.label}. To use ${keys.length === 1 ? "it" : "them"}, add the secret there too${src.secretHome ? ` (${src.secretHome})` : ""}; otherwise remove ${keys.length === 1 ? "it" : "them"}`,
+                `${src.label} sets ${keys.join(", ")} but no ${ANY_SECRET}, so ${keys.length === 1 ? "it is" : "they are"} ignored: the login comes whole from ${identitySrc.label}. To use ${keys.length === 1 ? "it" : "them"}, add the secret there too${src.secretHome ? ` (${src.secretHome})` : ""}; otherwise remove ${keys.length === 1 ? "it" : "them"}`,
         );
     if (cloud && sources.indexOf(cloud.src) > sources.indexOf(identitySrc) && identityKeysIn(cloud.src).length > 0) {
         ignored.push(

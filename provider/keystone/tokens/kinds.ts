@@ -48,6 +48,8 @@ export type IdentitySettings = { [K in IdentitySetting]?: string };
 export type SettingName = (setting: IdentitySetting) => string;
 
 interface AuthKind<I extends Identity> {
+    /** What its secret is called in messages ("no password, application credential or token"). */
+    noun: string;
     /** OS_AUTH_TYPE / clouds.yaml auth_type values that ask for it (keystoneauth's plugin names, as the openstack CLI takes them); the first is the one messages name. */
     authTypes: readonly string[];
     /** The setting that holds its secret: a source with it set can log in this way. */
@@ -102,6 +104,7 @@ const userOf = (s: IdentitySettings): UserRef => ({
 
 export const AUTH_KINDS: { [K in AuthKindName]: AuthKind<Extract<Identity, { kind: K }>> } = {
     password: {
+        noun: "password",
         authTypes: ["password", "v3password"],
         secretSetting: "password",
         precedence: 1,
@@ -118,6 +121,7 @@ export const AUTH_KINDS: { [K in AuthKindName]: AuthKind<Extract<Identity, { kin
         fix: "check the password (openstack:password / OS_PASSWORD), the user and project names and their domains, and that the user has a role on the project",
     },
     applicationCredential: {
+        noun: "application credential",
         authTypes: ["v3applicationcredential"],
         secretSetting: "applicationCredentialSecret",
         precedence: 2,
@@ -156,6 +160,7 @@ export const AUTH_KINDS: { [K in AuthKindName]: AuthKind<Extract<Identity, { kin
                   `set ${name("userDomainName")} (or ${name("userDomainId")}) to the user's domain, or give ${name("userId")} or ${name("applicationCredentialId")} instead`,
     },
     token: {
+        noun: "token",
         authTypes: ["token", "v3token"],
         secretSetting: "token",
         precedence: 3,
