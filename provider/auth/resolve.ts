@@ -105,12 +105,16 @@ export function normalizeAuthUrl(value: string, key: string): KeystoneUrl {
 export const notV3 = (key: string, shown: string, suggestion: string, why?: string) =>
     new AuthConfigError("badAuthUrl", `${key} "${shown}" does not end in /v3: use the Keystone v3 endpoint, e.g. ${suggestion}${why ? ` (${why})` : ""}`);
 
-/** The same Keystone URL once normalized (check() writes the normalized one into the inputs; state may hold an older form). */
+/** The same Keystone URL once normalized, or discovered (check() writes that into the inputs; state may hold an older form). */
 export function sameAuthUrl(a: string, b: string): boolean {
     const norm = (u: string) => {
         try {
             const keystone = normalizeAuthUrl(u, "");
-            return keystone.kind === "v3" ? keystone.url : (discoveredV3(keystone.url) ?? keystone.url);
+            if (keystone.kind === "v3") return keystone.url;
+            // A URL without a version is the v3 endpoint this process discovered for it, if any.
+            const found = discoveredV3(keystone.url);
+            const v3 = found === undefined ? undefined : normalizeAuthUrl(found, "");
+            return v3?.kind === "v3" ? v3.url : keystone.url;
         } catch {
             return u.trim().replace(/\/+$/, "");
         }

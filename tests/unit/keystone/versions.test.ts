@@ -6,7 +6,7 @@ import { cannedKeystone, mockAgent } from "../ec2credential/canned";
 jest.mock("../../../provider/transport/httpClient", () => require("../ec2credential/canned").cannedHttpClientModule());
 
 import { AuthConfigError } from "../../../provider/auth/errors";
-import { ResolvedAuth } from "../../../provider/auth/resolve";
+import { ResolvedAuth, resolveAuth } from "../../../provider/auth/resolve";
 import { keystoneV3 } from "../../../provider/auth/session";
 import { discoverV3 } from "../../../provider/keystone/versions";
 import { HttpClient } from "../../../provider/transport/httpClient";
@@ -60,6 +60,16 @@ test("keystoneV3: the document's v3 endpoint, normalized, replaces the URL; aske
     expect(found.authUrl).toBe(ks.authUrl);
     expect(found.versionless).toBeUndefined();
     expect((await keystoneV3(auth(base()))).authUrl).toBe(ks.authUrl);
+    expect(gets()).toEqual([""]);
+});
+
+test("once discovered, the v3 URL check() wrote into the inputs is still named as the setting that gave the bare URL", async () => {
+    serve(300, { versions: { values: [v3Entry(`${base()}/v3/`)] } });
+    const env = { OS_AUTH_URL: `${base()}/`, OS_USERNAME: "u", OS_PASSWORD: "pw-versions-0002" };
+    expect((await keystoneV3(resolveAuth({}, undefined, env))).authUrl).toBe(ks.authUrl);
+    const again = resolveAuth({ authUrl: ks.authUrl }, undefined, env);
+    expect(again.authUrlSource).toBe("OS_AUTH_URL");
+    expect((await keystoneV3(again)).authUrl).toBe(ks.authUrl);
     expect(gets()).toEqual([""]);
 });
 
