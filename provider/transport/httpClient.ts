@@ -230,7 +230,7 @@ export class HttpClient {
             }
             reachedAny ||= reached;
             if (lastStatus !== undefined) detail += `; the attempts before were answered HTTP ${lastStatus}`;
-            debug(`${target} -> ${code}: ${detail} (attempt ${attempt}, ${elapsed} ms)`);
+            debug(`${target} -> ${TRANSPORT_FAILURES[code].failure}: ${detail} (attempt ${attempt}, ${elapsed} ms)`);
             const wait = this.backoff(attempt, retry);
             if (!TRANSPORT_FAILURES[code].retryable || elapsed + wait + minAttemptMs > retry.deadlineMs) {
                 throw new TransportError(code, target, detail, attempt, elapsed, reachedAny);
