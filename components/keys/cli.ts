@@ -6,8 +6,9 @@
  */
 import { parseArgs } from "util";
 import { AuthConfigError } from "../../provider/auth/errors";
-import { resolveAuth } from "../../provider/auth/resolve";
+import { InputNames, resolveAuth } from "../../provider/auth/resolve";
 import { KeyListInputError, listKeys } from "../../provider/ec2credential/keys";
+import { DEFAULT_RETRY, retryPolicyFromEnv } from "../../provider/transport/httpClient";
 import { redact } from "../../provider/transport/redact";
 import { toJson, toTable } from "./format";
 
@@ -78,6 +79,13 @@ function parse(argv: string[]) {
 
 const EXAMPLE = { region: "Kna1", project: "my-project", user: "1b4f7e0c...", "os-cloud": "kna1" };
 
+/** How auth errors name what was typed: the command takes a cloud by flag, and no Keystone URL of its own. */
+const FLAGS: InputNames = { cloud: "--os-cloud" };
+
+// Someone waits at the terminal: give up on an unreachable Keystone after 20 s, not the 120 s
+// a pulumi up allows (a Keystone restarting under a long deployment). S3_ACCESS_DEADLINE_MS wins.
+const AT_THE_TERMINAL = { ...DEFAULT_RETRY, deadlineMs: 20_000 };
+
 async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     const opts = parse(argv);
     if (opts.help) {
@@ -87,18 +95,19 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
     let auth;
     try {
         // --os-cloud ranks above OS_* and OS_CLOUD, as the resource's cloud input does: what is typed wins.
-        auth = resolveAuth({ region: opts.region, cloud: opts["os-cloud"] }, undefined, env);
+        auth = resolveAuth({ region: opts.region, cloud: opts["os-cloud"] }, undefined, env, FLAGS);
     } catch (err) {
         if (!(err instanceof AuthConfigError)) throw err;
-        const msg = err.message.startsWith("No OpenStack credentials found")
-            ? "no OpenStack credentials: source your openrc file (OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, ...) or select a clouds.yaml cloud with --os-cloud / OS_CLOUD"
-            : err.message.replace(/the resource's cloud input/g, "--os-cloud").replace(/the resource's authUrl input/g, "OS_AUTH_URL");
-        throw new UsageError(msg);
+        throw new UsageError(
+            err.code === "noCredentials"
+                ? "no OpenStack credentials: source your openrc file (OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, ...) or select a clouds.yaml cloud with --os-cloud / OS_CLOUD"
+                : err.message,
+        );
     }
     const project = opts.project === undefined ? {} : KEYSTONE_ID.test(opts.project) ? { projectId: opts.project } : { projectName: opts.project };
     const regions = opts.region ? [opts.region] : opts["all-regions"] || !auth.region ? ("all" as const) : [auth.region];
     try {
-        const { keys, elsewhere } = await listKeys(auth, { regions, userId: opts.user, ...project });
+        const { keys, elsewhere } = await listKeys(auth, { regions, userId: opts.user, ...project }, retryPolicyFromEnv(env, AT_THE_TERMINAL));
         process.stdout.write(opts.json ? toJson(keys, elsewhere) : toTable(keys));
         // On stderr, so that --json stays one document: which regions this run could not see.
         for (const e of elsewhere) {
@@ -106,13 +115,10 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
         }
     } catch (err) {
         if (err instanceof KeyListInputError) throw new UsageError(`${FLAG_OF[err.input]}: ${err.message}`);
+        if (err instanceof AuthConfigError) throw new UsageError(err.message); // a Keystone URL whose version document names no v3
         throw err;
     }
 }
-
-// Someone waits at the terminal: give up on an unreachable Keystone after 20 s, not the 120 s
-// a pulumi up allows (a Keystone restarting under a long deployment). S3_ACCESS_DEADLINE_MS wins.
-process.env.S3_ACCESS_DEADLINE_MS ??= "20000";
 
 run(process.argv.slice(2), process.env).then(
     () => {

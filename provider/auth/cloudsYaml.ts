@@ -4,7 +4,7 @@ import * as path from "path";
 import type { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { AuthConfigError } from "./errors";
-import { AUTH_SETTINGS, AuthSettingKey, AuthSettings, expandHome, SettingsSource, toSettings } from "./settings";
+import { AUTH_SETTINGS, AuthSettingKey, AuthSettings, expandHome, parseBool, SettingsSource, toSettings } from "./settings";
 
 /** openstacksdk's search order (first existing file wins), plus its explicit overrides. */
 function candidates(env: NodeJS.ProcessEnv, explicit: string | undefined, base: string): string[] {
@@ -42,39 +42,24 @@ type Cloud = z.infer<ReturnType<typeof cloudSchemaOf>>;
  */
 let yamlParse: typeof parseYaml | undefined;
 
-/**
- * Parsed files, per process: check and create each resolve auth, so a stack of N keys would
- * parse the same file 2N times. Keyed by what a rewrite changes (mtime, ctime, size, inode), so an
- * edited file is read again; a file that fails to parse is never cached.
- */
-const parsedFiles = new Map<string, { stamp: string; clouds: Record<string, Cloud> }>();
-
 function readCloudsFile(file: string, what: string): Record<string, Cloud> {
-    let st: fs.Stats | undefined;
-    try {
-        st = fs.statSync(file);
-    } catch {
-        st = undefined; // reading it below gives the error its proper words
-    }
-    const stamp = st ? `${st.mtimeMs}:${st.ctimeMs}:${st.size}:${st.ino}` : "";
-    const cached = parsedFiles.get(file);
-    if (st && cached?.stamp === stamp) return cached.clouds;
     let doc: unknown;
     try {
         yamlParse ??= (require("yaml") as typeof import("yaml")).parse;
         doc = yamlParse(fs.readFileSync(file, "utf8"));
     } catch (err) {
         throw new AuthConfigError(
+            "badCloudsYaml",
             `${what} ${file} is not valid YAML (${(err as Error).message.split("\n")[0]}): fix the file or point OS_CLIENT_CONFIG_FILE elsewhere`,
         );
     }
     const parsed = (fileSchema ??= fileSchemaOf()).safeParse(doc);
     if (!parsed.success) {
         throw new AuthConfigError(
+            "badCloudsYaml",
             `${what} ${file} must contain a top-level "clouds:" mapping of cloud names to settings (${parsed.error.issues[0].path.join(".")}: ${parsed.error.issues[0].message})`,
         );
     }
-    if (st) parsedFiles.set(file, { stamp, clouds: parsed.data.clouds });
     return parsed.data.clouds;
 }
 
@@ -82,8 +67,6 @@ const str = (v: unknown) => (typeof v === "string" ? v : typeof v === "number" ?
 
 /** Where a setting sits in a cloud: `auth.<name>`, or beside `auth:` for the `top` rows. */
 const pathOf = (k: AuthSettingKey, name: string) => ("top" in AUTH_SETTINGS[k] ? name : `auth.${name}`);
-
-const VERIFY_WORDS: Record<string, boolean> = { true: true, yes: true, on: true, "1": true, false: false, no: false, off: false, "0": false };
 
 /**
  * openstacksdk's `verify:` is a boolean or the path of a CA bundle to trust. Only an explicit
@@ -94,9 +77,11 @@ function verifySettings(verify: unknown, where: string): Pick<AuthSettings, "ins
     if (verify === undefined || verify === null) return {};
     if (typeof verify === "boolean") return { insecure: !verify };
     const text = typeof verify === "number" ? String(verify) : typeof verify === "string" ? verify.trim() : undefined;
-    if (text !== undefined && text.toLowerCase() in VERIFY_WORDS) return { insecure: !VERIFY_WORDS[text.toLowerCase()] };
+    const yes = parseBool(text);
+    if (yes !== undefined) return { insecure: !yes };
     if (text && /[/\\]|\.(pem|crt|cer)$/i.test(text)) return { insecure: false, cacertFile: text };
     throw new AuthConfigError(
+        "badBoolean",
         `${where} ${JSON.stringify(verify)} must be true, false, or the path of a CA bundle file to trust (e.g. /etc/ssl/certs/my-cloud-ca.pem)`,
     );
 }
@@ -138,6 +123,7 @@ export function fromCloudsYaml(name: string, selectedBy: string, env: NodeJS.Pro
     const cloudsFile = candidates(env, env.OS_CLIENT_CONFIG_FILE, "clouds.yaml").find((f) => fs.existsSync(f));
     if (!cloudsFile) {
         throw new AuthConfigError(
+            "badCloudsYaml",
             `${selectedBy} selects cloud "${name}", but no clouds.yaml was found (looked at OS_CLIENT_CONFIG_FILE, ./clouds.yaml, ~/.config/openstack/clouds.yaml, /etc/openstack/clouds.yaml)`,
         );
     }
@@ -145,6 +131,7 @@ export function fromCloudsYaml(name: string, selectedBy: string, env: NodeJS.Pro
     const cloud = clouds[name];
     if (!cloud) {
         throw new AuthConfigError(
+            "badCloudsYaml",
             `${selectedBy} selects cloud "${name}", which ${cloudsFile} does not define; defined clouds: ${Object.keys(clouds).join(", ") || "(none)"}`,
         );
     }

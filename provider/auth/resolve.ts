@@ -1,11 +1,13 @@
 import * as fs from "fs";
 import { Identity, Scope } from "../keystone/tokens";
+import { AUTH_KIND_NAMES, AUTH_KINDS, AuthKindName, IdentitySetting, SettingName } from "../keystone/tokens/kinds";
+import { discoveredV3 } from "../keystone/versions";
 import { TlsOptions } from "../transport/httpClient";
 import { redact, registerSecret } from "../transport/redact";
 import type * as CloudsYaml from "./cloudsYaml";
 import { fromEnv } from "./env";
 import { AuthConfigError } from "./errors";
-import { AUTH_TYPES, AuthKind, AuthSettingKey, AuthSettings, CREDENTIAL_KEYS, expandHome, IDENTITY_KEYS, SettingsSource } from "./settings";
+import { AuthSettingKey, AuthSettings, CREDENTIAL_KEYS, expandHome, IDENTITY_KEYS, SettingsSource } from "./settings";
 
 /**
  * clouds.yaml support (with its schemas and the yaml parser) loads with the first cloud named:
@@ -20,9 +22,20 @@ export interface ResourceAuthInputs {
     cloud?: string;
 }
 
+/** How the front end that passes those inputs names them, for messages: the resource's inputs, a command's flags. */
+export interface InputNames {
+    cloud: string;
+    /** Absent when the front end takes no Keystone URL of its own. */
+    authUrl?: string;
+}
+
+export const RESOURCE_INPUTS: InputNames = { cloud: "the resource's cloud input", authUrl: "the resource's authUrl input" };
+
 export interface ResolvedAuth {
-    /** Normalized: scheme, host, path ending in /v3, no trailing slash. */
+    /** Normalized: scheme, host, path ending in /v3, no trailing slash; until keystoneV3() discovers it, the URL as given when `versionless`. */
     authUrl: string;
+    /** authUrl names no API version: keystoneV3() (auth/session.ts) finds the v3 endpoint. `fromInput`: the resource's authUrl input gave it. */
+    versionless?: { fromInput: boolean };
     /** The setting that gave authUrl, as the user spells it ("openstack:authUrl", "OS_AUTH_URL"), for messages. */
     authUrlSource: string;
     region?: string;
@@ -49,42 +62,59 @@ function shownUrl(value: string): string {
     return value.includes("@") ? value.replace(/^(\s*(?:[a-z][a-z0-9+.-]*:)?\/*)?[^]*@/i, (_m, pre: string | undefined) => `${pre ?? ""}***@`) : value;
 }
 
+/** A Keystone URL, normalized (scheme, host, path, no trailing slash): the v3 endpoint, or one that names no API version. */
+export type KeystoneUrl = { kind: "v3"; url: string } | { kind: "unversioned"; url: string };
+
 /**
- * A Keystone v3 URL. A URL without /v3 is refused rather than guessed: on many clouds the
- * bare port answers with a version list, and guessing wrong sends credentials elsewhere. The
- * suggestion replaces a version segment (and what follows it: /v2.0, /v3.0, /v3/auth/tokens)
- * with /v3; `/V3` and empty segments (`//v3`) are normalized.
+ * A Keystone URL. One that names no API version (http://host:5000, devstack's .../identity) is
+ * discovered from its version document, as the openstack CLI does (auth/session.ts
+ * keystoneV3). One that names another version or an API path is refused, never guessed: the
+ * suggestion replaces the version segment (and what follows it: /v2.0, /v3.0, /v3/auth/tokens)
+ * with /v3. `/V3` and empty segments (`//v3`) are normalized.
  */
-export function normalizeAuthUrl(value: string, key: string): string {
+export function normalizeAuthUrl(value: string, key: string): KeystoneUrl {
     let url: URL;
     try {
         url = new URL(value.trim());
     } catch {
-        throw new AuthConfigError(`${key} "${shownUrl(value)}" is not a URL: use the Keystone v3 endpoint, e.g. https://kna1.citycloud.com:5000/v3`);
+        throw new AuthConfigError(
+            "badAuthUrl",
+            `${key} "${shownUrl(value)}" is not a URL: use the Keystone v3 endpoint, e.g. https://kna1.citycloud.com:5000/v3`,
+        );
     }
     if (url.username || url.password || url.search || url.hash) {
         throw new AuthConfigError(
+            "badAuthUrl",
             `${key} must not contain credentials, a query or a fragment: use the plain Keystone v3 endpoint, e.g. https://kna1.citycloud.com:5000/v3`,
         );
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
-        throw new AuthConfigError(`${key} "${shownUrl(value)}" must be an http(s) URL, e.g. https://kna1.citycloud.com:5000/v3`);
+        throw new AuthConfigError("badAuthUrl", `${key} "${shownUrl(value)}" must be an http(s) URL, e.g. https://kna1.citycloud.com:5000/v3`);
     }
     const segments = url.pathname.split("/").filter((seg) => seg !== "");
     if (segments.length > 0 && segments[segments.length - 1].toLowerCase() === "v3") {
-        return `${url.origin}/${[...segments.slice(0, -1), "v3"].join("/")}`;
+        return { kind: "v3", url: `${url.origin}/${[...segments.slice(0, -1), "v3"].join("/")}` };
     }
     let version = segments.length - 1;
     while (version >= 0 && !/^v\d+(\.\d+)*$/i.test(segments[version])) version--;
-    const base = version >= 0 ? segments.slice(0, version) : segments;
-    throw new AuthConfigError(`${key} "${shownUrl(value)}" does not end in /v3: use the Keystone v3 endpoint, e.g. ${url.origin}/${[...base, "v3"].join("/")}`);
+    if (version < 0) return { kind: "unversioned", url: [url.origin, ...segments].join("/") };
+    throw notV3(key, shownUrl(value), `${url.origin}/${[...segments.slice(0, version), "v3"].join("/")}`);
 }
 
-/** The same Keystone URL once normalized (check() writes the normalized one into the inputs; state may hold an older form). */
+/** Today's words for a URL that is not the v3 endpoint, with the one to use. */
+export const notV3 = (key: string, shown: string, suggestion: string, why?: string) =>
+    new AuthConfigError("badAuthUrl", `${key} "${shown}" does not end in /v3: use the Keystone v3 endpoint, e.g. ${suggestion}${why ? ` (${why})` : ""}`);
+
+/** The same Keystone URL once normalized, or discovered (check() writes that into the inputs; state may hold an older form). */
 export function sameAuthUrl(a: string, b: string): boolean {
     const norm = (u: string) => {
         try {
-            return normalizeAuthUrl(u, "");
+            const keystone = normalizeAuthUrl(u, "");
+            if (keystone.kind === "v3") return keystone.url;
+            // A URL without a version is the v3 endpoint this process discovered for it, if any.
+            const found = discoveredV3(keystone.url);
+            const v3 = found === undefined ? undefined : normalizeAuthUrl(found, "");
+            return v3?.kind === "v3" ? v3.url : keystone.url;
         } catch {
             return u.trim().replace(/\/+$/, "");
         }
@@ -97,27 +127,40 @@ function blameInput<T>(property: "authUrl" | "cloud", resolve: () => T): T {
     try {
         return resolve();
     } catch (err) {
-        if (err instanceof AuthConfigError && !err.property) throw new AuthConfigError(err.message, property);
+        if (err instanceof AuthConfigError && !err.property) throw err.onInput(property);
         throw err;
     }
 }
 
-const SECRET_OF: Record<AuthKind, AuthSettingKey> = { password: "password", applicationCredential: "applicationCredentialSecret", token: "token" };
-const TYPE_OF: Record<AuthKind, string> = { password: "password", applicationCredential: "v3applicationcredential", token: "token" };
-const SUPPORTED_TYPES = "password (or v3password), v3applicationcredential, token (or v3token)";
+/** "password (or v3password), v3applicationcredential, token (or v3token)": every auth type the kinds take. */
+const SUPPORTED_TYPES = AUTH_KIND_NAMES.map((k) => {
+    const [first, ...also] = AUTH_KINDS[k].authTypes;
+    return also.length ? `${first} (or ${also.join(", ")})` : first;
+}).join(", ");
 
-/** The auth type a source asks for (OS_AUTH_TYPE, clouds.yaml auth_type), or undefined: then token > application credential > password. */
-function authKindOf(src: SettingsSource): AuthKind | undefined {
+/** The auth kind a source asks for (OS_AUTH_TYPE, clouds.yaml auth_type), or undefined: then the kinds' precedence decides. */
+function authKindOf(src: SettingsSource): AuthKindName | undefined {
     const type = src.settings.authType?.trim();
     if (type === undefined) return undefined;
-    const kind = (AUTH_TYPES as Record<string, AuthKind | undefined>)[type.toLowerCase()];
+    const kind = AUTH_KIND_NAMES.find((k) => AUTH_KINDS[k].authTypes.includes(type.toLowerCase()));
     if (!kind) {
         throw new AuthConfigError(
+            "unsupportedAuthType",
             `${src.label}: ${src.keyName("authType")} "${type}" is not supported by this provider: use ${SUPPORTED_TYPES}, or remove it to use whichever secret is set`,
         );
     }
     return kind;
 }
+
+/** "password, application credential or token": what a source must hold to log in. */
+const NOUNS = AUTH_KIND_NAMES.map((k) => AUTH_KINDS[k].noun);
+const ANY_SECRET = `${NOUNS.slice(0, -1).join(", ")} or ${NOUNS[NOUNS.length - 1]}`;
+
+/** How a source spells the settings an identity is made of (the compiler checks they are auth settings). */
+const namesIn =
+    (src: SettingsSource): SettingName =>
+    (setting: IdentitySetting) =>
+        src.keyName(setting);
 
 /** The secrets a source holds, as it spells them. */
 const secretsIn = (src: SettingsSource) => CREDENTIAL_KEYS.filter((k) => src.settings[k]);
@@ -129,64 +172,34 @@ function missingSecret(src: SettingsSource, selectedBy?: string): AuthConfigErro
     const what = `${src.label}${selectedBy ? `, selected by ${selectedBy},` : ""}`;
     const where = src.secretHome ? `: ${src.secretHome}` : "";
     if (kind) {
-        const others = secretsIn(src).filter((k) => k !== SECRET_OF[kind]);
-        const switchTo = (Object.keys(SECRET_OF) as AuthKind[]).find((k) => others.includes(SECRET_OF[k]));
+        const wanted = AUTH_KINDS[kind];
+        const switchTo = AUTH_KIND_NAMES.map((k) => AUTH_KINDS[k]).find((k) => k !== wanted && src.settings[k.secretSetting]);
         return new AuthConfigError(
-            `${what} asks for ${TYPE_OF[kind]} auth (${src.keyName("authType")} "${src.settings.authType}") but has no ${src.keyName(SECRET_OF[kind])}${where}` +
-                (switchTo ? `; it holds ${src.keyName(SECRET_OF[switchTo])}: to use that, set ${src.keyName("authType")} to ${TYPE_OF[switchTo]}` : ""),
+            "noSecret",
+            `${what} asks for ${wanted.authTypes[0]} auth (${src.keyName("authType")} "${src.settings.authType}") but has no ${src.keyName(wanted.secretSetting)}${where}` +
+                (switchTo ? `; it holds ${src.keyName(switchTo.secretSetting)}: to use that, set ${src.keyName("authType")} to ${switchTo.authTypes[0]}` : ""),
         );
     }
     return new AuthConfigError(
-        `${what} has no password, application credential or token (${CREDENTIAL_KEYS.map((k) => src.keyName(k)).join(", ")}): nothing to log in with${where}`,
+        "noSecret",
+        `${what} has no ${ANY_SECRET} (${CREDENTIAL_KEYS.map((k) => src.keyName(k)).join(", ")}): nothing to log in with${where}`,
     );
 }
 
 function identityOf(src: SettingsSource): Identity {
     const s = src.settings;
     // Known from here on: no message or log line may repeat them, even one Keystone echoes.
-    [s.password, s.applicationCredentialSecret, s.token].forEach(registerSecret);
-    const kind = authKindOf(src) ?? (s.token ? "token" : s.applicationCredentialSecret ? "applicationCredential" : s.password ? "password" : undefined);
-    if (!kind || !s[SECRET_OF[kind]]) throw missingSecret(src);
-    if (kind === "token") return { kind: "token", token: s.token! };
-    if (kind === "applicationCredential") {
-        if (!s.applicationCredentialId && !s.applicationCredentialName) {
-            throw new AuthConfigError(
-                `${src.label} has an application-credential secret but no ${src.keyName("applicationCredentialId")} or ${src.keyName("applicationCredentialName")}`,
-            );
-        }
-        if (!s.applicationCredentialId && !s.userId && !s.userName) {
-            throw new AuthConfigError(
-                `${src.label}: an application credential given by name (${src.keyName("applicationCredentialName")}) also needs its owner, ${src.keyName("userName")} (+ ${src.keyName("userDomainName")}) or ${src.keyName("userId")}`,
-            );
-        }
-        return {
-            kind: "applicationCredential",
-            secret: s.applicationCredentialSecret!,
-            id: s.applicationCredentialId,
-            name: s.applicationCredentialName,
-            userId: s.userId,
-            userName: s.userName,
-            userDomainId: s.userDomainId ?? s.domainId,
-            userDomainName: s.userDomainName ?? s.domainName,
-        };
-    }
-    if (!s.userId && !s.userName) {
-        throw new AuthConfigError(
-            `${src.label} has a password but no user: set ${src.keyName("userName")} (with ${src.keyName("userDomainName")}) or ${src.keyName("userId")}`,
-        );
-    }
-    return {
-        kind: "password",
-        password: s.password!,
-        userId: s.userId,
-        userName: s.userName,
-        userDomainId: s.userDomainId ?? s.domainId,
-        userDomainName: s.userDomainName ?? s.domainName,
-    };
+    CREDENTIAL_KEYS.forEach((k) => registerSecret(s[k] as string | undefined));
+    const kind =
+        authKindOf(src) ?? [...AUTH_KIND_NAMES].sort((a, b) => AUTH_KINDS[b].precedence - AUTH_KINDS[a].precedence).find((k) => s[AUTH_KINDS[k].secretSetting]);
+    if (!kind || !s[AUTH_KINDS[kind].secretSetting]) throw missingSecret(src);
+    const made = AUTH_KINDS[kind].fromSettings(s, namesIn(src));
+    if ("missing" in made) throw new AuthConfigError("incompleteIdentity", `${src.label}${made.missing}`);
+    return made;
 }
 
 function scopeOf(s: AuthSettings, identity: Identity): Scope | undefined {
-    if (identity.kind === "applicationCredential") return undefined; // bound to its own project
+    if (!AUTH_KINDS[identity.kind].scoped) return undefined; // an application credential is bound to its own project
     if (s.tenantId) return { projectId: s.tenantId };
     if (s.tenantName) {
         return { projectName: s.tenantName, projectDomainId: s.projectDomainId ?? s.domainId, projectDomainName: s.projectDomainName ?? s.domainName };
@@ -194,32 +207,23 @@ function scopeOf(s: AuthSettings, identity: Identity): Scope | undefined {
     return undefined;
 }
 
-/**
- * CA bundles read, per process: check and create resolve auth for every resource, and a
- * system bundle is ~200 KB (reading it was most of a warm check). Keyed by what a rewrite
- * changes (mtime, ctime, size, inode), so a replaced bundle is read again.
- */
-const caFiles = new Map<string, { stamp: string; pem: string }>();
 /** The PEM labels OpenSSL (and so Node) reads as a certificate: RHEL's ca-bundle.trust.crt uses TRUSTED. */
 const PEM_CERTIFICATE = /-----BEGIN (TRUSTED |X509 )?CERTIFICATE-----/;
 
 function readCaFile(file: string, key: string): string {
     let pem: string;
     try {
-        const st = fs.statSync(file);
-        const stamp = `${st.mtimeMs}:${st.ctimeMs}:${st.size}:${st.ino}`;
-        const cached = caFiles.get(file);
-        if (cached?.stamp === stamp) return cached.pem;
         pem = fs.readFileSync(file, "utf8");
-        // Checked before any request: with no certificate in it, every TLS handshake would fail with words that do not name the file.
-        if (PEM_CERTIFICATE.test(pem)) caFiles.set(file, { stamp, pem });
     } catch (err) {
         throw new AuthConfigError(
+            "badCaFile",
             `${key} "${file}" cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): point it at a readable PEM file with the CA that signed Keystone's certificate`,
         );
     }
+    // Checked before any request: with no certificate in it, every TLS handshake would fail with words that do not name the file.
     if (!PEM_CERTIFICATE.test(pem)) {
         throw new AuthConfigError(
+            "badCaFile",
             `${key} "${file}" holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line): point it at the PEM file of the CA that signed Keystone's certificate (a DER file converts with: openssl x509 -inform der -in ca.der -out ca.pem)`,
         );
     }
@@ -244,7 +248,10 @@ const identityKeysIn = (src: SettingsSource) => IDENTITY_KEYS.filter((k) => src.
 function refuseInvalid(src: SettingsSource, key: AuthSettingKey): void {
     const bad = src.invalid?.[key];
     if (bad !== undefined) {
-        throw new AuthConfigError(`${src.keyName(key)} ${JSON.stringify(bad)} must be true or false (also yes/no, on/off, 1/0); it is not read as either`);
+        throw new AuthConfigError(
+            "badBoolean",
+            `${src.keyName(key)} ${JSON.stringify(bad)} must be true or false (also yes/no, on/off, 1/0); it is not read as either`,
+        );
     }
 }
 
@@ -257,12 +264,17 @@ function refuseInvalid(src: SettingsSource, key: AuthSettingKey): void {
  * holds a secret; identity settings of higher sources without one are ignored, and a warning
  * (or the error) names them. authUrl, region, cacertFile and insecure are taken key by key.
  */
-export function resolveAuth(resource: ResourceAuthInputs, stack: SettingsSource | undefined, env: NodeJS.ProcessEnv = process.env): ResolvedAuth {
+export function resolveAuth(
+    resource: ResourceAuthInputs,
+    stack: SettingsSource | undefined,
+    env: NodeJS.ProcessEnv = process.env,
+    names: InputNames = RESOURCE_INPUTS,
+): ResolvedAuth {
     const envSrc = fromEnv(env);
     const sources: SettingsSource[] = [];
     let cloud: { src: SettingsSource; by: string } | undefined;
     if (resource.cloud) {
-        const by = "the resource's cloud input";
+        const by = names.cloud;
         cloud = { src: blameInput("cloud", () => fromCloudsYaml(resource.cloud!, by, env)), by };
         sources.push(cloud.src);
     }
@@ -284,24 +296,24 @@ export function resolveAuth(resource: ResourceAuthInputs, stack: SettingsSource 
     const identitySrc = resource.cloud ? sources[0] : sources.find(hasSecret);
     if (!identitySrc || !hasSecret(identitySrc)) {
         if (cloud) {
-            const err = (() => {
-                try {
-                    return missingSecret(cloud.src, cloud.by);
-                } catch (e) {
-                    return e as Error; // an unsupported auth_type: that is what to fix
-                }
-            })();
-            throw resource.cloud ? new AuthConfigError(err.message, "cloud") : err;
+            const login = cloud;
+            // An unsupported auth_type throws first (authKindOf): that is what to fix.
+            const fail = (): never => {
+                throw missingSecret(login.src, login.by);
+            };
+            return resource.cloud ? blameInput("cloud", fail) : fail();
         }
         // The first mistake of a new user: everything set but the secret (Horizon's openrc asks
         // for OS_PASSWORD; `pulumi config set --secret` forgotten). Name what is there.
         const partial = sources.map((src) => ({ src, keys: identityKeysIn(src) })).find((i) => i.keys.length > 0);
         if (partial) {
             throw new AuthConfigError(
-                `${partial.src.label} sets ${partial.keys.join(", ")} but no password, application credential or token: add the secret${partial.src.secretHome ? ` (${partial.src.secretHome})` : ""}`,
+                "noSecret",
+                `${partial.src.label} sets ${partial.keys.join(", ")} but no ${ANY_SECRET}: add the secret${partial.src.secretHome ? ` (${partial.src.secretHome})` : ""}`,
             );
         }
         throw new AuthConfigError(
+            "noCredentials",
             "No OpenStack credentials found. Set them as stack config (pulumi config set openstack:authUrl ...; openstack:userName, openstack:userDomainName, openstack:tenantName, openstack:projectDomainName and pulumi config set --secret openstack:password ...), export OS_* variables (source your openrc file), or select a clouds.yaml cloud with openstack:cloud / OS_CLOUD",
         );
     }
@@ -313,7 +325,7 @@ export function resolveAuth(resource: ResourceAuthInputs, stack: SettingsSource 
         .filter((i) => i.keys.length > 0)
         .map(
             ({ src, keys }) =>
-                `${src.label} sets ${keys.join(", ")} but no password, application credential or token, so ${keys.length === 1 ? "it is" : "they are"} ignored: the login comes whole from ${identitySrc.label}. To use ${keys.length === 1 ? "it" : "them"}, add the secret there too${src.secretHome ? ` (${src.secretHome})` : ""}; otherwise remove ${keys.length === 1 ? "it" : "them"}`,
+                `${src.label} sets ${keys.join(", ")} but no ${ANY_SECRET}, so ${keys.length === 1 ? "it is" : "they are"} ignored: the login comes whole from ${identitySrc.label}. To use ${keys.length === 1 ? "it" : "them"}, add the secret there too${src.secretHome ? ` (${src.secretHome})` : ""}; otherwise remove ${keys.length === 1 ? "it" : "them"}`,
         );
     if (cloud && sources.indexOf(cloud.src) > sources.indexOf(identitySrc) && identityKeysIn(cloud.src).length > 0) {
         ignored.push(
@@ -329,25 +341,30 @@ export function resolveAuth(resource: ResourceAuthInputs, stack: SettingsSource 
     // check() writes the resolved authUrl into the inputs; when it is the settings' own, name the setting.
     const fromSettings = pick("authUrl");
     const fromInput = resource.authUrl !== undefined && !(fromSettings?.value && sameAuthUrl(fromSettings.value, resource.authUrl));
-    const authUrlPick = fromInput ? { value: resource.authUrl, name: "the resource's authUrl input" } : fromSettings;
+    const authUrlPick = fromInput ? { value: resource.authUrl, name: names.authUrl ?? "authUrl" } : fromSettings;
     if (!authUrlPick?.value) {
-        const others = ["openstack:authUrl", "OS_AUTH_URL", "the resource's authUrl input"].filter((k) => k !== identitySrc.keyName("authUrl"));
-        throw new AuthConfigError(`No Keystone URL: set ${identitySrc.keyName("authUrl")} (or ${others.join(", ")}), e.g. https://kna1.citycloud.com:5000/v3`);
+        const others = ["openstack:authUrl", "OS_AUTH_URL", names.authUrl].filter((k): k is string => k !== undefined && k !== identitySrc.keyName("authUrl"));
+        throw new AuthConfigError(
+            "noAuthUrl",
+            `No Keystone URL: set ${identitySrc.keyName("authUrl")} (or ${others.join(", ")}), e.g. https://kna1.citycloud.com:5000/v3`,
+        );
     }
     let identity: Identity;
     try {
         identity = resource.cloud ? blameInput("cloud", () => identityOf(identitySrc)) : identityOf(identitySrc);
     } catch (err) {
         if (!(err instanceof AuthConfigError) || ignored.length === 0) throw err;
-        throw new AuthConfigError(`${err.message}. Note: ${ignored.join(". ")}`, err.property);
+        throw err.withNotes(ignored);
     }
     ignored.forEach(warn);
     const cacert = pick("cacertFile");
     const cacertFile = cacert ? expandHome(cacert.value!, env) : undefined;
     const insecure = pick("insecure");
     const normalize = () => normalizeAuthUrl(authUrlPick.value!, authUrlPick.name);
+    const keystone = fromInput ? blameInput("authUrl", normalize) : normalize();
     return {
-        authUrl: fromInput ? blameInput("authUrl", normalize) : normalize(),
+        authUrl: keystone.url,
+        ...(keystone.kind === "unversioned" ? { versionless: { fromInput } } : {}),
         authUrlSource: authUrlPick.name,
         region: resource.region ?? pick("region")?.value,
         identity,

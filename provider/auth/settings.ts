@@ -1,12 +1,12 @@
 import * as os from "os";
 import * as path from "path";
+import { AUTH_KIND_NAMES, AUTH_KINDS } from "../keystone/tokens/kinds";
 
 /**
  * Every auth setting, one row each: how each source spells it. Stack config always spells a
  * setting `openstack:<key>`, as the Pulumi OpenStack provider does; `env` lists the OS_*
  * variables (first = preferred, for messages); `clouds` lists the clouds.yaml names, under
- * the cloud's `auth:` unless `top` (beside `auth:`). `secret` settings prove who you are: the
- * source that has one supplies the whole identity. `noStack` settings have no stack config
+ * the cloud's `auth:` unless `top` (beside `auth:`). `noStack` settings have no stack config
  * key (the Pulumi OpenStack provider has none, and its bridge refuses unknown `openstack:*`
  * keys). `identity` settings belong to the login, taken whole from one source with the
  * secrets; the others are taken key by key. The README's auth table is tested against this
@@ -16,7 +16,7 @@ export const AUTH_SETTINGS = {
     authUrl: { env: ["OS_AUTH_URL"], clouds: ["auth_url"] },
     userName: { env: ["OS_USERNAME"], clouds: ["username"], identity: true },
     userId: { env: ["OS_USER_ID"], clouds: ["user_id"], identity: true },
-    password: { env: ["OS_PASSWORD"], clouds: ["password"], secret: true, identity: true },
+    password: { env: ["OS_PASSWORD"], clouds: ["password"], identity: true },
     tenantName: { env: ["OS_PROJECT_NAME", "OS_TENANT_NAME"], clouds: ["project_name", "tenant_name"], identity: true },
     tenantId: { env: ["OS_PROJECT_ID", "OS_TENANT_ID"], clouds: ["project_id", "tenant_id"], identity: true },
     userDomainName: { env: ["OS_USER_DOMAIN_NAME"], clouds: ["user_domain_name"], identity: true },
@@ -27,9 +27,9 @@ export const AUTH_SETTINGS = {
     domainId: { env: ["OS_DOMAIN_ID"], clouds: ["domain_id"], identity: true },
     applicationCredentialId: { env: ["OS_APPLICATION_CREDENTIAL_ID"], clouds: ["application_credential_id"], identity: true },
     applicationCredentialName: { env: ["OS_APPLICATION_CREDENTIAL_NAME"], clouds: ["application_credential_name"], identity: true },
-    applicationCredentialSecret: { env: ["OS_APPLICATION_CREDENTIAL_SECRET"], clouds: ["application_credential_secret"], secret: true, identity: true },
-    token: { env: ["OS_TOKEN", "OS_AUTH_TOKEN"], clouds: ["token"], secret: true, identity: true },
-    // Which of the secrets above to use, as the openstack CLI reads it (keystoneauth plugin names, AUTH_TYPES).
+    applicationCredentialSecret: { env: ["OS_APPLICATION_CREDENTIAL_SECRET"], clouds: ["application_credential_secret"], identity: true },
+    token: { env: ["OS_TOKEN", "OS_AUTH_TOKEN"], clouds: ["token"], identity: true },
+    // Which secret to use, as the openstack CLI reads it (keystoneauth plugin names: AUTH_KINDS' authTypes).
     authType: { env: ["OS_AUTH_TYPE"], clouds: ["auth_type"], top: true, identity: true, noStack: true },
     region: { env: ["OS_REGION_NAME"], clouds: ["region_name"], top: true },
     // Selects the clouds.yaml cloud: clouds.yaml itself has no such key.
@@ -37,10 +37,7 @@ export const AUTH_SETTINGS = {
     // clouds.yaml `verify:` is a boolean or a CA path: read by cloudsYaml.ts, which feeds both.
     cacertFile: { env: ["OS_CACERT"], clouds: ["cacert"], top: true },
     insecure: { env: ["OS_INSECURE"], clouds: ["verify"], top: true, boolean: true },
-} as const satisfies Record<
-    string,
-    { env: readonly string[]; clouds: readonly string[]; secret?: true; top?: true; boolean?: true; identity?: true; noStack?: true }
->;
+} as const satisfies Record<string, { env: readonly string[]; clouds: readonly string[]; top?: true; boolean?: true; identity?: true; noStack?: true }>;
 
 export type AuthSettingKey = keyof typeof AUTH_SETTINGS;
 type BooleanKey = { [K in AuthSettingKey]: (typeof AUTH_SETTINGS)[K] extends { boolean: true } ? K : never }[AuthSettingKey];
@@ -50,24 +47,11 @@ export type AuthSettings = { [K in AuthSettingKey]?: K extends BooleanKey ? bool
 
 export const SETTING_KEYS = Object.keys(AUTH_SETTINGS) as AuthSettingKey[];
 
-/** Settings that prove who you are: the source that has one of them supplies the whole identity. */
-export const CREDENTIAL_KEYS = SETTING_KEYS.filter((k) => "secret" in AUTH_SETTINGS[k]);
+/** Settings that prove who you are, one per auth kind: the source that has one of them supplies the whole identity. */
+export const CREDENTIAL_KEYS: AuthSettingKey[] = AUTH_KIND_NAMES.map((k) => AUTH_KINDS[k].secretSetting);
 
 /** Settings of the login (user, secrets, project scope, auth type): all from the one source that supplies the identity. */
 export const IDENTITY_KEYS = SETTING_KEYS.filter((k) => "identity" in AUTH_SETTINGS[k]);
-
-/**
- * `OS_AUTH_TYPE` / clouds.yaml `auth_type` values this provider supports (keystoneauth's plugin
- * names, as the openstack CLI takes them), and which secret each one uses.
- */
-export const AUTH_TYPES = {
-    password: "password",
-    v3password: "password",
-    v3applicationcredential: "applicationCredential",
-    token: "token",
-    v3token: "token",
-} as const;
-export type AuthKind = (typeof AUTH_TYPES)[keyof typeof AUTH_TYPES];
 
 /** A named source of settings, for error messages ("from environment (OS_*)"). */
 export interface SettingsSource {
@@ -81,14 +65,14 @@ export interface SettingsSource {
     invalid?: Partial<Record<AuthSettingKey, string>>;
 }
 
+/** The yes/no words of every boolean setting (OS_INSECURE, openstack:insecure, clouds.yaml `verify:`), any case. */
+const YES_NO = new Map([...["true", "yes", "on", "1"].map((w) => [w, true] as const), ...["false", "no", "off", "0"].map((w) => [w, false] as const)]);
+
 /** true / false, yes / no, on / off, 1 / 0 (any case); anything else is undefined, never a guess. */
 export function parseBool(value: unknown): boolean | undefined {
     if (typeof value === "boolean") return value;
     if (typeof value !== "string") return undefined;
-    const v = value.trim();
-    if (/^(1|true|yes|on)$/i.test(v)) return true;
-    if (/^(0|false|no|off)$/i.test(v)) return false;
-    return undefined;
+    return YES_NO.get(value.trim().toLowerCase());
 }
 
 /**

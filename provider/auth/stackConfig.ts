@@ -1,4 +1,6 @@
-import { AUTH_SETTINGS, readSettings, SettingsSource } from "./settings";
+import { AUTH_SETTINGS, CREDENTIAL_KEYS, readSettings, SettingsSource } from "./settings";
+
+const [first, ...others] = CREDENTIAL_KEYS;
 
 /**
  * Stack config as the dynamic-provider host delivers it to configure(): the whole stack
@@ -7,7 +9,7 @@ import { AUTH_SETTINGS, readSettings, SettingsSource } from "./settings";
 export function fromStackConfig(get: (key: string) => string | undefined): SettingsSource {
     return {
         label: "stack config (openstack:*)",
-        secretHome: "pulumi config set --secret openstack:password (or openstack:applicationCredentialSecret, openstack:token)",
+        secretHome: `pulumi config set --secret openstack:${first} (or ${others.map((k) => `openstack:${k}`).join(", ")})`,
         keyName: (k) => ("noStack" in AUTH_SETTINGS[k] ? `(no stack config key for ${AUTH_SETTINGS[k].env[0]})` : `openstack:${k}`),
         ...readSettings((k) => ("noStack" in AUTH_SETTINGS[k] ? undefined : get(`openstack:${k}`))),
     };

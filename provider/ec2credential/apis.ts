@@ -9,19 +9,14 @@
  * share (delegated tokens).
  */
 import { ResolvedAuth } from "../auth/resolve";
-import { hasStatus, isDelegatedTokenRefusal, refusedPolicyRule } from "../keystone/errors";
-import {
-    createEc2CredentialOsEc2,
-    deleteCredentialByAccess,
-    deleteEc2Credential,
-    getKeyBinding,
-    listEc2Credentials,
-} from "../keystone/ec2credentials/requests";
-import { Ec2Credential } from "../keystone/ec2credentials/results";
+import { hasStatus, isDelegatedTokenRefusal, KeystoneError, refusedPolicyRule } from "../keystone/errors";
+import { createEc2KeyOsEc2, deleteCredentialByAccess, deleteEc2Key, getKeyBinding, listEc2Keys } from "../keystone/ec2credentials/requests";
+import { Ec2Key } from "../keystone/ec2credentials/results";
+import { credentialsURL, credentialURL, osEc2KeyURL, osEc2URL } from "../keystone/ec2credentials/urls";
 import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
 import { RetryPolicy } from "../transport/httpClient";
-import { TransportError } from "../transport/errors";
+import { mayHaveTakenEffect, TransportError } from "../transport/errors";
 import { debug } from "../transport/log";
 import { Ec2CredentialError } from "./errors";
 
@@ -32,9 +27,9 @@ export const RULES = {
     delete: "identity:delete_credential",
 } as const;
 
-/** A request that got no clear answer may still have been carried out (the answer was lost, a gateway gave up). */
+/** A create that got no clear answer may still have made a key (the answer was lost, a gateway gave up): the transport's classification. */
 export function mayHaveCreated(err: unknown): boolean {
-    return (err instanceof TransportError && err.reached) || hasStatus(err, 429, 500, 502, 503, 504);
+    return (err instanceof TransportError || err instanceof KeystoneError) && mayHaveTakenEffect(err);
 }
 
 /** What to ask the operator for, per rule: Keystone's own defaults since Stein / Train. */
@@ -62,10 +57,10 @@ function bothRefused(auth: ResolvedAuth, userId: string, doing: string, first: [
  */
 export async function deleteKey(session: KeystoneSession, auth: ResolvedAuth, userId: string, access: string, retry?: RetryPolicy): Promise<boolean> {
     try {
-        return await deleteEc2Credential(session, userId, access, retry);
+        return await deleteEc2Key(session, userId, access, retry);
     } catch (err) {
         if (refusedPolicyRule(err) !== RULES.ec2Delete) throw err;
-        debug(`${RULES.ec2Delete} refused by policy: deleting ${access} through DELETE /v3/credentials/{sha256(access)}`);
+        debug(`${RULES.ec2Delete} refused by policy: deleting ${access} through DELETE /v3${credentialURL(access)}`);
     }
     try {
         return await deleteCredentialByAccess(session, access, retry);
@@ -86,8 +81,8 @@ export async function deleteKey(session: KeystoneSession, auth: ResolvedAuth, us
             auth,
             userId,
             `deleting EC2 credential ${access}`,
-            [`DELETE /v3/users/${userId}/credentials/OS-EC2/${access}`, RULES.ec2Delete],
-            [`DELETE /v3/credentials/<sha256 of the access key>`, RULES.delete],
+            [`DELETE /v3${osEc2KeyURL(userId, access)}`, RULES.ec2Delete],
+            [`DELETE /v3${credentialsURL()}/<sha256 of the access key>`, RULES.delete],
         );
     }
 }
@@ -109,9 +104,9 @@ export function loginIsNotOwner(doing: string, auth: ResolvedAuth, access: strin
  * undefined when the list is refused too (403). A 403 on one key names the same policy rule for
  * "not your key" as for "this call is not allowed to you": only the list tells them apart.
  */
-export async function listedAsOwn(session: KeystoneSession, userId: string, access: string, retry?: RetryPolicy): Promise<Ec2Credential | null | undefined> {
+export async function listedAsOwn(session: KeystoneSession, userId: string, access: string, retry?: RetryPolicy): Promise<Ec2Key | null | undefined> {
     // Only a refusal means "cannot tell"; a 5xx or a timeout is that failure, not a policy.
-    const own = await listEc2Credentials(session, userId, retry).catch((err) => (hasStatus(err, 403) ? undefined : Promise.reject(err)));
+    const own = await listEc2Keys(session, userId, retry).catch((err) => (hasStatus(err, 403) ? undefined : Promise.reject(err)));
     return own && (own.find((c) => c.accessKeyId === access) ?? null);
 }
 
@@ -165,12 +160,12 @@ export async function mintThroughOsEc2(
     auth: ResolvedAuth,
     key: { userId: string; projectId: string },
     genericRefusal: unknown,
-): Promise<Ec2Credential> {
-    debug(`${RULES.create} refused by policy: minting through POST /v3/users/${key.userId}/credentials/OS-EC2`);
+): Promise<Ec2Key> {
+    debug(`${RULES.create} refused by policy: minting through POST /v3${osEc2URL(key.userId)}`);
     return oneAtATime(JSON.stringify([session.authUrl, key.userId, key.projectId]), async () => {
         const cleanup = bestEffortRetry(session);
         const ofProject = async (retry?: RetryPolicy) =>
-            new Set((await listEc2Credentials(session, key.userId, retry)).filter((c) => c.projectId === key.projectId).map((c) => c.accessKeyId));
+            new Set((await listEc2Keys(session, key.userId, retry)).filter((c) => c.projectId === key.projectId).map((c) => c.accessKeyId));
         const before = await ofProject();
         /** Deletes what appeared since `before` (but `keep`); says what it did. */
         const reconcile = async (keep?: string): Promise<string> => {
@@ -181,17 +176,17 @@ export async function mintThroughOsEc2(
                   `Keystone lists no key of this attempt: nothing was left behind (one that Keystone were still making would show in openstack --os-auth-url ${auth.authUrl} ec2 credentials list --user ${key.userId}).`
                 : `Keystone had created ${strays.length === 1 ? `access key ${strays[0]}` : `access keys ${strays.join(", ")}`} all the same; deleted again, so nothing was left behind.`;
         };
-        let cred: Ec2Credential;
+        let cred: Ec2Key;
         try {
-            cred = await createEc2CredentialOsEc2(session, key);
+            cred = await createEc2KeyOsEc2(session, key);
         } catch (err) {
             if (refusedPolicyRule(err) === RULES.ec2Create) {
                 throw bothRefused(
                     auth,
                     key.userId,
                     `creating an EC2 credential in ${auth.region} (${auth.authUrl})`,
-                    ["POST /v3/credentials", refusedPolicyRule(genericRefusal) ?? RULES.create],
-                    [`POST /v3/users/${key.userId}/credentials/OS-EC2`, RULES.ec2Create],
+                    [`POST /v3${credentialsURL()}`, refusedPolicyRule(genericRefusal) ?? RULES.create],
+                    [`POST /v3${osEc2URL(key.userId)}`, RULES.ec2Create],
                 );
             }
             if (!mayHaveCreated(err)) throw err;
@@ -210,7 +205,7 @@ export async function mintThroughOsEc2(
         // A retried POST whose first answer was lost made a key too: the one returned is kept.
         const after = await reconcile(cred.accessKeyId).catch((e) => `reconciling after the create failed (${e instanceof Error ? e.message : String(e)})`);
         debug(after);
-        return { ...cred, ...(await bindingOf(session, cred.accessKeyId)) };
+        return { ...cred, ...(await applicationCredentialOf(session, cred.accessKeyId)) };
     });
 }
 
@@ -219,7 +214,7 @@ export async function mintThroughOsEc2(
  * representation does not carry it). {} when Keystone will not show it: Queens and Rocky keep
  * identity:get_credential admin-only, and the output then stays unknown rather than wrong.
  */
-export async function bindingOf(session: KeystoneSession, access: string): Promise<{ applicationCredentialId?: string | null }> {
+export async function applicationCredentialOf(session: KeystoneSession, access: string): Promise<{ applicationCredentialId?: string | null }> {
     try {
         const binding = await getKeyBinding(session, access);
         return binding ? { applicationCredentialId: binding.applicationCredentialId } : {};

@@ -1,5 +1,6 @@
 import { ResolvedAuth } from "../auth/resolve";
-import { DelegatedRefusal, delegatedRefusal, hasStatus, UnexpectedResponseError } from "../keystone/errors";
+import { DelegatedRefusal, delegatedRefusal, isUnknownUser, joinSentences, UnexpectedResponseError } from "../keystone/errors";
+import { IdentitySetting, kindOf } from "../keystone/tokens/kinds";
 import { TransportError } from "../transport/errors";
 import { redact } from "../transport/redact";
 
@@ -42,44 +43,32 @@ export function explain(err: unknown, doing: string, auth: ResolvedAuth, after =
     if (delegated) {
         throw new Ec2CredentialError(`${doing}: Keystone at ${auth.authUrl} ${DELEGATED_FIX[delegated]}. Identity used: ${auth.identitySource}${then}`);
     }
-    if (err instanceof TransportError) throw new Ec2CredentialError(`${doing}: ${withCaAdvice(err, auth)}. ${unreachableHint(err, auth)}${then}`);
-    const owner = appCredOwnerHint(err, auth);
-    if (owner) throw new Ec2CredentialError(`${doing}: ${(err as Error).message}. ${owner}${then}`);
+    if (err instanceof TransportError)
+        throw new Ec2CredentialError(`${doing}: ${joinSentences(withCaAdvice(err, auth).message, unreachableHint(err, auth))}${then}`);
+    const owner = unknownOwnerHint(err, auth);
+    if (owner) throw new Ec2CredentialError(`${doing}: ${joinSentences((err as Error).message, owner)}${then}`);
     if (err instanceof UnexpectedResponseError) throw new Ec2CredentialError(`${doing}: ${err.message} (Keystone URL from ${auth.authUrlSource})${then}`);
     if (err instanceof Error) throw new Ec2CredentialError(`${doing}: ${err.message}${then}`);
     throw new Ec2CredentialError(`${doing}: ${String(err)}${then}`);
 }
 
-/** The transport's generic advice for a refused certificate, which tells to set a CA file. */
-const TRUST_ADVICE = /Trust the server's CA with openstack:cacertFile[^]*?for tests only/;
-
 /**
- * A refused certificate while a CA file is set: that file is what to fix, so the message
- * names it and where it was set instead of telling to set openstack:cacertFile.
+ * A refused certificate while a CA file is set: that file is what to fix, so the advice names
+ * it and where it was set instead of telling to set openstack:cacertFile.
  */
-function withCaAdvice(err: TransportError, auth: ResolvedAuth): string {
-    if (err.failure !== "tls" || !auth.cacertFile || !TRUST_ADVICE.test(err.message)) return err.message;
-    return err.message.replace(
-        TRUST_ADVICE,
+function withCaAdvice(err: TransportError, auth: ResolvedAuth): TransportError {
+    if (err.code !== "untrustedCertificate" || !auth.cacertFile) return err;
+    return err.withAdvice(
         `Verified against the CA file "${auth.cacertFile}" (${auth.cacertSource}), which is not the CA that signed Keystone's certificate (or the certificate is not for this host name): ` +
             `point ${auth.cacertSource} at the CA of this Keystone (openssl s_client -showcerts -connect <host>:<port> shows the chain)`,
     );
 }
 
-/**
- * Keystone looks up the owner of an application credential given by name in the user's
- * domain (Default unless set): "Could not find user" then most often means the domain.
- */
-function appCredOwnerHint(err: unknown, auth: ResolvedAuth): string | undefined {
-    const id = auth.identity;
-    if (!hasStatus(err, 404) || !err.target.endsWith("/auth/tokens") || id.kind !== "applicationCredential" || id.id) return undefined;
-    if (!/could not find user/i.test(err.keystoneMessage)) return undefined;
-    const key = (k: "userDomainName" | "userDomainId" | "userId" | "userName" | "applicationCredentialId") => auth.identityKeys?.[k] ?? `openstack:${k}`;
-    const who = id.userId ? `user id ${id.userId}` : `user ${id.userName} in domain ${id.userDomainId ?? id.userDomainName ?? "Default"}`;
-    return (
-        `Keystone has no ${who}, the owner of application credential ${id.name} (${auth.identitySource}): ` +
-        `set ${key("userDomainName")} (or ${key("userDomainId")}) to the user's domain, or give ${key("userId")} or ${key("applicationCredentialId")} instead`
-    );
+/** A login refused because Keystone does not know the user it names (an application credential's owner, by name): what to set. */
+function unknownOwnerHint(err: unknown, auth: ResolvedAuth): string | undefined {
+    if (!isUnknownUser(err) || !err.login) return undefined;
+    const name = (k: IdentitySetting) => auth.identityKeys?.[k] ?? `openstack:${k}`;
+    return kindOf(auth.identity).unknownOwnerHint?.(auth.identity, name, auth.identitySource);
 }
 
 /** No HTTP answer: either nothing was reached (most often a wrong URL), or the answers were lost on the way back. */
@@ -91,7 +80,7 @@ function unreachableHint(err: TransportError, auth: ResolvedAuth): string {
             `the request may have been carried out. The URL is reachable; look at what sits between here and Keystone (proxy, load balancer, firewall) or at Keystone's load`
         );
     }
-    const https = auth.authUrl.startsWith("https:");
+    const https = new URL(auth.authUrl).protocol === "https:";
     const scheme = https
         ? "if that port serves plain HTTP (the TLS handshake then gets no answer), use http://"
         : "if that port serves HTTPS (a TLS server drops plain HTTP), use https://";

@@ -6,14 +6,13 @@
  */
 import { ResolvedAuth } from "../auth/resolve";
 import { hasStatus, refusedPolicyRule } from "../keystone/errors";
-import { applicationCredentialExists } from "../keystone/ec2credentials/binding";
-import { Ec2Credential } from "../keystone/ec2credentials/results";
+import { applicationCredentialExists } from "../keystone/applicationcredentials";
+import { Ec2Key } from "../keystone/ec2credentials/results";
 import { projectsOfUser, userHasRoleOn } from "../keystone/projects";
 import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
-
-/** Every health driftReason starts with this, so refresh can clear it once the cause is fixed. */
-export const UNUSABLE = "unusable:";
+import { kindOf } from "../keystone/tokens/kinds";
+import { Drift, drift } from "./drift";
 
 /**
  * Runs read() and remove() with the stack's token, scoped to a project. When the owner lost
@@ -34,7 +33,7 @@ export async function withUserToken<T>(
     } catch (err) {
         // Only a refused login (POST /auth/tokens), not a 401 on a call made with a fresh token:
         // that one is Keystone's to explain, and retrying it unscoped would hide it.
-        if (!isLoginRefusal(err) || !auth.scope || auth.identity.kind !== "password") throw err;
+        if (!isLoginRefusal(err) || !auth.scope || !kindOf(auth.identity).unscopedFallback) throw err;
         const session = unscoped();
         const token = await session.token().catch(() => Promise.reject(err));
         return run(session, token);
@@ -43,19 +42,22 @@ export async function withUserToken<T>(
 
 /** Keystone refused the login itself (POST /auth/tokens), not a call made with a token. */
 export function isLoginRefusal(err: unknown): boolean {
-    return hasStatus(err, 401) && /\/auth\/tokens$/.test(err.target);
+    return hasStatus(err, 401) && err.login;
 }
 
 /** Why S3 will refuse this existing key, or undefined when it should work. */
-export async function unusableReason(session: KeystoneSession, token: Token, key: Ec2Credential): Promise<string | undefined> {
+export async function unusableReason(session: KeystoneSession, token: Token, key: Ec2Key): Promise<Drift | undefined> {
     const next = "the next pulumi up replaces it where a new key can work, and otherwise fails with the fix";
     if (key.userId !== token.userId) {
         // Another user's key (admin rights): role assignments tell; without the rights, say nothing.
         const hasRole = await userHasRoleOn(session, key.userId, key.projectId).catch((err) => (hasStatus(err, 403) ? true : Promise.reject(err)));
         return hasRole
             ? undefined
-            : `${UNUSABLE} user ${key.userId} has no role on project ${key.projectId} any more (revoked, or the project was deleted), so S3 refuses access key ${key.accessKeyId}; ` +
-                  `give the user a role there (openstack role add --user ${key.userId} --project ${key.projectId} member); ${next}`;
+            : drift(
+                  "unusable",
+                  `user ${key.userId} has no role on project ${key.projectId} any more (revoked, or the project was deleted), so S3 refuses access key ${key.accessKeyId}; ` +
+                      `give the user a role there (openstack role add --user ${key.userId} --project ${key.projectId} member); ${next}`,
+              );
     }
     // A policy that refuses the user's project list (identity:list_user_projects) leaves
     // health unjudged, as an unknown binding does: refresh still reads the key.
@@ -66,24 +68,27 @@ export async function unusableReason(session: KeystoneSession, token: Token, key
     const project = projects.find((p) => p.id === key.projectId);
     const who = token.userName ?? key.userId;
     if (!project) {
-        return (
-            `${UNUSABLE} user ${who} has no role on project ${key.projectId} any more (revoked, or the project was deleted), so S3 refuses access key ${key.accessKeyId}; ` +
-            `ask a project admin for a role there (openstack role add --user ${key.userId} --project ${key.projectId} member) or move the key to another project; ${next}`
+        return drift(
+            "unusable",
+            `user ${who} has no role on project ${key.projectId} any more (revoked, or the project was deleted), so S3 refuses access key ${key.accessKeyId}; ` +
+                `ask a project admin for a role there (openstack role add --user ${key.userId} --project ${key.projectId} member) or move the key to another project; ${next}`,
         );
     }
     // read() has the binding already (from state, or read once from the generic API); unknown
     // (a policy that hides it) is not judged.
     const appCred = key.applicationCredentialId;
     if (appCred && !(await applicationCredentialExists(session, key.userId, appCred))) {
-        return (
-            `${UNUSABLE} access key ${key.accessKeyId} was minted with application credential ${appCred}, which has been deleted, so S3 refuses it; ` +
-            `a new key minted with the stack's current credentials is not bound to it; ${next}`
+        return drift(
+            "unusable",
+            `access key ${key.accessKeyId} was minted with application credential ${appCred}, which has been deleted, so S3 refuses it; ` +
+                `a new key minted with the stack's current credentials is not bound to it; ${next}`,
         );
     }
     if (project.enabled === false) {
-        return (
-            `${UNUSABLE} project ${project.name} (${project.id}) is disabled, so S3 refuses access key ${key.accessKeyId} (and any new key there); ` +
-            `ask an admin to enable it (openstack project set --enable ${project.id}): the key then works again and the next refresh clears this; ${next}`
+        return drift(
+            "unusable",
+            `project ${project.name} (${project.id}) is disabled, so S3 refuses access key ${key.accessKeyId} (and any new key there); ` +
+                `ask an admin to enable it (openstack project set --enable ${project.id}): the key then works again and the next refresh clears this; ${next}`,
         );
     }
     return undefined;

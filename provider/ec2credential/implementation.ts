@@ -6,21 +6,33 @@
 import { AuthConfigError } from "../auth/errors";
 import { ResolvedAuth, resolveAuth, ResourceAuthInputs, sameAuthUrl } from "../auth/resolve";
 import { SettingsSource } from "../auth/settings";
+import { keystoneV3, sessionFor } from "../auth/session";
 import { fromStackConfig } from "../auth/stackConfig";
-import { catalogRegions, findEndpoint } from "../keystone/catalog";
+import { catalogRegions, findEndpoint, notInCatalog } from "../keystone/catalog";
 import { hasStatus, isDelegatedTokenRefusal, refusedPolicyRule } from "../keystone/errors";
-import { createEc2Credential, getEc2Credential, newKeyPair } from "../keystone/ec2credentials/requests";
+import { createEc2Key, getEc2Key, newKeyPair } from "../keystone/ec2credentials/requests";
 import { KeyRecord } from "../keystone/ec2credentials/records";
-import { Ec2Credential } from "../keystone/ec2credentials/results";
+import { Ec2Key } from "../keystone/ec2credentials/results";
 import { KeystoneSession } from "../keystone/session";
 import { CatalogEntry, Token } from "../keystone/tokens";
-import { HttpClient } from "../transport/httpClient";
+import { kindOf } from "../keystone/tokens/kinds";
 import { debug } from "../transport/log";
-import { bestEffortRetry, bindingOf, deleteKey, FailedCreate, listedAsOwn, loginIsNotOwner, mayHaveCreated, mintThroughOsEc2, RULES } from "./apis";
+import {
+    bestEffortRetry,
+    applicationCredentialOf,
+    deleteKey,
+    FailedCreate,
+    listedAsOwn,
+    loginIsNotOwner,
+    mayHaveCreated,
+    mintThroughOsEc2,
+    RULES,
+} from "./apis";
 import { Ec2CredentialError, explain } from "./errors";
 import { CheckFailure, ComputedInputs, Ec2CredentialInputs, Ec2CredentialOutputs, validateInputs } from "./inputs";
 import { recordAdoption } from "./keyRecord";
-import { isLoginRefusal, UNUSABLE, unusableReason, withUserToken } from "./health";
+import { drift, driftOf, driftOutputs, REPLACED_FOR, withoutDrift } from "./drift";
+import { isLoginRefusal, unusableReason, withUserToken } from "./health";
 import { resolveProject } from "./project";
 import { rotateAtOf, schedule } from "./rotation";
 
@@ -31,25 +43,15 @@ export function configure(get: (key: string) => string | undefined): void {
     stackConfig = fromStackConfig(get);
 }
 
-/** One HTTP client per TLS setting, shared by every resource of the process (and by listings, keys.ts). */
-const clients = new Map<string, HttpClient>();
-export function sessionFor(auth: ResolvedAuth): KeystoneSession {
-    const key = JSON.stringify(auth.tls);
-    let http = clients.get(key);
-    if (!http) {
-        if (auth.tls.insecure) {
-            process.stderr.write(
-                `warning: TLS certificate verification is disabled for ${auth.authUrl} (${auth.insecureSource}); anyone on the network path can read the credentials\n`,
-            );
-        }
-        http = new HttpClient(auth.tls);
-        clients.set(key, http);
+/** The resource's auth, at its Keystone's v3 endpoint (discovered when the URL names no version). */
+async function authFor(inputs: ResourceAuthInputs): Promise<ResolvedAuth> {
+    const auth = resolveAuth(inputs, stackConfig, process.env);
+    try {
+        return await keystoneV3(auth);
+    } catch (err) {
+        if (err instanceof AuthConfigError) throw err;
+        explain(err, `reading the version document of ${auth.authUrl} (${auth.authUrlSource} names no API version)`, auth);
     }
-    return new KeystoneSession(http, auth.authUrl, auth.identity, auth.scope);
-}
-
-function authFor(inputs: ResourceAuthInputs): ResolvedAuth {
-    return resolveAuth(inputs, stackConfig, process.env);
 }
 
 export async function check(
@@ -61,7 +63,7 @@ export async function check(
     if (!inputs || failures.length > 0) return { inputs: news, failures };
     let auth: ResolvedAuth;
     try {
-        auth = authFor(inputs);
+        auth = await authFor(inputs);
     } catch (err) {
         if (!(err instanceof AuthConfigError)) throw err;
         return { inputs: news, failures: [{ property: err.property ?? "", reason: err.message }] };
@@ -115,9 +117,8 @@ export async function diff(
     if (news.adoptAccessKey !== undefined && news.adoptAccessKey !== (olds.accessKeyId ?? olds.adoptAccessKey)) replaces.push("adoptAccessKey");
     // Set by check() once rotateAfter has elapsed: the preview shows this reason changing.
     if (news.rotationDue && news.rotationDue !== olds.rotationDue) replaces.push("rotationDue");
-    if (olds.driftReason && replaces.length === 0) {
-        replaces.push(olds.driftReason.startsWith("user") ? "userId" : olds.driftReason.startsWith(UNUSABLE) ? "driftReason" : "projectId");
-    }
+    const drifted = driftOf(olds);
+    if (drifted && replaces.length === 0) replaces.push(REPLACED_FOR[drifted.kind]);
     const changes =
         replaces.length > 0 || (news.cloud ?? undefined) !== (olds.cloud ?? undefined) || (news.rotateAfter ?? undefined) !== (olds.rotateAfter ?? undefined);
     // Create the new key before deleting the old one: access never lapses during a rotation.
@@ -128,9 +129,7 @@ export async function diff(
 function checkRegion(auth: ResolvedAuth, catalog: CatalogEntry[]): void {
     const regions = catalogRegions(catalog);
     if (regions.length > 0 && !regions.includes(auth.region!)) {
-        throw new Ec2CredentialError(
-            `region "${auth.region}" is not in the service catalog of ${auth.authUrl}; its regions are: ${regions.join(", ")}. Set region to one of them, or authUrl to that region's Keystone`,
-        );
+        throw new Ec2CredentialError(`${notInCatalog(auth.region!, auth.authUrl, regions)}. Set region to one of them, or authUrl to that region's Keystone`);
     }
 }
 
@@ -141,7 +140,8 @@ function checkRegion(auth: ResolvedAuth, catalog: CatalogEntry[]): void {
  * (an admin minting in a project where the admin has no role), the region stays unchecked, as before.
  */
 async function catalogOf(auth: ResolvedAuth, token: Token, projectId: string): Promise<CatalogEntry[]> {
-    if (token.catalog.length > 0 || auth.identity.kind === "applicationCredential") return token.catalog;
+    // An identity that carries its own project (an application credential) cannot ask for another scope.
+    if (token.catalog.length > 0 || !kindOf(auth.identity).scoped) return token.catalog;
     try {
         return (await sessionFor({ ...auth, scope: { projectId } }).token()).catalog;
     } catch (err) {
@@ -153,13 +153,7 @@ async function catalogOf(auth: ResolvedAuth, token: Token, projectId: string): P
     }
 }
 
-function outputs(
-    inputs: Ec2CredentialInputs & ComputedInputs,
-    auth: ResolvedAuth,
-    cred: Ec2Credential,
-    catalog: CatalogEntry[],
-    minted = true,
-): Ec2CredentialOutputs {
+function outputs(inputs: Ec2CredentialInputs & ComputedInputs, auth: ResolvedAuth, cred: Ec2Key, catalog: CatalogEntry[], minted = true): Ec2CredentialOutputs {
     const s3Endpoint = findEndpoint(catalog, "s3", auth.region!);
     // A refreshed key from a version before createdAt keeps not knowing its age.
     const createdAt = inputs.createdAt ?? (minted ? new Date().toISOString() : undefined);
@@ -192,9 +186,9 @@ async function mint(
     session: KeystoneSession,
     auth: ResolvedAuth,
     key: { userId: string; projectId: string; access: string; secret: string; record?: KeyRecord },
-): Promise<Ec2Credential> {
+): Promise<Ec2Key> {
     try {
-        return await createEc2Credential(session, key);
+        return await createEc2Key(session, key);
     } catch (err) {
         if (refusedPolicyRule(err) === RULES.create) {
             return await mintThroughOsEc2(session, auth, key, err).catch((failed) => {
@@ -221,7 +215,7 @@ async function mint(
 
 export async function create(raw: Record<string, unknown>): Promise<{ id: string; outs: Ec2CredentialOutputs }> {
     const { __provider: _, ...inputs } = raw as Ec2CredentialInputs & { __provider?: string };
-    const auth = authFor(inputs);
+    const auth = await authFor(inputs);
     const session = sessionFor(auth);
     try {
         const token = await session.token();
@@ -231,7 +225,7 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
         const catalog = await catalogOf(auth, token, projectId);
         if (catalog !== token.catalog) checkRegion(auth, catalog); // the key project's, for an unscoped login
         if (inputs.adoptAccessKey) {
-            const existing = await getEc2Credential(session, userId, inputs.adoptAccessKey).catch((err) => {
+            const existing = await getEc2Key(session, userId, inputs.adoptAccessKey).catch((err) => {
                 // Keystone answers 404 for a missing key whoever asks, so 403 means: it exists, but is not this user's.
                 if (hasStatus(err, 403) && !isDelegatedTokenRefusal(err)) {
                     throw new Ec2CredentialError(
@@ -251,7 +245,10 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
             }
             debug(`adopted EC2 credential ${existing.accessKeyId} (user ${userId}, project ${projectId})`);
             if (inputs.managedBy) await recordAdoption(session, existing.accessKeyId, { ...inputs.managedBy, adopted: true });
-            return { id: existing.accessKeyId, outs: outputs(inputs, auth, { ...existing, ...(await bindingOf(session, existing.accessKeyId)) }, catalog) };
+            return {
+                id: existing.accessKeyId,
+                outs: outputs(inputs, auth, { ...existing, ...(await applicationCredentialOf(session, existing.accessKeyId)) }, catalog),
+            };
         }
         const cred = await mint(session, auth, { userId, projectId, ...newKeyPair(), record: inputs.managedBy });
         debug(`created EC2 credential ${cred.accessKeyId} (user ${userId}, project ${projectId}, region ${auth.region})`);
@@ -264,8 +261,8 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
 
 export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): Promise<{ id?: string; props?: Ec2CredentialOutputs }> {
     // A health reason is re-judged on every refresh (a restored role clears it); a re-binding stays.
-    const props = stored.driftReason?.startsWith(UNUSABLE) ? { ...stored, driftReason: undefined } : stored;
-    const auth = authFor(props);
+    const props: Partial<Ec2CredentialOutputs> = driftOf(stored)?.kind === "unusable" ? withoutDrift(stored) : stored;
+    const auth = await authFor(props);
     try {
         return await withUserToken(
             sessionFor(auth),
@@ -279,9 +276,9 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
 
     async function readWith(session: KeystoneSession, token: Token): Promise<{ id?: string; props?: Ec2CredentialOutputs }> {
         const userId = props.userId ?? token.userId;
-        let live: Ec2Credential | undefined;
+        let live: Ec2Key | undefined;
         try {
-            live = await getEc2Credential(session, userId, id);
+            live = await getEc2Key(session, userId, id);
         } catch (err) {
             if (!hasStatus(err, 403) || isDelegatedTokenRefusal(err)) throw err;
             // Refused to another login than the owner's: nothing can be judged, and dropping or
@@ -298,10 +295,13 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
             }
             if (listed === null) {
                 // The key exists (a missing one is a 404 for anybody) but is no longer this user's.
-                const driftReason =
-                    props.driftReason ??
-                    `user: access key ${id} now belongs to another user (Keystone refuses to show it to user ${userId}, and the user's keys do not include it); the next update replaces it`;
-                return { id, props: { ...(props as Ec2CredentialOutputs), driftReason } };
+                const found =
+                    driftOf(props) ??
+                    drift(
+                        "user",
+                        `access key ${id} now belongs to another user (Keystone refuses to show it to user ${userId}, and the user's keys do not include it); the next update replaces it`,
+                    );
+                return { id, props: { ...(props as Ec2CredentialOutputs), ...driftOutputs(found) } };
             }
             live = listed;
         }
@@ -312,21 +312,22 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
         const catalog = props.s3Endpoint ? token.catalog : await catalogOf(auth, token, live.projectId);
         live = {
             ...live,
-            ...(props.applicationCredentialId !== undefined ? { applicationCredentialId: props.applicationCredentialId } : await bindingOf(session, id)),
+            ...(props.applicationCredentialId !== undefined
+                ? { applicationCredentialId: props.applicationCredentialId }
+                : await applicationCredentialOf(session, id)),
         };
         const moved =
             props.projectId && live.projectId !== props.projectId
-                ? `project: access key ${id} is bound to project ${live.projectId}, not ${props.projectId}; the next update replaces it`
+                ? drift("project", `access key ${id} is bound to project ${live.projectId}, not ${props.projectId}; the next update replaces it`)
                 : props.userId && live.userId !== props.userId
-                  ? `user: access key ${id} belongs to user ${live.userId}, not ${props.userId}; the next update replaces it`
+                  ? drift("user", `access key ${id} belongs to user ${live.userId}, not ${props.userId}; the next update replaces it`)
                   : undefined;
-        // A stored "user:" reason is disproved by reading the key as its owner (0.1.0 also wrote
-        // one for a mere policy refusal or another member's login); a "project:" one stays,
+        // A stored "user" drift is disproved by reading the key as its owner (0.1.0 also wrote
+        // one for a mere policy refusal or another member's login); a "project" one stays,
         // since the outputs below already hold the new project.
-        const stored = props.driftReason?.startsWith("user:") ? undefined : props.driftReason;
-        const driftReason = stored ?? moved ?? (await unusableReason(session, token, live));
-        const { driftReason: _, ...rest } = props;
-        return { id, props: { ...outputs(rest, auth, live, catalog, false), ...(driftReason ? { driftReason } : {}) } };
+        const recorded = driftOf(props);
+        const found = (recorded?.kind === "user" ? undefined : recorded) ?? moved ?? (await unusableReason(session, token, live));
+        return { id, props: { ...outputs(withoutDrift(props), auth, live, catalog, false), ...driftOutputs(found) } };
     }
 }
 
@@ -342,7 +343,7 @@ export async function update(olds: Ec2CredentialOutputs, news: Ec2CredentialInpu
 }
 
 export async function remove(id: string, props: Ec2CredentialOutputs): Promise<void> {
-    const auth = authFor(props);
+    const auth = await authFor(props);
     try {
         const outcome = await withUserToken(
             sessionFor(auth),
@@ -351,7 +352,7 @@ export async function remove(id: string, props: Ec2CredentialOutputs): Promise<v
             async (session) => {
                 // Another user's key now: left to them once the user's own list confirms it (a
                 // reason written by 0.1.0 may stand for a mere policy refusal: the key would live on).
-                if (props.driftReason?.startsWith("user:") && (await listedAsOwn(session, props.userId, id)) === null) return "theirs";
+                if (driftOf(props)?.kind === "user" && (await listedAsOwn(session, props.userId, id)) === null) return "theirs";
                 return (await deleteKey(session, auth, props.userId, id)) ? "deleted" : "gone";
             },
         );

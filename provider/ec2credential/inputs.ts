@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { REGION_NAME } from "../regionName";
+import { DriftKind } from "./drift";
 import { rotateAfterSchema } from "./rotation";
 
 /** What a user writes in a program: every field is optional, defaults come from the auth settings. */
@@ -53,8 +54,10 @@ export interface Ec2CredentialOutputs extends Ec2CredentialInputs, ComputedInput
     applicationCredentialId?: string | null;
     /** The region's S3 endpoint from Keystone's service catalog (type "s3"), when the cloud publishes one. */
     s3Endpoint?: string;
-    /** Set by refresh when Keystone no longer binds the key as created; the next update replaces the key. */
+    /** Set by refresh when Keystone no longer binds the key as created, or S3 will refuse it; the next update replaces the key. */
     driftReason?: string;
+    /** What driftReason is about: "project", "user" or "unusable" (absent in state written before it existed: drift.ts). */
+    driftKind?: DriftKind;
     /** createdAt + rotateAfter: the first `pulumi up` after it replaces the key. */
     rotateAt?: string;
 }

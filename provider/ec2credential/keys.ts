@@ -5,14 +5,17 @@
  * (the command); no Pulumi here, so the command starts fast.
  */
 import { ResolvedAuth } from "../auth/resolve";
-import { catalogRegions, findEndpoint } from "../keystone/catalog";
+import { AuthConfigError } from "../auth/errors";
+import { keystoneV3, sessionFor } from "../auth/session";
+import { catalogRegions, findEndpoint, notInCatalog } from "../keystone/catalog";
 import { hasStatus } from "../keystone/errors";
 import { Ec2CredentialRecord, listEc2CredentialRecords } from "../keystone/ec2credentials/records";
-import { projectName, projectsNamed, projectsWithRole, userExists } from "../keystone/projects";
+import { projectName, projectsWithRole, userExists } from "../keystone/projects";
 import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
+import { RetryPolicy } from "../transport/httpClient";
 import { Ec2CredentialError, explain } from "./errors";
-import { sessionFor } from "./implementation";
+import { projectsByName } from "./project";
 
 /** Who manages a key, from the record in its blob. */
 export type KeyManagement =
@@ -108,26 +111,15 @@ async function projectNames(session: KeystoneSession, ids: Set<string>): Promise
     return names;
 }
 
-async function projectIdOf(session: KeystoneSession, opts: ListKeysOptions): Promise<string | undefined> {
+async function projectIdOf(session: KeystoneSession, token: Token, opts: ListKeysOptions): Promise<string | undefined> {
     if (opts.projectId) return opts.projectId;
     if (!opts.projectName) return undefined;
-    const mine = await projectsWithRole(session);
-    let named = mine.filter((p) => p.name === opts.projectName).map((p) => p.id);
-    if (named.length === 0) {
-        // An admin listing another user's keys may name a project the admin has no role on.
-        named = await projectsNamed(session, opts.projectName).then(
-            (ps) => ps.map((p) => p.id),
-            (err) => {
-                if (hasStatus(err, 403)) return [];
-                throw err;
-            },
-        );
-    }
-    if (named.length === 1) return named[0];
+    const { named, mine } = await projectsByName(session, token, opts.projectName, undefined, "own, then all");
+    if (named.length === 1) return named[0].id;
     if (named.length > 1) {
         throw new KeyListInputError(
             "projectName",
-            `project "${opts.projectName}" exists in ${named.length} domains (${named.join(", ")}): give its id instead`,
+            `project "${opts.projectName}" exists in ${named.length} domains (${named.map((p) => p.id).join(", ")}): give its id instead`,
         );
     }
     const have = mine.map((p) => p.name).sort();
@@ -142,12 +134,16 @@ async function projectIdOf(session: KeystoneSession, opts: ListKeysOptions): Pro
  * credentials API. Secrets are dropped unless includeSecrets. With regions "all", regions
  * whose catalog names another Keystone come back in `elsewhere`, unlisted.
  */
-export async function listKeys(auth: ResolvedAuth, opts: ListKeysOptions): Promise<KeyListing> {
-    const session = sessionFor(auth);
+export async function listKeys(given: ResolvedAuth, opts: ListKeysOptions, retry?: RetryPolicy): Promise<KeyListing> {
+    let auth = given;
     let token: Token;
+    let session: KeystoneSession;
     try {
+        auth = await keystoneV3(given, retry);
+        session = sessionFor(auth, retry);
         token = await session.token();
     } catch (err) {
+        if (err instanceof AuthConfigError) throw err;
         explain(err, `listing EC2 credentials (${auth.authUrl})`, auth);
     }
     const known = catalogRegions(token.catalog);
@@ -158,10 +154,7 @@ export async function listKeys(auth: ResolvedAuth, opts: ListKeysOptions): Promi
     } else {
         const unknown = opts.regions.filter((r) => known.length > 0 && !known.includes(r));
         if (unknown.length > 0) {
-            throw new KeyListInputError(
-                "region",
-                `region "${unknown[0]}" is not in the service catalog of ${auth.authUrl}; its regions are: ${known.join(", ")}`,
-            );
+            throw new KeyListInputError("region", notInCatalog(unknown[0], auth.authUrl, known));
         }
         wanted = opts.regions;
     }
@@ -181,7 +174,7 @@ export async function listKeys(auth: ResolvedAuth, opts: ListKeysOptions): Promi
         if (userId !== token.userId && !(await userExists(session, userId))) {
             throw new KeyListInputError("userId", `user ${userId}: Keystone has no such user; give a user id (openstack user show <name> -f value -c id)`);
         }
-        const projectId = await projectIdOf(session, opts);
+        const projectId = await projectIdOf(session, token, opts);
         const found = (await listEc2CredentialRecords(session, userId)).filter((k) => projectId === undefined || k.projectId === projectId);
         const names = await projectNames(session, new Set(found.map((k) => k.projectId).filter((p): p is string => p !== null)));
         for (const k of found) {

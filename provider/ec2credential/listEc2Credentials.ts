@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { resolveAuth } from "../auth/resolve";
+import { InputNames, resolveAuth } from "../auth/resolve";
 import { fromStackConfig } from "../auth/stackConfig";
 import { KeyManagement, listKeys } from "./keys";
 
@@ -33,6 +33,9 @@ export interface Ec2CredentialListing {
     secretAccessKey?: pulumi.Output<string>;
 }
 
+/** How auth errors name this function's arguments. */
+const ARGUMENTS: InputNames = { cloud: "listEc2Credentials' cloud argument", authUrl: "listEc2Credentials' authUrl argument" };
+
 /**
  * The EC2 credentials (S3 keys) of a user in one region, for programs: what
  * `openstack ec2 credentials list` shows, without secrets, plus project names, bindings and
@@ -43,7 +46,7 @@ export async function listEc2Credentials(args: ListEc2CredentialsArgs = {}): Pro
     // In a program the stack config is read directly; the provider host gets the same values from the engine.
     const config = new pulumi.Config("openstack");
     const stack = fromStackConfig((key) => config.get(key.replace(/^openstack:/, "")));
-    const auth = resolveAuth({ authUrl: args.authUrl, region: args.region, cloud: args.cloud }, stack, process.env);
+    const auth = resolveAuth({ authUrl: args.authUrl, region: args.region, cloud: args.cloud }, stack, process.env, ARGUMENTS);
     if (!auth.region) {
         throw new Error('listEc2Credentials: no region: set region (e.g. "Kna1"), openstack:region, OS_REGION_NAME or region_name in clouds.yaml');
     }

@@ -6,6 +6,44 @@ import { Ec2CredentialError } from "./errors";
 import { Ec2CredentialInputs } from "./inputs";
 
 /**
+ * The projects named `name` (in `domain`, a domain's name or id, when given): the one
+ * project-name lookup, for keys and for listings. "own": among the projects the user holds a
+ * role on (GET /v3/auth/projects, no admin rights needed); "all": every domain's (admin
+ * rights); "own, then all": every domain's when none of the user's has that name, and no
+ * more than the user's own when Keystone refuses the wider search (an admin listing another
+ * user's keys may name a project the admin has no role on). `mine` is the user's projects,
+ * for hints, when they were read.
+ */
+export async function projectsByName(
+    session: KeystoneSession,
+    token: Token,
+    name: string,
+    domain: string | undefined,
+    search: "own" | "all" | "own, then all",
+): Promise<{ named: Project[]; mine: Project[] }> {
+    const mine = search === "all" ? [] : await projectsWithRole(session);
+    let named = mine.filter((p) => p.name === name);
+    if (named.length > 0 || search === "own") return { named: domain ? await inDomainOwn(session, token, named, domain) : named, mine };
+    named = await projectsNamed(session, name).catch((err) => (search !== "all" && hasStatus(err, 403) ? [] : Promise.reject(err)));
+    if (domain) {
+        const domainIds = new Set([domain, ...(await idsNamed(session, "domains", domain))]);
+        named = named.filter((p) => domainIds.has(p.domain_id));
+    }
+    return { named, mine };
+}
+
+/**
+ * The user's projects that are in `domain` (a name or id). A member may not read a domain
+ * (GET /domains/{id} is admin's): a domain it cannot name cannot be ruled out, so such
+ * projects stay candidates when none matches for sure.
+ */
+async function inDomainOwn(session: KeystoneSession, token: Token, named: Project[], domain: string): Promise<Project[]> {
+    const names = await Promise.all(named.map((p) => (p.domain_id === token.project?.domainId ? token.project?.domainName : domainName(session, p.domain_id))));
+    const matches = named.filter((p, i) => names[i] === domain || p.domain_id === domain);
+    return matches.length > 0 ? matches : named.filter((_, i) => names[i] === undefined);
+}
+
+/**
  * The project a key is minted for, proven to be one where its owner holds a role: Keystone
  * would mint a key for any existing project, and S3 would refuse it.
  */
@@ -27,22 +65,13 @@ export async function resolveProject(session: KeystoneSession, token: Token, inp
     if (own && inputs.projectName === own.name && inputs.projectDomainName !== undefined && [own.domainName, own.domainId].includes(inputs.projectDomainName)) {
         return own.id;
     }
-    const mine = await projectsWithRole(session);
     if (inputs.projectId) {
+        const mine = await projectsWithRole(session);
         const found = mine.find((p) => p.id === inputs.projectId);
         if (found) return enabled(found, "projectId");
         throw noRole("projectId", inputs.projectId, token, mine);
     }
-    let named = mine.filter((p) => p.name === inputs.projectName);
-    if (inputs.projectDomainName && named.length > 0) {
-        const names = await Promise.all(
-            named.map((p) => (p.domain_id === token.project?.domainId ? token.project?.domainName : domainName(session, p.domain_id))),
-        );
-        const matches = named.filter((_, i) => names[i] === inputs.projectDomainName || named[i].domain_id === inputs.projectDomainName);
-        // A member may not read a domain (GET /domains/{id} is admin's): a domain it cannot name
-        // cannot be ruled out, so such projects stay candidates when none matches for sure.
-        named = matches.length > 0 ? matches : named.filter((_, i) => names[i] === undefined);
-    }
+    const { named, mine } = await projectsByName(session, token, inputs.projectName!, inputs.projectDomainName, "own");
     if (named.length === 1) return enabled(named[0], "projectName");
     if (named.length > 1) {
         throw new Ec2CredentialError(
@@ -89,7 +118,7 @@ async function otherUsersProject(session: KeystoneSession, token: Token, inputs:
         );
     }
     const projectId =
-        inputs.projectId ?? (inputs.projectName ? await projectIdNamed(session, inputs.projectName, inputs.projectDomainName) : tokenProject(token).id);
+        inputs.projectId ?? (inputs.projectName ? await projectIdNamed(session, token, inputs.projectName, inputs.projectDomainName) : tokenProject(token).id);
     if (!(await userHasRoleOn(session, userId, projectId))) {
         throw new Ec2CredentialError(
             `userId ${userId} has no role on project ${projectId}, so S3 would refuse any key for it; nothing was created. Give the user a role there (openstack role add --user ... --project ... member)`,
@@ -99,12 +128,8 @@ async function otherUsersProject(session: KeystoneSession, token: Token, inputs:
 }
 
 /** A project by name across domains (admin view); projectDomainName may be a domain's name or id. */
-async function projectIdNamed(session: KeystoneSession, name: string, domain?: string): Promise<string> {
-    let named = await projectsNamed(session, name);
-    if (domain) {
-        const domainIds = new Set([domain, ...(await idsNamed(session, "domains", domain))]);
-        named = named.filter((p) => domainIds.has(p.domain_id));
-    }
+async function projectIdNamed(session: KeystoneSession, token: Token, name: string, domain?: string): Promise<string> {
+    const { named } = await projectsByName(session, token, name, domain, "all");
     if (named.length === 1) return named[0].id;
     const where = domain ? ` in domain ${domain}` : "";
     if (named.length === 0)

@@ -38,6 +38,8 @@ export class Ec2Credential extends pulumi.dynamic.Resource {
     declare public readonly applicationCredentialId: pulumi.Output<string | null | undefined>;
     declare public readonly s3Endpoint: pulumi.Output<string | undefined>;
     declare public readonly driftReason: pulumi.Output<string | undefined>;
+    /** What driftReason is about: "project", "user" (Keystone re-bound the key) or "unusable" (S3 will refuse it). */
+    declare public readonly driftKind: pulumi.Output<"project" | "user" | "unusable" | undefined>;
     /** When the key was minted or adopted (ISO 8601). */
     declare public readonly createdAt: pulumi.Output<string>;
     /** createdAt + rotateAfter, when rotateAfter is set: the first `pulumi up` after it replaces the key. */
@@ -61,6 +63,7 @@ export class Ec2Credential extends pulumi.dynamic.Resource {
                 applicationCredentialId: undefined,
                 s3Endpoint: undefined,
                 driftReason: undefined,
+                driftKind: undefined,
                 createdAt: undefined,
                 rotateAt: undefined,
             },

@@ -16,3 +16,15 @@ export function catalogRegions(catalog: CatalogEntry[]): string[] {
     for (const entry of catalog) for (const ep of entry.endpoints) if (ep.region_id ?? ep.region) regions.add((ep.region_id ?? ep.region)!);
     return [...regions].sort();
 }
+
+/**
+ * Why a region is refused, listing the catalog's regions; one that differs only in case
+ * ("kna1" for "Kna1") is named: Keystone's region ids are case-sensitive, and so is S3's SigV4 scope.
+ */
+export function notInCatalog(region: string, authUrl: string, regions: string[]): string {
+    const meant = regions.find((r) => r.toLowerCase() === region.toLowerCase());
+    return (
+        `region "${region}" is not in the service catalog of ${authUrl}; its regions are: ${regions.join(", ")}` +
+        (meant ? ` (did you mean ${meant}? Region names are case-sensitive)` : "")
+    );
+}

@@ -29,25 +29,38 @@ function keystoneMessage(text: string): string {
     return text.slice(0, 200).trim();
 }
 
+/** Sentences joined with ". ", without doubling the full stop of one that has its own (Keystone's messages end in "."). */
+export function joinSentences(...parts: (string | undefined)[]): string {
+    return parts.filter((p): p is string => !!p).reduce((text, next) => (text ? `${text}${/[.!?]$/.test(text) ? "" : "."} ${next}` : next), "");
+}
+
 /** Keystone answered with an error status. `keystoneMessage` is Keystone's own words, redacted. */
 export class KeystoneError extends Error {
     private constructor(
         readonly status: number,
         readonly target: string,
         readonly keystoneMessage: string,
-        hint?: string,
+        /** What to check or do, for the caller's context. */
+        readonly advice?: string,
+        /** The refusal is of a login (POST /auth/tokens), not of a call made with a token. */
+        readonly login = false,
     ) {
-        super(`${target} -> HTTP ${status}: ${keystoneMessage || "(no message)"}${hint ? `. ${hint}` : ""}`);
+        super(joinSentences(`${target} -> HTTP ${status}: ${keystoneMessage || "(no message)"}`, advice));
         this.name = "KeystoneError";
     }
 
-    static fromResponse(status: number, target: string, body: string, hint?: string): KeystoneError {
-        return new KeystoneError(status, target, redact(keystoneMessage(body)), hint);
+    static fromResponse(status: number, target: string, body: string, advice?: string): KeystoneError {
+        return new KeystoneError(status, target, redact(keystoneMessage(body)), advice);
     }
 
     /** The same refusal, explained for the caller's context. */
-    withHint(hint: string): KeystoneError {
-        return new KeystoneError(this.status, this.target, this.keystoneMessage, redact(hint));
+    withAdvice(advice: string): KeystoneError {
+        return new KeystoneError(this.status, this.target, this.keystoneMessage, redact(advice), this.login);
+    }
+
+    /** The same refusal, as the answer to a login (tokens/index.ts). */
+    ofLogin(): KeystoneError {
+        return new KeystoneError(this.status, this.target, this.keystoneMessage, this.advice, true);
     }
 }
 
@@ -66,6 +79,11 @@ export function isKeyNotFound(err: unknown): err is KeystoneError {
     return hasStatus(err, 404) && !/could not find (project|domain)/i.test(err.keystoneMessage);
 }
 
+/** Keystone did not find the user a login names (an application credential given by name is looked up in its owner's domain). */
+export function isUnknownUser(err: unknown): err is KeystoneError {
+    return hasStatus(err, 404) && /could not find user/i.test(err.keystoneMessage);
+}
+
 const WHAT_KEYSTONE_LOOKS_LIKE =
     "This URL does not look like a Keystone v3 endpoint: use the identity endpoint ending in /v3 (e.g. https://kna1.citycloud.com:5000/v3; `openstack endpoint list --service identity` shows it), which answers GET with a JSON version document";
 
@@ -73,7 +91,7 @@ const WHAT_KEYSTONE_LOOKS_LIKE =
 export class UnexpectedResponseError extends Error {
     constructor(
         readonly target: string,
-        detail: string,
+        readonly detail: string,
     ) {
         super(redact(`${target}: unexpected response (${detail}). ${WHAT_KEYSTONE_LOOKS_LIKE}`));
         this.name = "UnexpectedResponseError";

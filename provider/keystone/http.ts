@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { HttpClient, HttpRequest } from "../transport/httpClient";
-import { describeTarget } from "../transport/errors";
+import { describeTarget, isRetryableStatus } from "../transport/errors";
 import { isKeystoneErrorBody, KeystoneError, UnexpectedResponseError } from "./errors";
 
 /**
@@ -17,9 +17,10 @@ export async function call<T>(
     const target = describeTarget(req.method, req.url);
     if (!expect.includes(res.status)) {
         // A refusal that is not Keystone's JSON comes from something else at that URL (the S3
-        // port, a web server, a wrong path prefix). Busy and broken gateways (429, 5xx) in
-        // front of a real Keystone answer in HTML too: those stay "try later" errors.
-        if (res.status < 500 && res.status !== 429 && !isKeystoneErrorBody(res.text)) {
+        // port, a web server, a wrong path prefix). Busy and broken gateways (a retryable
+        // status, any 5xx) in front of a real Keystone answer in HTML too: those stay
+        // Keystone's errors, "try later" ones when retryable.
+        if (res.status < 500 && !isRetryableStatus(res.status) && !isKeystoneErrorBody(res.text)) {
             const type = res.headers["content-type"];
             throw new UnexpectedResponseError(target, `HTTP ${res.status}${type ? ` with ${String(type).split(";")[0]}` : ""}, not a Keystone error`);
         }

@@ -4,7 +4,7 @@ import { HttpClient, HttpRequest } from "../transport/httpClient";
 import { KeystoneError } from "./errors";
 import { call } from "./http";
 import { Identity, issueToken, Scope, Token } from "./tokens";
-import { kindOf } from "./tokens/requests";
+import { kindOf } from "./tokens/kinds";
 
 /** Renew this long before Keystone's expiry, so a token never dies mid-operation. */
 const RENEW_BEFORE_MS = 5 * 60_000;

@@ -1,8 +1,8 @@
 import * as net from "net";
 import { connect as tlsConnect } from "tls";
-import type { Agent, Dispatcher, errors as UndiciErrors, request as UndiciRequest } from "undici";
+import type { Dispatcher } from "undici";
 import { debug } from "./log";
-import { describeAttempts, describeTarget, TransportError, TransportFailure } from "./errors";
+import { describeAttempts, describeTarget, isRetryableStatus, TRANSPORT_FAILURES, TransportCode, TransportError } from "./errors";
 
 export interface TlsOptions {
     /** PEM bundle of the CAs to trust instead of the system ones (openstack:cacertFile / OS_CACERT). */
@@ -23,17 +23,20 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attemptTimeoutMs: 30_000, deadlineMs: 120_000, baseDelayMs: 250, maxDelayMs: 8_000 };
 
-/** Environment overrides, mainly for tests and slow clouds. */
-export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
+/**
+ * The caller's policy (a command someone waits at gives up sooner than a `pulumi up`), with
+ * the environment's overrides for tests and slow clouds: S3_ACCESS_* wins.
+ */
+export function retryPolicyFromEnv(env: NodeJS.ProcessEnv = process.env, defaults: RetryPolicy = DEFAULT_RETRY): RetryPolicy {
     const num = (name: string, fallback: number) => {
         const v = env[name];
         return v !== undefined && /^\d+$/.test(v) ? Number(v) : fallback;
     };
     return {
-        attemptTimeoutMs: num("S3_ACCESS_TIMEOUT_MS", DEFAULT_RETRY.attemptTimeoutMs),
-        deadlineMs: num("S3_ACCESS_DEADLINE_MS", DEFAULT_RETRY.deadlineMs),
-        baseDelayMs: num("S3_ACCESS_RETRY_BASE_MS", DEFAULT_RETRY.baseDelayMs),
-        maxDelayMs: DEFAULT_RETRY.maxDelayMs,
+        attemptTimeoutMs: num("S3_ACCESS_TIMEOUT_MS", defaults.attemptTimeoutMs),
+        deadlineMs: num("S3_ACCESS_DEADLINE_MS", defaults.deadlineMs),
+        baseDelayMs: num("S3_ACCESS_RETRY_BASE_MS", defaults.baseDelayMs),
+        maxDelayMs: defaults.maxDelayMs,
     };
 }
 
@@ -57,9 +60,6 @@ export interface HttpResponse {
     gaveUp?: string;
 }
 
-/** Statuses that say "try again later" rather than "your request is wrong". */
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
-
 /**
  * No attempt is started with less time than this (or than the attempt timeout, if shorter):
  * a 1 ms attempt cannot get an answer, and would turn the server's last HTTP status into a
@@ -67,36 +67,18 @@ const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
  */
 const MIN_ATTEMPT_MS = 1_000;
 
-/** The parts of undici this client uses. */
-interface Undici {
-    Agent: typeof Agent;
-    request: (this: Dispatcher, opts: Dispatcher.RequestOptions) => ReturnType<typeof UndiciRequest>;
-    errors: typeof UndiciErrors;
-}
-let undici: Undici | undefined;
-
 /**
- * undici is loaded when the first request is sent, and only the three modules used here:
- * its index also loads fetch, WebSocket, the caches, the mocks and every interceptor, which
- * made it the largest part of loading this provider in a fresh host (every `pulumi up`).
- * These are the same module files the index re-exports, so classes are identical either way
- * (a MockAgent from "undici" is a Dispatcher here too, and errors match by instanceof). Should
- * a later undici move them, the whole package is loaded instead: slower, never broken.
+ * undici is loaded when the first request is sent: a host that only checks and diffs (a
+ * `pulumi up` with nothing to change) sends none.
  */
-function loadUndici(): Undici {
-    if (!undici) {
-        try {
-            undici = {
-                Agent: require("undici/lib/dispatcher/agent"),
-                request: require("undici/lib/api/api-request"),
-                errors: require("undici/lib/core/errors"),
-            };
-        } catch {
-            const all = require("undici") as typeof import("undici");
-            undici = { Agent: all.Agent, request: all.Dispatcher.prototype.request as Undici["request"], errors: all.errors };
-        }
+let undici: typeof import("undici") | undefined;
+const loadUndici = () => (undici ??= require("undici") as typeof import("undici"));
+
+/** An attempt that ran out of time, headers or body: a timeout, whatever undici called it. */
+class AttemptTimeout extends Error {
+    constructor() {
+        super("attempt timed out");
     }
-    return undici;
 }
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL|EPROTO/;
@@ -104,56 +86,40 @@ const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL|EPROTO/;
 const UNREACHED_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
 
 interface Classified {
-    failure: TransportFailure;
+    code: TransportCode;
     detail: string;
     /** The request may have reached the server (see TransportError.reached). */
     reached: boolean;
-    /** Retrying cannot change the outcome. */
-    final?: boolean;
 }
 
+/** A failed attempt, by the codes and classes Node and undici give it (their messages only when nothing else tells). */
 function classify(err: unknown): Classified {
     const undiciErrors = loadUndici().errors;
     const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
     const code = e.cause?.code ?? e.code ?? "";
     const message = e.cause?.message ?? e.message ?? String(err);
-    // A plain-HTTP server answers the TLS ClientHello with an HTTP error page, which OpenSSL
-    // reads as a record of a wrong version. No certificate is involved: advice about CAs or
-    // verification would send the user the wrong way.
+    // No certificate is involved here: advice about CAs or verification would send the user the wrong way.
     if (/WRONG_VERSION_NUMBER|wrong version number|packet length too long|http request/i.test(`${code} ${message}`)) {
-        return { failure: "tls", reached: false, detail: "this port speaks plain HTTP, not TLS (OpenSSL: wrong version number): use an http:// URL" };
+        return { code: "plainHttpPort", reached: false, detail: "this port speaks plain HTTP, not TLS (OpenSSL: wrong version number)" };
     }
-    // Some plain-HTTP servers (uwsgi) wait for a request line and then hang up mid-handshake.
     if (/before secure TLS connection was established/.test(message)) {
-        return {
-            failure: "tls",
-            reached: false,
-            detail: `the server hung up during the TLS handshake (${message}): if that port serves plain HTTP, use an http:// URL`,
-        };
+        return { code: "hungUpInHandshake", reached: false, detail: `the server hung up during the TLS handshake (${message})` };
     }
     if (TLS_CODES.test(code) || TLS_CODES.test(message)) {
-        return {
-            failure: "tls",
-            reached: false,
-            detail: `TLS verification failed (${message}). Trust the server's CA with openstack:cacertFile (or OS_CACERT / cacert in clouds.yaml); openstack:insecure=true disables verification and is for tests only`,
-        };
+        return { code: "untrustedCertificate", reached: false, detail: `TLS verification failed (${message})` };
     }
     const reached = !UNREACHED_CODES.has(code);
-    // DNS answered that the name does not exist (a transient lookup failure is EAI_AGAIN):
-    // a typo in the URL, which retrying for the whole deadline would only hide.
-    if (code === "ENOTFOUND") {
-        return { failure: "connection", reached, final: true, detail: `ENOTFOUND: no such host (${message}): check the host name` };
-    }
+    if (code === "ENOTFOUND") return { code: "noSuchHost", reached, detail: `ENOTFOUND: no such host (${message})` };
     if (
+        err instanceof AttemptTimeout ||
         err instanceof undiciErrors.HeadersTimeoutError ||
         err instanceof undiciErrors.BodyTimeoutError ||
         code === "UND_ERR_CONNECT_TIMEOUT" ||
-        code === "ETIMEDOUT" ||
-        e.message === "attempt timed out"
+        code === "ETIMEDOUT"
     ) {
-        return { failure: "timeout", reached, detail: `no response in time (${message})` };
+        return { code: "timeout", reached, detail: `no response in time (${message})` };
     }
-    return { failure: "connection", reached, detail: `${code || "connection failed"}: ${message}` };
+    return { code: "connection", reached, detail: `${code || "connection failed"}: ${message}` };
 }
 
 /**
@@ -238,7 +204,7 @@ export class HttpClient {
             if ("response" in outcome) {
                 const { response } = outcome;
                 debug(`${target} -> ${response.status} (attempt ${attempt}, ${elapsed} ms)`);
-                if (!RETRYABLE_STATUS.has(response.status)) return response;
+                if (!isRetryableStatus(response.status)) return response;
                 reachedAny = true;
                 lastStatus = response.status;
                 const serverSays = retryAfterMs(response.headers["retry-after"]);
@@ -253,22 +219,21 @@ export class HttpClient {
                 await sleep(wait);
                 continue;
             }
-            const classified = classify(outcome.error);
-            let { failure, detail, reached } = classified;
-            if (failure === "connection" && reached && !probed && req.url.startsWith("http:")) {
+            let { code, detail, reached } = classify(outcome.error);
+            if (code === "connection" && reached && !probed && new URL(req.url).protocol === "http:") {
                 probed = true;
                 if (await speaksTls(req.url)) {
-                    failure = "tls";
+                    code = "tlsPort";
                     reached = false;
-                    detail = `this port speaks TLS: it dropped the plain-HTTP request (${detail}) and completes a TLS handshake. Use an https:// URL`;
+                    detail = `this port speaks TLS: it dropped the plain-HTTP request (${detail}) and completes a TLS handshake`;
                 }
             }
             reachedAny ||= reached;
             if (lastStatus !== undefined) detail += `; the attempts before were answered HTTP ${lastStatus}`;
-            debug(`${target} -> ${failure}: ${detail} (attempt ${attempt}, ${elapsed} ms)`);
+            debug(`${target} -> ${TRANSPORT_FAILURES[code].failure}: ${detail} (attempt ${attempt}, ${elapsed} ms)`);
             const wait = this.backoff(attempt, retry);
-            if (failure === "tls" || classified.final || elapsed + wait + minAttemptMs > retry.deadlineMs) {
-                throw new TransportError(failure, target, detail, attempt, elapsed, reachedAny);
+            if (!TRANSPORT_FAILURES[code].retryable || elapsed + wait + minAttemptMs > retry.deadlineMs) {
+                throw new TransportError(code, target, detail, attempt, elapsed, reachedAny);
             }
             await sleep(wait);
         }
@@ -295,11 +260,11 @@ export class HttpClient {
         // The attempt's signal aborts a body still trickling in too: the same "timed out", not a
         // DOMException whose numeric code would read as a connection failure.
         const timedOut = (err: unknown) => {
-            if ((err as Error).name === "TimeoutError" || (err as Error).name === "AbortError") throw new Error("attempt timed out");
+            if ((err as Error).name === "TimeoutError" || (err as Error).name === "AbortError") throw new AttemptTimeout();
             throw err;
         };
-        const res = await loadUndici()
-            .request.call(this.dispatcher, {
+        const res = await this.dispatcher
+            .request({
                 origin: url.origin,
                 path: `${url.pathname}${url.search}`,
                 method: req.method,

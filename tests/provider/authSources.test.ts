@@ -54,6 +54,25 @@ test("stack config (openstack:* keys, password as a secret)", async () => {
     });
 });
 
+test("openstack:authUrl without /v3 (http://127.0.0.1:5000): check finds the v3 endpoint in Keystone's version document, as the openstack CLI does", async () => {
+    const bare = s.auth_url.replace(/\/v3$/, "");
+    expect(bare).not.toBe(s.auth_url);
+    await withHost(cleanEnv(home), engineConfig({ ...stackConfigFor("alice"), "openstack:authUrl": bare }), async (e) => {
+        expect((await e.checked("k", {})).authUrl).toBe(s.auth_url); // what state records
+        const r = await e.up("k", {});
+        try {
+            expect(r.outputs.authUrl).toBe(s.auth_url);
+            expect(await s3Status("Kna1", r.id, r.outputs.secretAccessKey)).toBe(200);
+            // The same Keystone as a key made with the /v3 URL: no replacement either way.
+            expect((await e.upExisting("k", r, {})).diff.replaces).toEqual([]);
+            expect((await e.upExisting("k", { ...r, inputs: { ...r.inputs, authUrl: `${bare}/v3` } }, {})).diff.replaces).toEqual([]);
+        } finally {
+            await e.destroy("k", r);
+        }
+        expect(await getKey("alice", r.id)).toBeUndefined();
+    });
+});
+
 test("OS_* environment variables, region from OS_REGION_NAME", async () => {
     await withHost(cleanEnv(home, osVarsOf("alice")), {}, async (e) => {
         const r = await mintAndProve(e, {}, "Sto2");

@@ -224,11 +224,13 @@ export const CATALOGUE: BadInputCase[] = [
         expectMessage: /rotateAfter cannot be combined with adoptAccessKey: adopt the key first, then drop adoptAccessKey/,
     },
     {
-        name: "authUrl input without /v3",
-        input: '`authUrl: "http://127.0.0.1:5000"`',
-        setup: (c) => ({ config: relConfig(c.rel), inputs: { authUrl: "http://127.0.0.1:5000" } }),
+        // Keystone's own bare URL is discovered (authSources.test.ts); an S3 gateway's has no version document.
+        name: "authUrl input without /v3, not a Keystone",
+        input: "`authUrl:` the S3 endpoint of Sto2 (`http://127.0.0.1:8081`)",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { authUrl: c.stack.regions.Sto2.s3_endpoint } }),
         expectProperty: "authUrl",
-        expectMessage: /does not end in \/v3: use the Keystone v3 endpoint, e\.g\. http:\/\/127\.0\.0\.1:5000\/v3/,
+        expectMessage:
+            /does not end in \/v3: use the Keystone v3 endpoint, e\.g\. http:\/\/127\.0\.0\.1:8081\/v3 \(GET http:\/\/127\.0\.0\.1:8081 answers no version document: HTTP 404/,
     },
     {
         name: "authUrl input with credentials in it",
@@ -272,11 +274,12 @@ export const CATALOGUE: BadInputCase[] = [
         expectMessage: /no region: set the region input .*openstack:region/,
     },
     {
-        name: "stack authUrl without /v3",
-        input: "openstack:authUrl = http://127.0.0.1:5000",
-        setup: (c) => ({ config: relConfig(c.rel, { "openstack:authUrl": "http://127.0.0.1:5000" }), inputs: {} }),
+        name: "stack authUrl without /v3, not a Keystone",
+        input: "openstack:authUrl = the S3 endpoint of Sto2 (`http://127.0.0.1:8081`)",
+        setup: (c) => ({ config: relConfig(c.rel, { "openstack:authUrl": c.stack.regions.Sto2.s3_endpoint }), inputs: {} }),
         expectProperty: "",
-        expectMessage: /openstack:authUrl "http:\/\/127\.0\.0\.1:5000" does not end in \/v3/,
+        expectMessage:
+            /openstack:authUrl "http:\/\/127\.0\.0\.1:8081" does not end in \/v3: use the Keystone v3 endpoint, e\.g\. http:\/\/127\.0\.0\.1:8081\/v3 \(GET /,
     },
     {
         name: "stack authUrl not a URL",

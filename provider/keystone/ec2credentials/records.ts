@@ -6,12 +6,12 @@
  * and /v3/s3tokens (verified on Keystone 22 against Ceph RGW and Swift s3api: see
  * docs/keys.md), so a key can carry its manager's name without any effect on S3.
  */
-import { createHash } from "crypto";
 import { z } from "zod";
 import { RetryPolicy } from "../../transport/httpClient";
 import { registerSecret } from "../../transport/redact";
 import { hasStatus } from "../errors";
 import { KeystoneSession } from "../session";
+import { credentialURL, ec2CredentialsOfUserURL } from "./urls";
 
 /** The blob field that holds the record. One name, namespaced by the package, so no other tool's field is touched. */
 export const RECORD_FIELD = "s3_access";
@@ -50,11 +50,6 @@ export interface Ec2CredentialRecord {
     accessTokenId: string | null;
     /** undefined: no record (made by hand, by another tool, or before records existed). */
     record?: KeyRecord;
-}
-
-/** Keystone's id of an EC2 credential in the generic API: the sha256 hex of its access key. */
-export function credentialIdOf(access: string): string {
-    return createHash("sha256").update(access).digest("hex");
 }
 
 /**
@@ -98,11 +93,7 @@ function toRecord(c: z.infer<typeof credentialSchema>): Ec2CredentialRecord | un
  * are registered for redaction as they are parsed.
  */
 export async function listEc2CredentialRecords(session: KeystoneSession, userId: string): Promise<Ec2CredentialRecord[]> {
-    const res = await session.request(
-        { method: "GET", path: `/credentials?type=ec2&user_id=${encodeURIComponent(userId)}` },
-        [200],
-        z.object({ credentials: z.array(credentialSchema) }),
-    );
+    const res = await session.request({ method: "GET", path: ec2CredentialsOfUserURL(userId) }, [200], z.object({ credentials: z.array(credentialSchema) }));
     return res.body.credentials
         .filter((c) => c.type === "ec2")
         .map(toRecord)
@@ -124,7 +115,7 @@ export async function writeKeyRecord(
     /** Sees the record the key holds now, before it is replaced; a throw stops the write. */
     guard: (current: KeyRecord | undefined) => void = () => undefined,
 ): Promise<boolean> {
-    const path = `/credentials/${credentialIdOf(access)}`;
+    const path = credentialURL(access);
     const body = z.object({ credential: credentialSchema });
     let current;
     try {

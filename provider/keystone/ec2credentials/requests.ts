@@ -3,11 +3,9 @@ import { RetryPolicy } from "../../transport/httpClient";
 import { registerSecret } from "../../transport/redact";
 import { hasStatus, isKeyNotFound, UnexpectedResponseError } from "../errors";
 import { KeystoneSession } from "../session";
-import { credentialIdOf, KeyRecord, parseBlob, RECORD_FIELD } from "./records";
-import { credentialCreatedBody, credentialGetBody, ec2GetBody, Ec2Credential, ec2ListBody, fromEc2, KeyBinding, noBody } from "./results";
-
-const ec2ListPath = (userId: string) => `/users/${encodeURIComponent(userId)}/credentials/OS-EC2`;
-const ec2ItemPath = (userId: string, access: string) => `${ec2ListPath(userId)}/${encodeURIComponent(access)}`;
+import { KeyRecord, parseBlob, RECORD_FIELD } from "./records";
+import { credentialCreatedBody, credentialGetBody, ec2GetBody, Ec2Key, ec2ListBody, fromEc2, KeyBinding, noBody } from "./results";
+import { credentialsURL, credentialURL, osEc2KeyURL, osEc2URL } from "./urls";
 
 /** Same shape as the keys Keystone mints itself (uuid4 hex), from the OS CSPRNG. */
 export function newKeyPair(): { access: string; secret: string } {
@@ -20,27 +18,27 @@ export function newKeyPair(): { access: string; secret: string } {
  * lost response cannot create a second key: the repeat answers 409, and the key is then
  * read back and accepted only if it carries the secret we chose (so it is ours).
  */
-export async function createEc2Credential(
+export async function createEc2Key(
     session: KeystoneSession,
     opts: { userId: string; projectId: string; access: string; secret: string; record?: KeyRecord },
-): Promise<Ec2Credential> {
+): Promise<Ec2Key> {
     registerSecret(opts.secret);
     // The record (who manages the key) rides in the blob: Keystone keeps extra fields, S3 ignores them (records.ts).
     const blob = JSON.stringify({ access: opts.access, secret: opts.secret, trust_id: null, ...(opts.record ? { [RECORD_FIELD]: opts.record } : {}) });
     try {
         const res = await session.request(
-            { method: "POST", path: "/credentials", json: { credential: { type: "ec2", user_id: opts.userId, project_id: opts.projectId, blob } } },
+            { method: "POST", path: credentialsURL(), json: { credential: { type: "ec2", user_id: opts.userId, project_id: opts.projectId, blob } } },
             [201],
             credentialCreatedBody,
         );
         // Keystone adds app_cred_id / trust_id to the blob when the token is delegated.
-        const binding = bindingOf(res.body.credential.blob, "POST /credentials");
+        const binding = bindingInBlob(res.body.credential.blob, `POST ${credentialsURL()}`);
         return { accessKeyId: opts.access, secretAccessKey: opts.secret, userId: res.body.credential.user_id, projectId: opts.projectId, ...binding };
     } catch (err) {
         if (!hasStatus(err, 409)) throw err;
     }
     // 409: an earlier attempt whose answer was lost did create it, or someone else owns it.
-    const stored = await getEc2Credential(session, opts.userId, opts.access);
+    const stored = await getEc2Key(session, opts.userId, opts.access);
     if (!stored || stored.secretAccessKey !== opts.secret || stored.projectId !== opts.projectId) {
         throw new Error(`EC2 credential ${opts.access} exists but is not the one this provider created; it was left untouched`);
     }
@@ -48,16 +46,16 @@ export async function createEc2Credential(
 }
 
 /** What Keystone bound the key to, from its blob (an answer whose blob is no EC2 pair is an error). */
-function bindingOf(text: string, target: string): KeyBinding {
+function bindingInBlob(text: string, target: string): KeyBinding {
     const blob = parseBlob(text);
     if ("why" in blob) throw new UnexpectedResponseError(target, blob.why);
     return { applicationCredentialId: blob.fields.app_cred_id ?? null, trustId: blob.fields.trust_id ?? null };
 }
 
 /** undefined when Keystone says the key does not exist (404). */
-export async function getEc2Credential(session: KeystoneSession, userId: string, access: string): Promise<Ec2Credential | undefined> {
+export async function getEc2Key(session: KeystoneSession, userId: string, access: string): Promise<Ec2Key | undefined> {
     try {
-        const res = await session.request({ method: "GET", path: ec2ItemPath(userId, access) }, [200], ec2GetBody);
+        const res = await session.request({ method: "GET", path: osEc2KeyURL(userId, access) }, [200], ec2GetBody);
         registerSecret(res.body.credential.secret);
         return fromEc2(res.body.credential);
     } catch (err) {
@@ -67,9 +65,9 @@ export async function getEc2Credential(session: KeystoneSession, userId: string,
 }
 
 /** true if deleted now, false if it was already gone (404): both mean the key no longer exists. */
-export async function deleteEc2Credential(session: KeystoneSession, userId: string, access: string, retry?: RetryPolicy): Promise<boolean> {
+export async function deleteEc2Key(session: KeystoneSession, userId: string, access: string, retry?: RetryPolicy): Promise<boolean> {
     try {
-        await session.request({ method: "DELETE", path: ec2ItemPath(userId, access), retry }, [204], noBody);
+        await session.request({ method: "DELETE", path: osEc2KeyURL(userId, access), retry }, [204], noBody);
         return true;
     } catch (err) {
         if (isKeyNotFound(err)) return false;
@@ -80,17 +78,17 @@ export async function deleteEc2Credential(session: KeystoneSession, userId: stri
 /**
  * Mints a key through the OS-EC2 API, where Keystone picks the access key. NOT safe to
  * repeat: every attempt that reaches Keystone may make a key, so the caller reconciles the
- * user's key list around it (see mintThroughOsEc2).
+ * user's key list around it (see mintThroughOsEc2, ec2credential/apis.ts).
  */
-export async function createEc2CredentialOsEc2(session: KeystoneSession, opts: { userId: string; projectId: string }): Promise<Ec2Credential> {
-    const res = await session.request({ method: "POST", path: ec2ListPath(opts.userId), json: { tenant_id: opts.projectId } }, [201], ec2GetBody);
+export async function createEc2KeyOsEc2(session: KeystoneSession, opts: { userId: string; projectId: string }): Promise<Ec2Key> {
+    const res = await session.request({ method: "POST", path: osEc2URL(opts.userId), json: { tenant_id: opts.projectId } }, [201], ec2GetBody);
     registerSecret(res.body.credential.secret);
     return fromEc2(res.body.credential);
 }
 
 /** Every EC2 key of a user (all projects), as `openstack ec2 credentials list` shows them. */
-export async function listEc2Credentials(session: KeystoneSession, userId: string, retry?: RetryPolicy): Promise<Ec2Credential[]> {
-    const res = await session.request({ method: "GET", path: ec2ListPath(userId), retry }, [200], ec2ListBody);
+export async function listEc2Keys(session: KeystoneSession, userId: string, retry?: RetryPolicy): Promise<Ec2Key[]> {
+    const res = await session.request({ method: "GET", path: osEc2URL(userId), retry }, [200], ec2ListBody);
     for (const c of res.body.credentials) registerSecret(c.secret);
     return res.body.credentials.map(fromEc2);
 }
@@ -103,7 +101,7 @@ export async function listEc2Credentials(session: KeystoneSession, userId: strin
  */
 export async function deleteCredentialByAccess(session: KeystoneSession, access: string, retry?: RetryPolicy): Promise<boolean> {
     try {
-        await session.request({ method: "DELETE", path: `/credentials/${credentialIdOf(access)}`, retry }, [204], noBody);
+        await session.request({ method: "DELETE", path: credentialURL(access), retry }, [204], noBody);
         return true;
     } catch (err) {
         if (isKeyNotFound(err)) return false;
@@ -117,8 +115,8 @@ export async function deleteCredentialByAccess(session: KeystoneSession, access:
  */
 export async function getKeyBinding(session: KeystoneSession, access: string): Promise<KeyBinding | undefined> {
     try {
-        const res = await session.request({ method: "GET", path: `/credentials/${credentialIdOf(access)}` }, [200], credentialGetBody);
-        return bindingOf(res.body.credential.blob, `GET /credentials/${credentialIdOf(access)}`);
+        const res = await session.request({ method: "GET", path: credentialURL(access) }, [200], credentialGetBody);
+        return bindingInBlob(res.body.credential.blob, `GET ${credentialURL(access)}`);
     } catch (err) {
         if (isKeyNotFound(err)) return undefined;
         throw err;

@@ -25,8 +25,8 @@ export interface KeyBinding {
     trustId: string | null;
 }
 
-/** What the rest of the provider uses. */
-export interface Ec2Credential {
+/** An EC2 key pair as Keystone holds it: what the rest of the provider uses (the Pulumi resource is `Ec2Credential`). */
+export interface Ec2Key {
     accessKeyId: string;
     secretAccessKey: string;
     userId: string;
@@ -36,7 +36,7 @@ export interface Ec2Credential {
     applicationCredentialId?: string | null;
 }
 
-export function fromEc2(c: z.infer<typeof ec2CredentialSchema>): Ec2Credential {
+export function fromEc2(c: z.infer<typeof ec2CredentialSchema>): Ec2Key {
     return { accessKeyId: c.access, secretAccessKey: c.secret, userId: c.user_id, projectId: c.tenant_id, trustId: c.trust_id ?? null };
 }
 

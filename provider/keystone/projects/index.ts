@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { hasStatus } from "../errors";
 import { KeystoneSession } from "../session";
+import { authProjectsURL, byIdURL, namedURL, projectsOfUserURL, roleAssignmentsURL } from "./urls";
 
 // Built on first use: a key for the token's own project (the usual case) lists no projects.
 const projectSchemaOf = () => z.object({ id: z.string(), name: z.string(), domain_id: z.string(), enabled: z.boolean().optional() });
@@ -14,18 +15,14 @@ export type Project = z.infer<ReturnType<typeof projectSchemaOf>>;
  * exactly the set of projects for which S3 will accept this user's keys.
  */
 export async function projectsWithRole(session: KeystoneSession): Promise<Project[]> {
-    const res = await session.request({ method: "GET", path: "/auth/projects" }, [200], z.object({ projects: z.array(projectSchema()) }));
+    const res = await session.request({ method: "GET", path: authProjectsURL() }, [200], z.object({ projects: z.array(projectSchema()) }));
     return res.body.projects;
 }
 
 /** GET /v3/domains/{id} or /v3/projects/{id}: its name, or undefined when the token may not read it or it is gone. */
 async function nameById(session: KeystoneSession, kind: "domain" | "project", id: string): Promise<string | undefined> {
     try {
-        const res = await session.request(
-            { method: "GET", path: `/${kind}s/${encodeURIComponent(id)}` },
-            [200],
-            z.object({ [kind]: z.object({ name: z.string() }) }),
-        );
+        const res = await session.request({ method: "GET", path: byIdURL(kind, id) }, [200], z.object({ [kind]: z.object({ name: z.string() }) }));
         return res.body[kind].name;
     } catch (err) {
         if (hasStatus(err, 403, 404)) return undefined;
@@ -42,7 +39,7 @@ export const projectName = (session: KeystoneSession, projectId: string) => name
 /** GET /v3/{domains,users}?name=: ids of every one of that name (admin rights; none is an empty list). */
 export async function idsNamed(session: KeystoneSession, collection: "domains" | "users", name: string): Promise<string[]> {
     const res = await session.request(
-        { method: "GET", path: `/${collection}?name=${encodeURIComponent(name)}` },
+        { method: "GET", path: namedURL(collection, name) },
         [200],
         z.object({ [collection]: z.array(z.object({ id: z.string() })) }),
     );
@@ -52,7 +49,7 @@ export async function idsNamed(session: KeystoneSession, collection: "domains" |
 /** GET /v3/users/{id}: whether the user exists (admin rights: a 403 is the caller's to explain). */
 export async function userExists(session: KeystoneSession, userId: string): Promise<boolean> {
     try {
-        await session.request({ method: "GET", path: `/users/${encodeURIComponent(userId)}` }, [200], z.object({ user: z.object({ id: z.string() }) }));
+        await session.request({ method: "GET", path: byIdURL("user", userId) }, [200], z.object({ user: z.object({ id: z.string() }) }));
         return true;
     } catch (err) {
         if (hasStatus(err, 404)) return false;
@@ -62,11 +59,7 @@ export async function userExists(session: KeystoneSession, userId: string): Prom
 
 /** GET /v3/projects?name=: every domain's projects of that name (needs rights to list projects). */
 export async function projectsNamed(session: KeystoneSession, name: string): Promise<Project[]> {
-    const res = await session.request(
-        { method: "GET", path: `/projects?name=${encodeURIComponent(name)}` },
-        [200],
-        z.object({ projects: z.array(projectSchema()) }),
-    );
+    const res = await session.request({ method: "GET", path: namedURL("projects", name) }, [200], z.object({ projects: z.array(projectSchema()) }));
     return res.body.projects;
 }
 
@@ -75,8 +68,11 @@ export async function projectsNamed(session: KeystoneSession, name: string): Pro
  * which needs admin rights: a 403 is passed on with an explanation by the caller).
  */
 export async function userHasRoleOn(session: KeystoneSession, userId: string, projectId: string): Promise<boolean> {
-    const q = `user.id=${encodeURIComponent(userId)}&scope.project.id=${encodeURIComponent(projectId)}&effective`;
-    const res = await session.request({ method: "GET", path: `/role_assignments?${q}` }, [200], z.object({ role_assignments: z.array(z.unknown()) }));
+    const res = await session.request(
+        { method: "GET", path: roleAssignmentsURL(userId, projectId) },
+        [200],
+        z.object({ role_assignments: z.array(z.unknown()) }),
+    );
     return res.body.role_assignments.length > 0;
 }
 
@@ -86,10 +82,6 @@ export async function userHasRoleOn(session: KeystoneSession, userId: string, pr
  * unscoped included.
  */
 export async function projectsOfUser(session: KeystoneSession, userId: string): Promise<Project[]> {
-    const res = await session.request(
-        { method: "GET", path: `/users/${encodeURIComponent(userId)}/projects` },
-        [200],
-        z.object({ projects: z.array(projectSchema()) }),
-    );
+    const res = await session.request({ method: "GET", path: projectsOfUserURL(userId) }, [200], z.object({ projects: z.array(projectSchema()) }));
     return res.body.projects;
 }

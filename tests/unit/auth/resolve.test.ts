@@ -202,7 +202,7 @@ describe("the identity comes whole from the first source holding a secret", () =
 
     test("secrets are registered: a message that repeats one is redacted", () => {
         resolveAuth({}, stack({ ...stackPassword, "openstack:password": "pw-leaky-0001" }), envOf());
-        expect(new AuthConfigError("Keystone said pw-leaky-0001").message).toBe("Keystone said ***");
+        expect(new AuthConfigError("badAuthUrl", "Keystone said pw-leaky-0001").message).toBe("Keystone said ***");
     });
 });
 
@@ -392,10 +392,11 @@ describe("errors name the key as the source spells it", () => {
             "No Keystone URL: set openstack:authUrl (or OS_AUTH_URL, the resource's authUrl input)",
         ],
         [
-            "authUrl without /v3 (env)",
+            // A URL without any version is discovered (keystoneV3): one of another version is refused.
+            "authUrl of another version (env)",
             undefined,
-            { ...envPassword, OS_AUTH_URL: "https://k.example:5000" },
-            'OS_AUTH_URL "https://k.example:5000" does not end in /v3: use the Keystone v3 endpoint, e.g. https://k.example:5000/v3',
+            { ...envPassword, OS_AUTH_URL: "https://k.example:5000/v2.0" },
+            'OS_AUTH_URL "https://k.example:5000/v2.0" does not end in /v3: use the Keystone v3 endpoint, e.g. https://k.example:5000/v3',
         ],
         ["authUrl not a URL (stack)", { ...stackPassword, "openstack:authUrl": "k.example" }, {}, 'openstack:authUrl "k.example" is not a URL'],
         [
@@ -439,11 +440,11 @@ describe("errors name the key as the source spells it", () => {
 
     test("clouds.yaml: keys named clouds.<cloud>.auth.<name>", () => {
         const env = cloudsEnv(
-            "clouds:\n  c1:\n    auth:\n      auth_url: https://k.example:5000\n      username: u\n      password: pw-c-000001\n",
+            "clouds:\n  c1:\n    auth:\n      auth_url: https://k.example:5000/v2.0\n      username: u\n      password: pw-c-000001\n",
             undefined,
             { OS_CLOUD: "c1" },
         );
-        expect(() => resolveAuth({}, undefined, env)).toThrow(/^clouds\.c1\.auth\.auth_url "https:\/\/k\.example:5000" does not end in \/v3/);
+        expect(() => resolveAuth({}, undefined, env)).toThrow(/^clouds\.c1\.auth\.auth_url "https:\/\/k\.example:5000\/v2\.0" does not end in \/v3/);
         const noUser = cloudsEnv("clouds:\n  c1:\n    auth:\n      auth_url: https://k.example:5000/v3\n      password: pw-c-000001\n", undefined, {
             OS_CLOUD: "c1",
         });
@@ -455,12 +456,12 @@ describe("errors name the key as the source spells it", () => {
     test("a bad authUrl input is blamed on the resource's authUrl property", () => {
         let err: AuthConfigError | undefined;
         try {
-            resolveAuth({ authUrl: "https://k.example:5000" }, undefined, envOf(envPassword));
+            resolveAuth({ authUrl: "https://k.example:5000/v2.0" }, undefined, envOf(envPassword));
         } catch (e) {
             err = e as AuthConfigError;
         }
         expect(err?.property).toBe("authUrl");
-        expect(err?.message).toMatch(/^the resource's authUrl input "https:\/\/k\.example:5000" does not end in \/v3/);
+        expect(err?.message).toMatch(/^the resource's authUrl input "https:\/\/k\.example:5000\/v2\.0" does not end in \/v3/);
     });
 
     test("an authUrl input equal to the settings' own is reported as the setting", () => {
@@ -615,8 +616,6 @@ describe("authUrl: the suggestion is a v3 URL; /V3 and //v3 are normalized", () 
         ["http://127.0.0.1:5000/v3/auth/tokens", "http://127.0.0.1:5000/v3"],
         ["http://127.0.0.1:5000/v3.0", "http://127.0.0.1:5000/v3"],
         ["https://k.example/identity/v2.0", "https://k.example/identity/v3"],
-        ["https://k.example/identity", "https://k.example/identity/v3"],
-        ["https://k.example:5000", "https://k.example:5000/v3"],
     ])("%s -> e.g. %s", (url, suggested) => {
         expect(errorOf(() => normalizeAuthUrl(url, "OS_AUTH_URL"))?.message).toBe(
             `OS_AUTH_URL "${url}" does not end in /v3: use the Keystone v3 endpoint, e.g. ${suggested}`,
@@ -630,7 +629,18 @@ describe("authUrl: the suggestion is a v3 URL; /V3 and //v3 are normalized", () 
         ["https://k.example//identity/v3", "https://k.example/identity/v3"],
         ["  https://k.example:5000/v3\n", "https://k.example:5000/v3"],
     ])("%j is accepted as %s", (url, normalized) => {
-        expect(normalizeAuthUrl(url, "OS_AUTH_URL")).toBe(normalized);
+        expect(normalizeAuthUrl(url, "OS_AUTH_URL")).toEqual({ kind: "v3", url: normalized });
+    });
+
+    test.each([
+        ["https://k.example:5000", "https://k.example:5000"],
+        ["http://127.0.0.1:5000/", "http://127.0.0.1:5000"],
+        ["https://k.example/identity", "https://k.example/identity"],
+        ["https://k.example//identity/", "https://k.example/identity"],
+    ])("%j names no API version: it is discovered from %s (keystoneV3), not refused", (url, base) => {
+        expect(normalizeAuthUrl(url, "OS_AUTH_URL")).toEqual({ kind: "unversioned", url: base });
+        const r = resolveAuth({}, undefined, envOf({ ...envPassword, OS_AUTH_URL: url }));
+        expect(r).toMatchObject({ authUrl: base, versionless: { fromInput: false }, authUrlSource: "OS_AUTH_URL" });
     });
 
     test("a normalized authUrl input (check() writes it back) is still named as the setting it came from", () => {

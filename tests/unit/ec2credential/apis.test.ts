@@ -26,7 +26,7 @@ jest.mock("../../../provider/transport/httpClient", () => require("./canned").ca
 
 import { configure, create, read, remove } from "../../../provider/ec2credential/implementation";
 import { Ec2CredentialOutputs } from "../../../provider/ec2credential/inputs";
-import { credentialIdOf } from "../../../provider/keystone/ec2credentials/records";
+import { credentialIdOf } from "../../../provider/keystone/ec2credentials/urls";
 
 const ks = cannedKeystone("apis");
 configuredAsAlice(configure);

@@ -58,6 +58,18 @@ test("a cloud change is an update in place; it only says how to authenticate", a
 });
 
 test("drift found by refresh replaces the key even when the inputs are unchanged", async () => {
-    expect((await diff({ ...olds, driftReason: "project: bound to p9" }, same)).replaces).toEqual(["projectId"]);
-    expect((await diff({ ...olds, driftReason: "user: belongs to someone else" }, same)).replaces).toEqual(["userId"]);
+    expect((await diff({ ...olds, driftReason: "project: bound to p9", driftKind: "project" }, same)).replaces).toEqual(["projectId"]);
+    expect((await diff({ ...olds, driftReason: "user: belongs to someone else", driftKind: "user" }, same)).replaces).toEqual(["userId"]);
+    expect((await diff({ ...olds, driftReason: "unusable: no role left", driftKind: "unusable" }, same)).replaces).toEqual(["driftReason"]);
+});
+
+test("the drift's kind decides what it replaces, never the reason's words", async () => {
+    expect((await diff({ ...olds, driftReason: "user: reworded in a later version", driftKind: "project" }, same)).replaces).toEqual(["projectId"]);
+    expect((await diff({ ...olds, driftReason: "the key moved", driftKind: "user" }, same)).replaces).toEqual(["userId"]);
+});
+
+test("state written before driftKind existed (0.1.0): the reason's kind is read from its start", async () => {
+    expect((await diff({ ...olds, driftReason: "project: access key k is bound to project p9, not p1" }, same)).replaces).toEqual(["projectId"]);
+    expect((await diff({ ...olds, driftReason: "user: access key k belongs to user u9, not u1" }, same)).replaces).toEqual(["userId"]);
+    expect((await diff({ ...olds, driftReason: "unusable: project p1 is disabled" }, same)).replaces).toEqual(["driftReason"]);
 });

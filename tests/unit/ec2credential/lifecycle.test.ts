@@ -16,12 +16,12 @@ import {
     tokenBody,
 } from "../keystone/fixtures";
 
-import { cannedKeystone, configuredAsAlice } from "./canned";
+import { cannedKeystone, configuredAsAlice, mockAgent } from "./canned";
 // jest.mock factories run before the imports: require is the way in to the shared MockAgent.
 jest.mock("../../../provider/transport/httpClient", () => require("./canned").cannedHttpClientModule());
 
 import { check, configure, create, read, remove } from "../../../provider/ec2credential/implementation";
-import { credentialIdOf } from "../../../provider/keystone/ec2credentials/records";
+import { credentialIdOf } from "../../../provider/keystone/ec2credentials/urls";
 import { Ec2CredentialOutputs } from "../../../provider/ec2credential/inputs";
 
 const ks = cannedKeystone("life");
@@ -64,8 +64,28 @@ describe("check", () => {
         ]);
     });
 
+    test("an authUrl without /v3 is discovered from Keystone's version document: check records the v3 URL, create sends no second GET", async () => {
+        const bare = ks.authUrl.replace(/\/v3$/, "");
+        const document = { versions: { values: [{ id: "v3.14", status: "stable", links: [{ rel: "self", href: `${ks.authUrl}/` }] }] } };
+        ks.pool.intercept({ method: "GET", path: ks.prefix }).reply(300, JSON.stringify(document), { headers: JSON_HEADERS });
+        const res = await check({ region: "Kna1", authUrl: bare });
+        expect(res.failures).toEqual([]);
+        expect(res.inputs.authUrl).toBe(ks.authUrl);
+        tokens();
+        ks.pool.intercept({ method: "POST", path: `${ks.prefix}/v3/credentials` }).reply(({ body }) => {
+            const blob = JSON.parse(JSON.parse(String(body)).credential.blob);
+            return { statusCode: 201, data: JSON.stringify(credentialCreated(blob.access, blob.secret)), responseOptions: { headers: JSON_HEADERS } };
+        });
+        // The engine hands create() what check() returned; a stack config's bare URL is the same Keystone.
+        const { outs } = await create({ ...res.inputs, authUrl: bare });
+        expect(outs.authUrl).toBe(ks.authUrl);
+        expect(calls()).toEqual(["POST /v3/auth/tokens", "POST /v3/credentials"]);
+        const documentGets = (mockAgent.getCallHistory()?.calls() ?? []).filter((c) => c.method === "GET" && c.path === ks.prefix);
+        expect(documentGets).toHaveLength(1);
+    });
+
     test("an auth problem of the authUrl input is a failure on authUrl", async () => {
-        const res = await check({ region: "Kna1", authUrl: "https://k.example:5000" });
+        const res = await check({ region: "Kna1", authUrl: "https://k.example:5000/v2.0" });
         expect(res.failures).toEqual([{ property: "authUrl", reason: expect.stringMatching(/does not end in \/v3/) }]);
     });
 
@@ -79,7 +99,7 @@ describe("check", () => {
         expect((await check(other, olds)).inputs.createdAt).not.toBe("2026-01-01T00:00:00.000Z");
     });
 
-    test("no network is touched by check", async () => {
+    test("no network is touched by check (of an authUrl ending in /v3)", async () => {
         await check({ region: "Kna1", authUrl: ks.authUrl });
         expect(calls()).toEqual([]);
     });
@@ -112,6 +132,14 @@ describe("create", () => {
         tokens();
         await expect(create({ region: "Sto2", authUrl: ks.authUrl })).rejects.toThrow(
             `region "Sto2" is not in the service catalog of ${ks.authUrl}; its regions are: Kna1`,
+        );
+        expect(calls()).toEqual(["POST /v3/auth/tokens"]);
+    });
+
+    test("a region that differs from the catalog's only in case: the error asks whether that one was meant", async () => {
+        tokens();
+        await expect(create({ region: "kna1", authUrl: ks.authUrl })).rejects.toThrow(
+            `region "kna1" is not in the service catalog of ${ks.authUrl}; its regions are: Kna1 (did you mean Kna1? Region names are case-sensitive)`,
         );
         expect(calls()).toEqual(["POST /v3/auth/tokens"]);
     });
@@ -251,6 +279,7 @@ describe("read and remove", () => {
         answer("GET", item("key0123456789"), 200, ec2Credential("key0123456789", "s3cr3t-state", ALICE, PROJ_B));
         const res = await read("key0123456789", state());
         expect(res.props!.driftReason).toMatch(new RegExp(`^project: access key key0123456789 is bound to project ${PROJ_B}, not ${PROJ_A}`));
+        expect(res.props!.driftKind).toBe("project");
     });
 
     test("read: 403 and the user's own list lacks the key (no longer this user's) -> driftReason starting with user:", async () => {
@@ -261,6 +290,15 @@ describe("read and remove", () => {
         answer("GET", `/v3/users/${ALICE}/credentials/OS-EC2`, 200, { credentials: [] });
         const res = await read("key0123456789", state());
         expect(res.props!.driftReason).toMatch(/^user: access key key0123456789 now belongs to another user/);
+        expect(res.props!.driftKind).toBe("user");
+    });
+
+    test("read: state of 0.1.0 with a project: reason and no driftKind keeps the reason and records its kind", async () => {
+        tokens();
+        answer("GET", item("key0123456789"), 200, ec2Credential("key0123456789", "s3cr3t-state", ALICE, PROJ_B));
+        const reason = `project: access key key0123456789 is bound to project ${PROJ_B}, not ${PROJ_A}; the next update replaces it`;
+        const res = await read("key0123456789", { ...state(), projectId: PROJ_B, driftReason: reason });
+        expect(res.props).toMatchObject({ driftReason: reason, driftKind: "project" });
     });
 
     test("a 404 about a project (not the key) is an error, never 'the key is gone', on refresh or destroy", async () => {
@@ -285,6 +323,13 @@ describe("read and remove", () => {
         tokens();
         answer("GET", `/v3/users/${ALICE}/credentials/OS-EC2`, 200, { credentials: [] });
         await remove("key0123456789", { ...state(), driftReason: "user: access key key0123456789 now belongs to another user" });
+        expect(calls().filter((c) => c.startsWith("DELETE"))).toEqual([]);
+    });
+
+    test("remove: a key whose recorded drift kind is user, whatever its reason says, is left to its owner", async () => {
+        tokens();
+        answer("GET", `/v3/users/${ALICE}/credentials/OS-EC2`, 200, { credentials: [] });
+        await remove("key0123456789", { ...state(), driftReason: "the key moved to another user", driftKind: "user" });
         expect(calls().filter((c) => c.startsWith("DELETE"))).toEqual([]);
     });
 

@@ -9,7 +9,8 @@ const mockAgent = new MockAgent({ enableCallHistory: true });
 mockAgent.disableNetConnect();
 jest.mock("../../../provider/transport/httpClient", () => require("../keystone/cannedHttp").cannedHttpModule(() => mockAgent));
 
-import { credentialIdOf, writeKeyRecord } from "../../../provider/keystone/ec2credentials/records";
+import { writeKeyRecord } from "../../../provider/keystone/ec2credentials/records";
+import { credentialIdOf } from "../../../provider/keystone/ec2credentials/urls";
 import { KeystoneSession } from "../../../provider/keystone/session";
 import { HttpClient } from "../../../provider/transport/httpClient";
 import { listEc2Credentials } from "../../../provider/ec2credential/listEc2Credentials";
@@ -161,7 +162,16 @@ describe("listEc2Credentials", () => {
         expect(err.input).toBe("region");
         expect(err.message).toContain('region "Fra1" is not in the service catalog');
         expect(err.message).toContain("Kna1");
+        expect(err.message).not.toContain("did you mean");
         expect(calls().map((c) => c.line)).toEqual(["POST /v3/auth/tokens"]);
+    });
+
+    test("a region that differs only in case: did you mean the catalog's?", async () => {
+        tokens();
+        const err = await listEc2Credentials({ region: "KNA1" }).catch((e) => e);
+        expect(err).toBeInstanceOf(KeyListInputError);
+        expect(err.message).toContain('region "KNA1" is not in the service catalog');
+        expect(err.message).toContain("did you mean Kna1?");
     });
 
     test("an unknown projectName names the user's projects", async () => {

@@ -5,7 +5,7 @@ import { CLEANUP_DEADLINE_MS } from "../../../provider/ec2credential/apis";
 import { diff } from "../../../provider/ec2credential/implementation";
 import { recordAdoption } from "../../../provider/ec2credential/keyRecord";
 import { Ec2CredentialOutputs, validateInputs } from "../../../provider/ec2credential/inputs";
-import { createEc2Credential } from "../../../provider/keystone/ec2credentials/requests";
+import { createEc2Key } from "../../../provider/keystone/ec2credentials/requests";
 import { KeystoneSession } from "../../../provider/keystone/session";
 import { DEFAULT_RETRY } from "../../../provider/transport/httpClient";
 import { ALICE, credentialCreated, fakeKeystone, PROJ_A } from "../keystone/fixtures";
@@ -36,7 +36,7 @@ test("check takes managedBy as the program sends it, and refuses anything else i
     expect(bad.failures.map((f) => f.property)).toEqual(["secret"]);
 });
 
-test("createEc2Credential puts the record in the blob next to access and secret", async () => {
+test("createEc2Key puts the record in the blob next to access and secret", async () => {
     const ks = fakeKeystone();
     try {
         ks.tokens();
@@ -44,7 +44,7 @@ test("createEc2Credential puts the record in the blob next to access and secret"
         const pair = { access: "0123456789abcdef0123456789abcdef", secret: "fedcba9876543210fedcba9876543210" };
         ks.answer("POST", "/v3/credentials", 201, credentialCreated(pair.access, pair.secret));
         const record = { stack: "dev", project: "web", resource: "kna1" };
-        await createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, ...pair, record });
+        await createEc2Key(session, { userId: ALICE, projectId: PROJ_A, ...pair, record });
         const post = ks.calls().find((c) => c.path === "/v3/credentials")!;
         expect(JSON.parse(post.body.credential.blob)).toEqual({ ...pair, trust_id: null, s3_access: record });
     } finally {

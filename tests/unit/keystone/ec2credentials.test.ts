@@ -1,16 +1,16 @@
 // The EC2 credential calls, with a session whose token comes from the canned Keystone.
 import { delegatedRefusal, hasStatus, isDelegatedTokenRefusal, KeystoneError, refusedPolicyRule } from "../../../provider/keystone/errors";
 import {
-    createEc2Credential,
-    createEc2CredentialOsEc2,
+    createEc2Key,
+    createEc2KeyOsEc2,
     deleteCredentialByAccess,
-    deleteEc2Credential,
-    getEc2Credential,
+    deleteEc2Key,
+    getEc2Key,
     getKeyBinding,
-    listEc2Credentials,
+    listEc2Keys,
     newKeyPair,
 } from "../../../provider/keystone/ec2credentials/requests";
-import { credentialIdOf } from "../../../provider/keystone/ec2credentials/records";
+import { credentialIdOf } from "../../../provider/keystone/ec2credentials/urls";
 import { KeystoneSession } from "../../../provider/keystone/session";
 import {
     ALICE,
@@ -59,10 +59,10 @@ test("newKeyPair: 32 hex digits each, different every time", () => {
     expect(a.secret).not.toBe(a.access);
 });
 
-describe("createEc2Credential", () => {
+describe("createEc2Key", () => {
     test("201: POST /v3/credentials with the chosen pair in the blob, authenticated by the token", async () => {
         ks.answer("POST", "/v3/credentials", 201, credentialCreated(ACCESS, SECRET));
-        const cred = await createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET });
+        const cred = await createEc2Key(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET });
         expect(cred).toEqual({ accessKeyId: ACCESS, secretAccessKey: SECRET, userId: ALICE, projectId: PROJ_A, trustId: null, applicationCredentialId: null });
         const post = ks.calls().find((c) => c.path === "/v3/credentials")!;
         expect(post.headers["x-auth-token"]).toBe(TOKEN_VALUE);
@@ -73,7 +73,7 @@ describe("createEc2Credential", () => {
     test("409 for a key that is ours (an earlier answer was lost): read back and accepted", async () => {
         ks.answer("POST", "/v3/credentials", 409, CONFLICT);
         ks.answer("GET", item(), 200, ec2Credential(ACCESS, SECRET));
-        const cred = await createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET });
+        const cred = await createEc2Key(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET });
         expect(cred).toEqual({ accessKeyId: ACCESS, secretAccessKey: SECRET, userId: ALICE, projectId: PROJ_A, trustId: null });
         expect(ks.calls().map((c) => `${c.method} ${c.path}`)).toEqual(["POST /v3/auth/tokens", "POST /v3/credentials", `GET ${item()}`]);
     });
@@ -84,7 +84,7 @@ describe("createEc2Credential", () => {
     ])("409 for a key with %s: refused, left untouched", async (_what, stored) => {
         ks.answer("POST", "/v3/credentials", 409, CONFLICT);
         ks.answer("GET", item(), 200, stored);
-        const err = await createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET }).catch((e) => e);
+        const err = await createEc2Key(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET }).catch((e) => e);
         expect(err.message).toBe(`EC2 credential ${ACCESS} exists but is not the one this provider created; it was left untouched`);
         expect(ks.calls().some((c) => c.method === "DELETE")).toBe(false);
     });
@@ -92,14 +92,14 @@ describe("createEc2Credential", () => {
     test("409 and then the key is gone on read-back: refused too", async () => {
         ks.answer("POST", "/v3/credentials", 409, CONFLICT);
         ks.answer("GET", item(), 404, EC2_NOT_FOUND);
-        await expect(createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET })).rejects.toThrow(
+        await expect(createEc2Key(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET })).rejects.toThrow(
             /is not the one this provider created/,
         );
     });
 
     test("403 for another user's key: the KeystoneError, not retried", async () => {
         ks.answer("POST", "/v3/credentials", 403, FORBIDDEN_CREATE);
-        const err = await createEc2Credential(session, { userId: BOB, projectId: PROJ_A, access: ACCESS, secret: SECRET }).catch((e) => e);
+        const err = await createEc2Key(session, { userId: BOB, projectId: PROJ_A, access: ACCESS, secret: SECRET }).catch((e) => e);
         expect(hasStatus(err, 403)).toBe(true);
         expect(err.message).toContain("identity:create_credential");
         expect(ks.calls().filter((c) => c.path === "/v3/credentials")).toHaveLength(1);
@@ -108,17 +108,17 @@ describe("createEc2Credential", () => {
     test("the secret never appears in an error, even when Keystone echoes it", async () => {
         const secret = "echoed-secret-echoed-secret-0001";
         ks.answer("POST", "/v3/credentials", 400, { error: { code: 400, title: "Bad Request", message: `blob {"secret": "${secret}"} is invalid` } });
-        const err = await createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret }).catch((e) => e);
+        const err = await createEc2Key(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret }).catch((e) => e);
         expect(err).toBeInstanceOf(KeystoneError);
         expect(err.message).toContain("***");
         expect(err.message).not.toContain(secret);
     });
 });
 
-describe("getEc2Credential", () => {
+describe("getEc2Key", () => {
     test("200: the OS-EC2 view, tenant_id as projectId", async () => {
         ks.answer("GET", item(), 200, ec2Credential(ACCESS, SECRET));
-        expect(await getEc2Credential(session, ALICE, ACCESS)).toEqual({
+        expect(await getEc2Key(session, ALICE, ACCESS)).toEqual({
             accessKeyId: ACCESS,
             secretAccessKey: SECRET,
             userId: ALICE,
@@ -129,38 +129,38 @@ describe("getEc2Credential", () => {
 
     test("404: undefined", async () => {
         ks.answer("GET", item(), 404, EC2_NOT_FOUND);
-        expect(await getEc2Credential(session, ALICE, ACCESS)).toBeUndefined();
+        expect(await getEc2Key(session, ALICE, ACCESS)).toBeUndefined();
     });
 
     test("403 delegated-token refusal is passed on and recognised", async () => {
         ks.answer("GET", item(), 403, DELEGATED);
-        const err = await getEc2Credential(session, ALICE, ACCESS).catch((e) => e);
+        const err = await getEc2Key(session, ALICE, ACCESS).catch((e) => e);
         expect(isDelegatedTokenRefusal(err)).toBe(true);
         expect(isDelegatedTokenRefusal(new Error("Delegated tokens cannot access credentials directly"))).toBe(false);
     });
 
     test("ids are URL-encoded into the path", async () => {
         ks.answer("GET", `/v3/users/a%2Fb/credentials/OS-EC2/x%20y`, 404, EC2_NOT_FOUND);
-        expect(await getEc2Credential(session, "a/b", "x y")).toBeUndefined();
+        expect(await getEc2Key(session, "a/b", "x y")).toBeUndefined();
     });
 });
 
-describe("deleteEc2Credential", () => {
+describe("deleteEc2Key", () => {
     test("204: true", async () => {
         ks.answer("DELETE", item(), 204);
-        expect(await deleteEc2Credential(session, ALICE, ACCESS)).toBe(true);
+        expect(await deleteEc2Key(session, ALICE, ACCESS)).toBe(true);
     });
 
     test("404: false (already gone)", async () => {
         ks.answer("DELETE", item(), 404, EC2_NOT_FOUND);
-        expect(await deleteEc2Credential(session, ALICE, ACCESS)).toBe(false);
+        expect(await deleteEc2Key(session, ALICE, ACCESS)).toBe(false);
     });
 
     test("403: thrown", async () => {
         ks.answer("DELETE", item(), 403, {
             error: { code: 403, title: "Forbidden", message: "You are not authorized to perform the requested action: identity:ec2_delete_credential." },
         });
-        await expect(deleteEc2Credential(session, ALICE, ACCESS)).rejects.toThrow(/HTTP 403: .*identity:ec2_delete_credential/);
+        await expect(deleteEc2Key(session, ALICE, ACCESS)).rejects.toThrow(/HTTP 403: .*identity:ec2_delete_credential/);
     });
 });
 
@@ -169,9 +169,9 @@ describe("the calls beside the generic create (policy fallbacks, binding)", () =
         credentials: keys.map((k) => ec2Credential(k.access, SECRET, ALICE, k.project ?? PROJ_A).credential),
     });
 
-    test("createEc2CredentialOsEc2: POST {tenant_id}, Keystone's key back", async () => {
+    test("createEc2KeyOsEc2: POST {tenant_id}, Keystone's key back", async () => {
         ks.answer("POST", `/v3/users/${ALICE}/credentials/OS-EC2`, 201, ec2Credential(ACCESS, SECRET));
-        expect(await createEc2CredentialOsEc2(session, { userId: ALICE, projectId: PROJ_A })).toEqual({
+        expect(await createEc2KeyOsEc2(session, { userId: ALICE, projectId: PROJ_A })).toEqual({
             accessKeyId: ACCESS,
             secretAccessKey: SECRET,
             userId: ALICE,
@@ -181,9 +181,9 @@ describe("the calls beside the generic create (policy fallbacks, binding)", () =
         expect(ks.calls().find((c) => c.method === "POST" && c.path.endsWith("/OS-EC2"))!.body).toEqual({ tenant_id: PROJ_A });
     });
 
-    test("listEc2Credentials: every key of the user", async () => {
+    test("listEc2Keys: every key of the user", async () => {
         ks.answer("GET", `/v3/users/${ALICE}/credentials/OS-EC2`, 200, list({ access: "a1" }, { access: "b1", project: PROJ_B }));
-        expect((await listEc2Credentials(session, ALICE)).map((c) => [c.accessKeyId, c.projectId])).toEqual([
+        expect((await listEc2Keys(session, ALICE)).map((c) => [c.accessKeyId, c.projectId])).toEqual([
             ["a1", PROJ_A],
             ["b1", PROJ_B],
         ]);
@@ -219,18 +219,16 @@ describe("the calls beside the generic create (policy fallbacks, binding)", () =
         await expect(getKeyBinding(session, ACCESS)).rejects.toThrow(/blob is not JSON/);
     });
 
-    test("createEc2Credential: the binding Keystone added to the blob is returned", async () => {
+    test("createEc2Key: the binding Keystone added to the blob is returned", async () => {
         ks.answer("POST", "/v3/credentials", 201, credentialBoundTo(ACCESS, SECRET, "ac-123"));
-        expect((await createEc2Credential(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET })).applicationCredentialId).toBe(
-            "ac-123",
-        );
+        expect((await createEc2Key(session, { userId: ALICE, projectId: PROJ_A, access: ACCESS, secret: SECRET })).applicationCredentialId).toBe("ac-123");
     });
 });
 
 describe("refusals: which rule, which delegated-token text", () => {
     const refusal = async (body: object) => {
         ks.answer("GET", item(), 403, body);
-        return getEc2Credential(session, ALICE, ACCESS).catch((e) => e);
+        return getEc2Key(session, ALICE, ACCESS).catch((e) => e);
     };
 
     test.each([
@@ -254,7 +252,7 @@ describe("refusals: which rule, which delegated-token text", () => {
 
     test("a 404 (no such user) or a 403 in other words is neither", async () => {
         ks.answer("POST", `/v3/users/${BOB}/credentials/OS-EC2`, 404, { error: { code: 404, title: "Not Found", message: `Could not find user: ${BOB}.` } });
-        const missing = await createEc2CredentialOsEc2(session, { userId: BOB, projectId: PROJ_A }).catch((e) => e);
+        const missing = await createEc2KeyOsEc2(session, { userId: BOB, projectId: PROJ_A }).catch((e) => e);
         expect(hasStatus(missing, 404)).toBe(true);
         expect([refusedPolicyRule(missing), delegatedRefusal(missing)]).toEqual([undefined, undefined]);
         const prose = await refusal({

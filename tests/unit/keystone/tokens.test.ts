@@ -1,7 +1,8 @@
 // POST /v3/auth/tokens: the exact bodies per identity kind, and how refusals are explained.
 import { KeystoneError, UnexpectedResponseError } from "../../../provider/keystone/errors";
 import { issueToken } from "../../../provider/keystone/tokens";
-import { authRequestBody, Identity, IDENTITY_KINDS } from "../../../provider/keystone/tokens/requests";
+import { AUTH_KINDS, Identity } from "../../../provider/keystone/tokens/kinds";
+import { authRequestBody } from "../../../provider/keystone/tokens/requests";
 import { ALICE, APP_CRED_SCOPED, CATALOG, fakeKeystone, HTML_400, JSON_HEADERS, PROJ_A, SCHEMA_400, TOKEN_VALUE, tokenBody, UNAUTHORIZED } from "./fixtures";
 
 let ks: ReturnType<typeof fakeKeystone>;
@@ -85,7 +86,7 @@ describe("request bodies (as the transcripts show Keystone accepting them)", () 
     });
 
     test("every identity kind has a row that says whether it may be scoped", () => {
-        expect(Object.fromEntries(Object.entries(IDENTITY_KINDS).map(([k, v]) => [k, v.scoped]))).toEqual({
+        expect(Object.fromEntries(Object.entries(AUTH_KINDS).map(([k, v]) => [k, v.scoped]))).toEqual({
             password: true,
             applicationCredential: false,
             token: true,
@@ -142,6 +143,17 @@ describe("issueToken", () => {
         expect(err.message).toContain("openstack:password / OS_PASSWORD");
         expect(err.message).not.toContain("alicepass");
         expect(ks.calls()).toHaveLength(1); // a refusal is not retried
+        expect(err.login).toBe(true);
+    });
+
+    test("Keystone's own full stop is not followed by a second one before the advice", async () => {
+        ks.answer("POST", "/v3/auth/tokens", 401, UNAUTHORIZED);
+        const err = await issueToken(ks.http, ks.authUrl, password, projA).catch((e) => e);
+        expect(err.message).toContain("HTTP 401: The request you have made requires authentication. Keystone refused to authenticate user alice");
+        expect(err.message).not.toContain("..");
+        // Without a full stop of its own, one is added.
+        const bare = KeystoneError.fromResponse(403, "GET x", JSON.stringify({ error: { code: 403, message: "Forbidden", title: "Forbidden" } }));
+        expect(bare.withAdvice("Ask an admin").message).toBe("GET x -> HTTP 403: Forbidden. Ask an admin");
     });
 
     test("401 for an application credential: names it and the settings to fix", async () => {

@@ -5,8 +5,8 @@
 import * as http from "http";
 import { AddressInfo } from "net";
 import { MockAgent } from "undici";
-import { HttpClient, RetryPolicy } from "../../../provider/transport/httpClient";
-import { TransportError } from "../../../provider/transport/errors";
+import { DEFAULT_RETRY, HttpClient, RetryPolicy, retryPolicyFromEnv } from "../../../provider/transport/httpClient";
+import { isRetryableStatus, mayHaveTakenEffect, TransportError } from "../../../provider/transport/errors";
 
 const HTTP = "http://127.0.0.1:9";
 const HTTPS = "https://127.0.0.1:9";
@@ -274,12 +274,20 @@ test("request: JSON body and accept header sent; per-call retry policy overrides
     await agentHistory.close();
 });
 
-// HttpClient loads these three undici modules itself, on the first request, instead of the
-// package index (see loadUndici): they must be the very objects the index exports, or a
-// MockAgent would not be a Dispatcher there and undici's errors would not match by instanceof.
-test("the undici modules loaded on the first request are the ones its index exports", () => {
-    const undici = require("undici");
-    expect(require("undici/lib/dispatcher/agent")).toBe(undici.Agent);
-    expect(require("undici/lib/core/errors")).toBe(undici.errors);
-    expect(require("undici/lib/api/api-request")).toBe(undici.Dispatcher.prototype.request);
+test("retry policy: the caller's defaults (a command's shorter deadline), the environment's S3_ACCESS_* over them", () => {
+    const mine: RetryPolicy = { attemptTimeoutMs: 30_000, deadlineMs: 20_000, baseDelayMs: 250, maxDelayMs: 8_000 };
+    expect(retryPolicyFromEnv({}, mine)).toEqual(mine);
+    expect(retryPolicyFromEnv({ S3_ACCESS_DEADLINE_MS: "5000", S3_ACCESS_TIMEOUT_MS: "x" }, mine)).toEqual({ ...mine, deadlineMs: 5_000 });
+    expect(retryPolicyFromEnv({})).toEqual(DEFAULT_RETRY);
+});
+
+test("one classification: every status the client retries is one after which a request may have taken effect", () => {
+    for (const status of [429, 500, 502, 503, 504]) {
+        expect(isRetryableStatus(status)).toBe(true);
+        expect(mayHaveTakenEffect({ status })).toBe(true);
+    }
+    for (const status of [400, 401, 403, 404, 409, 501]) expect(mayHaveTakenEffect({ status })).toBe(false);
+    const failure = (reached: boolean) => new TransportError("connection", "GET http://h/v3", "ECONNRESET: socket hang up", 2, 100, reached);
+    expect(mayHaveTakenEffect(failure(true))).toBe(true);
+    expect(mayHaveTakenEffect(failure(false))).toBe(false);
 });
