@@ -11,9 +11,8 @@ import { registerSecret } from "../../provider/transport/redact";
 import { CLIENT_NAMES as CLIENTS, ClientConfigs, ClientName as Client, fileTargets } from "../clients";
 import { unifiedDiff } from "./diff";
 import { WriteInputError } from "./errors";
-import { Note } from "./fileKinds";
+import { Home, Note } from "./fileKinds";
 import { applyChange, backupOf, FileChange, isChanged, planChanges } from "./files";
-import { locations } from "./locations";
 import { maskLines, maskSecrets, secretValues } from "./mask";
 import { parseStackOutputs, readInput, selectClientConfigs } from "./stackOutputs";
 import { regionKeys, verify } from "./verify";
@@ -51,7 +50,7 @@ interface Options {
     file?: string;
     output?: string;
     only: ReadonlySet<Client>;
-    home: string;
+    home: Home;
     dryRun: boolean;
 }
 
@@ -102,7 +101,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv, verifying: boolean
     if (!fs.statSync(home, { throwIfNoEntry: false })?.isDirectory()) {
         throw new WriteInputError(`home directory ${home} does not exist: create it or pass another --home <dir>`);
     }
-    return { file: values.file, output: values.output, only: parseClients(values.only), home, dryRun: values["dry-run"] };
+    return { file: values.file, output: values.output, only: parseClients(values.only), home: { dir: home, env }, dryRun: values["dry-run"] };
 }
 
 function verb(change: FileChange, dryRun: boolean): string {
@@ -118,12 +117,12 @@ function noteLine(note: Note, dryRun: boolean): string {
 
 const say = (line: string) => process.stdout.write(maskSecrets(line) + "\n");
 
-async function install(options: Options, configs: ClientConfigs, from: string, env: NodeJS.ProcessEnv): Promise<void> {
-    const targets = fileTargets(configs, locations(options.home, env), options.only);
+async function install(options: Options, configs: ClientConfigs, from: string): Promise<void> {
+    const targets = fileTargets(configs, options.home, options.only);
     const changes = await planChanges(targets);
     secretValues(changes.flatMap((c) => [c.current, c.next])).forEach(registerSecret);
     say(`clientConfigs from ${from}`);
-    for (const t of targets) if (t.noFile) say(`skipped ${t.what}: ${t.noFile}`);
+    for (const t of targets) if (t.noFile) say(`skipped ${t.client} ${t.what}: ${t.noFile}`);
     for (const change of changes) {
         // Written before it is reported, so a failed write is never announced as done.
         const backup = isChanged(change) && !options.dryRun ? await applyChange(change) : undefined;
@@ -154,10 +153,10 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
     const { text, source } = await readInput(options.file);
     const outputs = parseStackOutputs(text, source);
     const { output, configs } = selectClientConfigs(outputs, options.output);
-    if (!verifying) return install(options, configs, output === undefined ? source : `stack output ${JSON.stringify(output)}`, env);
+    if (!verifying) return install(options, configs, output === undefined ? source : `stack output ${JSON.stringify(output)}`);
     const keys = regionKeys(configs, outputs);
     keys.forEach((k) => registerSecret(k.secretAccessKey));
-    const report = await verify(keys, locations(options.home, env), env);
+    const report = await verify(keys, options.home);
     report.lines.forEach(say);
     if (!report.ok) process.exitCode = 1;
 }

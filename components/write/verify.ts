@@ -10,7 +10,7 @@ import * as tls from "tls";
 import { Agent, fetch as undiciFetch } from "undici";
 import { CLIENT_NAMES, CLIENTS, ClientConfigs, keyReaders } from "../clients";
 import { readDotenv } from "./dotenv";
-import { Locations } from "./locations";
+import { Home } from "./fileKinds";
 import { FileKey } from "./readBack";
 
 export interface RegionKey {
@@ -160,7 +160,7 @@ async function fileLine(k: RegionKey, file: FileKey, probe: typeof probeKey): Pr
 }
 
 /** Checks every region and every installed client file (every row of the table of clients); returns the report lines and whether all passed. */
-export async function verify(keys: RegionKey[], where: Locations, env: NodeJS.ProcessEnv = {}, now = new Date()): Promise<{ lines: string[]; ok: boolean }> {
+export async function verify(keys: RegionKey[], home: Home, now = new Date()): Promise<{ lines: string[]; ok: boolean }> {
     const lines: string[] = [];
     let ok = true;
     // One probe per distinct (endpoint, region, key, CA): most files hold the stack's key.
@@ -174,8 +174,8 @@ export async function verify(keys: RegionKey[], where: Locations, env: NodeJS.Pr
         const stack = await probe(k.endpoint, k.region, { accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey });
         ok &&= stack.ok;
         lines.push(`${k.name} (region ${k.region}, ${k.endpoint}): stack outputs key ${short(k.accessKeyId)} ${age(k.createdAt, now)}: ${said(stack)}`);
-        for (const read of keyReaders(where)) {
-            const file = await read(k.name, env);
+        for (const read of keyReaders(home)) {
+            const file = await read(k.name);
             if (file === null) continue; // that client's file was not written: nothing to check
             const result = await fileLine(k, file, probe);
             ok &&= result.ok;
