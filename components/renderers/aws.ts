@@ -110,8 +110,8 @@ export const readAwsKey =
             .filter(([, problem]) => problem !== undefined)
             .map(([file, problem]) => `aws cannot read ${file} (${problem}): fix that line`)
             .join("; ");
-        const profile = iniSection(configText, "configparser", `profile ${name}`) ?? {};
-        const services = typeof profile.services === "string" ? iniSection(configText, "configparser", `services ${profile.services}`) : undefined;
+        const profile = iniSection(configText, "configparser", `profile ${name}`) ?? new Map<string, string>();
+        const services = profile.has("services") ? iniSection(configText, "configparser", `services ${profile.get("services")}`) : undefined;
         // As aws (CLI v2, botocore) resolves them for `aws --profile <name> s3 ...`: a variable
         // beats the config file. The endpoint: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the
         // services section's s3 endpoint_url, the profile's endpoint_url; none of them with
@@ -127,18 +127,17 @@ export const readAwsKey =
         const [ignoreSetting, ignore] =
             str(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) !== undefined
                 ? ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", str(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS)]
-                : [`ignore_configured_endpoint_urls in [profile ${name}]`, str(profile.ignore_configured_endpoint_urls)];
+                : [`ignore_configured_endpoint_urls in [profile ${name}]`, str(profile.get("ignore_configured_endpoint_urls"))];
         // botocore's ensure_boolean: "true" in any case, nothing else.
         const ignored = ignore?.toLowerCase() === "true";
-        const s3 = services?.s3;
-        const fileEndpoint = (typeof s3 === "object" ? s3.endpoint_url : undefined) ?? profile.endpoint_url;
+        const fileEndpoint = services?.get("s3.endpoint_url") ?? profile.get("endpoint_url");
         return {
             where: `${files.credentials} [${name}]`,
-            accessKeyId: str(s.aws_access_key_id),
-            secretAccessKey: str(s.aws_secret_access_key),
+            accessKeyId: str(s.get("aws_access_key_id")),
+            secretAccessKey: str(s.get("aws_secret_access_key")),
             endpoint: ignored ? undefined : pick("endpoint", ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"], fileEndpoint),
-            region: pick("region", ["AWS_REGION", "AWS_DEFAULT_REGION"], profile.region),
-            caBundle: pick("caBundle", ["AWS_CA_BUNDLE"], profile.ca_bundle),
+            region: pick("region", ["AWS_REGION", "AWS_DEFAULT_REGION"], profile.get("region")),
+            caBundle: pick("caBundle", ["AWS_CA_BUNDLE"], profile.get("ca_bundle")),
             hasRegion: true,
             ...(unreadable ? { unreadable } : {}),
             ...(Object.keys(fromEnv).length > 0 ? { fromEnv } : {}),

@@ -87,10 +87,10 @@ export const readRcloneKey =
         if (!s) return null;
         return {
             where: `${file} [${name}]`,
-            accessKeyId: unquoted(s.access_key_id),
-            secretAccessKey: unquoted(s.secret_access_key),
-            endpoint: unquoted(s.endpoint),
-            region: unquoted(s.region),
+            accessKeyId: unquoted(s.get("access_key_id")),
+            secretAccessKey: unquoted(s.get("secret_access_key")),
+            endpoint: unquoted(s.get("endpoint")),
+            region: unquoted(s.get("region")),
             caBundle: str(env.RCLONE_CA_CERT),
             hasRegion: true,
         };

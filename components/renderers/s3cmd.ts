@@ -38,16 +38,16 @@ export const readS3cmdKey =
         const file = s3cmdFile(home, name);
         const s = iniSection(await readText(file), "lines", "default");
         if (!s) return null;
-        const host = unquoted(s.host_base);
+        const host = unquoted(s.get("host_base"));
         // s3cmd's own default is https.
-        const https = parseBool(unquoted(s.use_https)) !== false;
+        const https = parseBool(unquoted(s.get("use_https"))) !== false;
         return {
             where: file,
-            accessKeyId: unquoted(s.access_key),
-            secretAccessKey: unquoted(s.secret_key),
+            accessKeyId: unquoted(s.get("access_key")),
+            secretAccessKey: unquoted(s.get("secret_key")),
             endpoint: host && `${https ? "https" : "http"}://${host}`,
-            region: unquoted(s.bucket_location),
-            caBundle: unquoted(s.ca_certs_file),
+            region: unquoted(s.get("bucket_location")),
+            caBundle: unquoted(s.get("ca_certs_file")),
             hasRegion: true,
         };
     };

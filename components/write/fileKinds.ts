@@ -1,6 +1,6 @@
-import { mergeDotenv } from "./dotenv";
-import { IniDialect, mergeIni, readIni, Retired, RetiredNote, sectionHeaders } from "./ini";
-import { mcAliasNames, mergeMcConfig } from "./jsonMerge";
+import { mergeDotenv, readDotenv } from "./dotenv";
+import { iniSection, IniDialect, mergeIni, readIni, Retired, RetiredNote, sectionHeaders } from "./ini";
+import { mcAlias, mcAliasNames, mergeMcConfig } from "./jsonMerge";
 
 /** The home directory files go into, and the environment that moves them (AWS_CONFIG_FILE, RCLONE_CONFIG, ...), as it does for the clients. */
 export interface Home {
@@ -26,7 +26,18 @@ export interface FileTarget extends Located {
     what: string;
     /** The new content, given the current one (null: there is no file yet); `notes` collects lines for the report. */
     render(current: string | null, notes: Note[]): string;
+    /** Our text, as the stack output rendered it. */
+    rendered: string;
+    /**
+     * Our sections (profiles, aliases, remotes; in a dotenv file our variables) in a text of
+     * this file, by label, each with its settings by name; undefined for one the text lacks.
+     * Nothing else of the text: the user's other sections are not in it.
+     */
+    ours(text: string | null): Map<string, Settings | undefined>;
 }
+
+/** A section's settings by name; a nested block's sub-settings as `s3.addressing_style`. */
+export type Settings = Map<string, string>;
 
 /** The merge modes: how a client's file is shared with the user's own settings. `field` names the clientConfigs field, for errors. */
 export const fileKinds = {
@@ -43,8 +54,11 @@ export const fileKinds = {
         }: { what?: string; dialect?: IniDialect; retired?: Retired; refuse?: (file: string, current: string) => void } = {},
     ): FileTarget {
         const at = typeof where === "string" ? { path: where } : where;
+        const headers = sectionHeaders(rendered, field);
         return {
             ...at,
+            rendered,
+            ours: (text) => new Map(headers.map((h) => [`[${h}]`, iniSection(text, dialect, h)])),
             what:
                 what ??
                 `sections ${sectionHeaders(rendered, field)
@@ -63,15 +77,26 @@ export const fileKinds = {
 
     /** mc's config.json: our aliases replaced, everything else kept. */
     mcJson(at: Located, rendered: string): FileTarget {
+        const names = mcAliasNames(rendered);
         return {
             ...at,
-            what: `aliases ${mcAliasNames(rendered).join(", ")}`,
+            rendered,
+            ours: (text) => new Map(names.map((name) => [`alias ${name}`, mcAlias(text, name)])),
+            what: `aliases ${names.join(", ")}`,
             render: (current) => mergeMcConfig(current, rendered, at.path),
         };
     },
 
     /** A dotenv file in a directory of our own: our variables set, every other line kept. */
     dotenv(path: string, rendered: string, what: string): FileTarget {
-        return { path, what, render: (current) => mergeDotenv(current, rendered) };
+        const names = Object.keys(readDotenv(rendered));
+        const ours = (text: string) => Object.entries(readDotenv(text)).filter(([name]) => names.includes(name));
+        return {
+            path,
+            what,
+            rendered,
+            ours: (text) => new Map([["variables", text === null ? undefined : new Map(ours(text))]]),
+            render: (current) => mergeDotenv(current, rendered),
+        };
     },
 };

@@ -8,42 +8,10 @@ import * as aws4 from "aws4";
 import * as fs from "fs/promises";
 import * as tls from "tls";
 import { Agent, fetch as undiciFetch } from "undici";
-import { CLIENT_NAMES, CLIENTS, ClientConfigs, keyReaders } from "../clients";
-import { readDotenv } from "./dotenv";
+import { CLIENT_NAMES, CLIENTS, keyReaders } from "../clients";
 import { Home } from "./fileKinds";
 import { FileKey } from "./readBack";
-
-export interface RegionKey {
-    name: string;
-    region: string;
-    endpoint: string;
-    accessKeyId: string;
-    secretAccessKey: string;
-    /** From the stack's non-secret `regions` output, when it carries it (S3Access >= this version). */
-    createdAt?: string;
-}
-
-/** The regions of the stack outputs, from the dotenv field (one self-contained block per region). */
-export function regionKeys(configs: ClientConfigs, outputs: Record<string, unknown>): RegionKey[] {
-    // createdAt per name from any output shaped like S3Access `regions` ({ name: { name, createdAt } }).
-    const created = new Map(
-        Object.values(outputs)
-            .flatMap((v) => (typeof v === "object" && v !== null ? Object.entries(v as Record<string, { name?: unknown; createdAt?: unknown }>) : []))
-            .filter(([name, r]) => typeof r === "object" && r !== null && r.name === name && typeof r.createdAt === "string")
-            .map(([name, r]) => [name, r.createdAt as string]),
-    );
-    return Object.entries(configs.dotenv).map(([name, text]) => {
-        const v = readDotenv(text);
-        return {
-            name,
-            region: v.AWS_REGION ?? v.AWS_DEFAULT_REGION ?? "",
-            endpoint: v.AWS_ENDPOINT_URL_S3 ?? "",
-            accessKeyId: v.AWS_ACCESS_KEY_ID ?? "",
-            secretAccessKey: v.AWS_SECRET_ACCESS_KEY ?? "",
-            ...(created.has(name) ? { createdAt: created.get(name) } : {}),
-        };
-    });
-}
+import { RegionKey } from "./stackOutputs";
 
 /** What a signed ListBuckets with a key got: `kind` says what went wrong, `why` says it to the user. */
 export type KeyStatus = { ok: true } | { ok: false; kind: "refused" | "unreachable" | "tls" | "ca" | "untested"; why: string };
