@@ -90,8 +90,8 @@ async function fileLine(k: RegionKey, file: FileKey, probe: typeof probeKey): Pr
     const f = overrides.length > 0 ? { ...file, where: `${file.where} (${overrides.join(", ")})` } : file;
     if (f.unreadable) return { line: `  ${f.where}: FAILS: ${f.unreadable}`, ok: false };
     if (!f.accessKeyId || !f.secretAccessKey) return { line: `  ${f.where}: FAILS: no key in it (re-run s3-access-write)`, ok: false };
-    // What the client will do with this file: its own endpoint and region, not the stack's.
-    const endpoint = f.endpoint === undefined ? undefined : URL.canParse(f.endpoint) ? new URL(f.endpoint).origin : f.endpoint;
+    // What the client will do with this file: its own endpoint and region. One that is no URL may hold a password: never printed.
+    const endpoint = f.endpoint !== undefined && URL.canParse(f.endpoint) ? new URL(f.endpoint).origin : undefined;
     const stale: string[] = [];
     // What fixes each difference: writing the file again, or unsetting the variable that overrides it.
     const fixes = new Set<string>();
@@ -104,7 +104,7 @@ async function fileLine(k: RegionKey, file: FileKey, probe: typeof probeKey): Pr
     if (f.endpointIgnored) {
         stale.push(`${f.endpointIgnored} (the stack's is ${k.endpoint})`);
         fixes.add("unset it");
-    } else if (endpoint === undefined) differs(`it names no S3 endpoint (the stack's is ${k.endpoint})`);
+    } else if (endpoint === undefined) differs(`it names no S3 endpoint URL (the stack's is ${k.endpoint})`);
     else if (endpoint !== k.endpoint) differs(`endpoint ${endpoint}${from(f.fromEnv?.endpoint)} is not the stack's ${k.endpoint}`, f.fromEnv?.endpoint);
     if (f.hasRegion && f.region === undefined) differs(`it names no region (the stack's is ${k.region})`);
     else if (f.hasRegion && f.region !== k.region) differs(`region ${f.region}${from(f.fromEnv?.region)} is not the stack's ${k.region}`, f.fromEnv?.region);
