@@ -1,15 +1,14 @@
 import { z } from "zod";
 import { RegionAccess } from "./model";
-import { renderAwsCliArgs, renderAwsConfig, renderAwsCredentials } from "./renderers/aws";
-import { renderDotenv } from "./renderers/dotenv";
-import { renderMcAliasCommands, renderMcConfig } from "./renderers/mc";
-import { renderRcloneConfig } from "./renderers/rclone";
-import { renderS3cmdConfig } from "./renderers/s3cmd";
+import { awsFiles, readAwsKey, renderAwsCliArgs, renderAwsConfig, renderAwsCredentials, RETIRED } from "./renderers/aws";
+import { dotenvFile, readDotenvKey, renderDotenv } from "./renderers/dotenv";
+import { mcFile, readMcKey, renderMcAliasCommands, renderMcConfig } from "./renderers/mc";
+import { rcloneFile, readRcloneKey, refuseEncrypted, renderRcloneConfig } from "./renderers/rclone";
+import { readS3cmdKey, renderS3cmdConfig, s3cmdFile } from "./renderers/s3cmd";
 import { isName, isReservedName, RESERVED_NAME_LIST, validateRegionAccesses } from "./validate";
-import { FileTarget, fileKinds } from "./write/fileKinds";
-import { Retired } from "./write/ini";
-import { Locations } from "./write/locations";
-import { awsKey, dotenvKey, KeyReader, mcKey, rcloneKey, s3cmdKey } from "./write/readBack";
+import { FileTarget, fileKinds, Home } from "./write/fileKinds";
+import { sectionHeaders } from "./write/ini";
+import { KeyReader } from "./write/readBack";
 
 /**
  * One field of the component's `clientConfigs` output: its shape (checked again by the write
@@ -44,51 +43,21 @@ type Rendered<F extends Fields> = { [K in keyof F]: F[K] extends Field<infer T> 
 interface Client<F extends Fields> {
     /** The clientConfigs fields this client's files are rendered into. */
     fields: F;
-    /** Where the write tool puts them, and how it merges them with what is there. */
-    files(rendered: Rendered<F>, where: Locations): FileTarget[];
+    /** Where the write tool puts them (as the client looks for them), and how it merges them with what is there. */
+    files(rendered: Rendered<F>, home: Home): FileTarget[];
     /** How `s3-access-write verify` reads a region's key back from those files. */
-    readKey(where: Locations): KeyReader;
+    readKey(home: Home): KeyReader;
     /** How to make this client trust a private CA, for verify's advice on a TLS failure. */
     trustCa: string;
 }
 const client = <F extends Fields>(row: Client<F>): Client<F> => row;
 
-// Where each client's files are, for writing them and for reading them back.
-const awsPaths = (where: Locations) => ({
-    config: where.fromEnv("AWS_CONFIG_FILE", ".aws", "config"),
-    credentials: where.fromEnv("AWS_SHARED_CREDENTIALS_FILE", ".aws", "credentials"),
-});
-const s3cmdPath = (where: Locations) => (name: string) => where.inHome(`.s3cfg-${name}`);
-const dotenvPath = (where: Locations) => (name: string) => where.inHome(".config", "s3-access", `${name}.env`);
-
-/**
- * Settings this package wrote in earlier versions, or that must not sit beside what it writes
- * now, removed from our own sections on every run (the user's other sections are never
- * touched). One table per file kind; a setting retired later gets a row here.
- */
-const RETIRED: Record<string, Retired> = {
-    awsConfig: (header) =>
-        header.startsWith("profile ")
-            ? [
-                  {
-                      key: "endpoint_url",
-                      why: "0.1.0 wrote it profile-wide, which sends STS, IAM and every other service to the S3 endpoint; S3's endpoint is in the services section now",
-                  },
-              ]
-            : [],
-    // A session token with the new static key would be sent with it, and refused.
-    awsCredentials: () =>
-        ["aws_session_token", "aws_security_token"].map((key) => ({
-            key,
-            why: "a stale temporary-credentials token: aws would send it with the new static key, and be refused",
-        })),
-};
-
 /**
  * Every S3 client the component renders configs for and the write tool installs, one row
  * each. A new client is a renderer (components/renderers/) and a row here (and its golden
- * file): the component's outputs, the output schema the write tool checks, its files, `--only`
- * and what `verify` checks follow.
+ * file), the renderer's module also saying where the client looks for its files and how it
+ * reads them: the component's outputs, the output schema the write tool checks, its files,
+ * `--only` and what `verify` checks follow.
  */
 export const CLIENTS = {
     aws: client({
@@ -101,21 +70,21 @@ export const CLIENTS = {
             awsCliArgs: perRegion(z.array(z.string()), renderAwsCliArgs),
         },
         // botocore reads both files with Python's configparser.
-        files: (c, where) => [
-            fileKinds.ini(awsPaths(where).config, c.awsConfig, "awsConfig", { retired: RETIRED.awsConfig }),
-            fileKinds.ini(awsPaths(where).credentials, c.awsCredentials, "awsCredentials", { retired: RETIRED.awsCredentials }),
+        files: (c, home) => [
+            fileKinds.ini(awsFiles(home).config, c.awsConfig, "awsConfig", { retired: RETIRED.config }),
+            fileKinds.ini(awsFiles(home).credentials, c.awsCredentials, "awsCredentials", { retired: RETIRED.credentials }),
         ],
-        readKey: (where) => awsKey(awsPaths(where).credentials, awsPaths(where).config),
+        readKey: (home) => readAwsKey(awsFiles(home), home.env),
         trustCa: "ca_bundle in the profile",
     }),
     s3cmd: client({
         /** One s3cmd file per region (s3cmd reads one [default] per file), for ~/.s3cfg-<name>. */
         fields: { s3cmdConfigs: perRegion(z.string(), renderS3cmdConfig) },
-        files: (c, where) =>
+        files: (c, home) =>
             Object.entries(c.s3cmdConfigs).map(([name, text]) =>
-                fileKinds.ini(s3cmdPath(where)(name), text, `s3cmdConfigs.${name}`, { what: `s3cmd config for ${name}`, dialect: "lines" }),
+                fileKinds.ini(s3cmdFile(home, name), text, `s3cmdConfigs.${name}`, { what: `s3cmd config for ${name}`, dialect: "lines" }),
             ),
-        readKey: (where) => s3cmdKey(s3cmdPath(where)),
+        readKey: readS3cmdKey,
         trustCa: "ca_certs_file",
     }),
     mc: client({
@@ -125,22 +94,29 @@ export const CLIENTS = {
             /** `mc alias set ...` lines, one per region. */
             mcAliasCommands: all(z.array(z.string()), renderMcAliasCommands),
         },
-        files: (c, where) => [fileKinds.mcJson(where.mc(), c.mcConfig)],
-        readKey: (where) => mcKey(where.mc()),
+        files: (c, home) => [fileKinds.mcJson(mcFile(home), c.mcConfig)],
+        readKey: (home) => readMcKey(mcFile(home)),
         trustCa: "a file in certs/CAs beside config.json",
     }),
     rclone: client({
-        /** rclone.conf, one remote per region; the file rclone itself reads (Locations.rclone). */
+        /** rclone.conf, one remote per region; the file rclone itself reads (rcloneFile). */
         fields: { rcloneConfig: all(z.string(), renderRcloneConfig) },
-        files: (c, where) => [fileKinds.rclone(where.rclone(), c.rcloneConfig, "rcloneConfig")],
-        readKey: (where) => rcloneKey(where.rclone()),
+        // rclone reads each line on its own.
+        files: (c, home) => [
+            fileKinds.ini(rcloneFile(home), c.rcloneConfig, "rcloneConfig", {
+                what: `remotes ${sectionHeaders(c.rcloneConfig, "rcloneConfig").join(", ")}`,
+                dialect: "lines",
+                refuse: refuseEncrypted,
+            }),
+        ],
+        readKey: (home) => readRcloneKey(rcloneFile(home), home.env),
         trustCa: "RCLONE_CA_CERT, which verify reads too",
     }),
     dotenv: client({
         /** A dotenv file per region (AWS_* variables), in a directory of our own; the user's own lines are kept. */
         fields: { dotenv: perRegion(z.string(), renderDotenv) },
-        files: (c, where) => Object.entries(c.dotenv).map(([name, text]) => fileKinds.dotenv(dotenvPath(where)(name), text, `environment for ${name}`)),
-        readKey: (where) => dotenvKey(dotenvPath(where)),
+        files: (c, home) => Object.entries(c.dotenv).map(([name, text]) => fileKinds.dotenv(dotenvFile(home, name), text, `environment for ${name}`)),
+        readKey: readDotenvKey,
         trustCa: "AWS_CA_BUNDLE",
     }),
 };
@@ -148,13 +124,13 @@ export const CLIENTS = {
 export type ClientName = keyof typeof CLIENTS;
 export const CLIENT_NAMES = Object.keys(CLIENTS) as ClientName[];
 
-/** Every file the chosen clients need, in the table's order. */
-export function fileTargets(configs: ClientConfigs, where: Locations, clients: ReadonlySet<ClientName>): FileTarget[] {
-    return CLIENT_NAMES.filter((client) => clients.has(client)).flatMap((client) => CLIENTS[client].files(configs, where));
+/** Every file the chosen clients need, in the table's order, each saying whose it is. */
+export function fileTargets(configs: ClientConfigs, home: Home, clients: ReadonlySet<ClientName>): Array<FileTarget & { client: ClientName }> {
+    return CLIENT_NAMES.filter((client) => clients.has(client)).flatMap((client) => CLIENTS[client].files(configs, home).map((t) => ({ ...t, client })));
 }
 
 /** How verify reads a region's key back from every client's files, in the table's order. */
-export const keyReaders = (where: Locations): KeyReader[] => CLIENT_NAMES.map((client) => CLIENTS[client].readKey(where));
+export const keyReaders = (home: Home): KeyReader[] => CLIENT_NAMES.map((client) => CLIENTS[client].readKey(home));
 
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 

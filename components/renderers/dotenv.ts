@@ -1,4 +1,9 @@
+// The dotenv file for AWS SDKs and tools: rendered, its place (a directory of our own), read back.
+import * as path from "path";
 import { RegionAccess } from "../model";
+import { readDotenv } from "../write/dotenv";
+import { Home } from "../write/fileKinds";
+import { FileKey, KeyReader, readText, str } from "../write/readBack";
 import { HEADER } from "./ini";
 
 /**
@@ -24,3 +29,27 @@ export function renderDotenv(r: RegionAccess): string {
     // Unquoted on purpose: docker --env-file keeps quotes as part of the value.
     return [HEADER, ...vars.map(([k, v]) => `${k}=${v}`)].join("\n") + "\n";
 }
+
+/** ~/.config/s3-access/<name>.env: a directory of our own, no client looks for it. */
+export const dotenvFile = ({ dir }: Home, name: string): string => path.join(dir, ".config", "s3-access", `${name}.env`);
+
+/** A dotenv text's key, endpoint, region and CA bundle, as a shell sourcing it sees them: an installed file's, or the stack output's own. */
+export function dotenvKey(text: string): Omit<FileKey, "where" | "hasRegion"> {
+    const v = readDotenv(text);
+    return {
+        accessKeyId: str(v.AWS_ACCESS_KEY_ID),
+        secretAccessKey: str(v.AWS_SECRET_ACCESS_KEY),
+        endpoint: str(v.AWS_ENDPOINT_URL_S3),
+        region: str(v.AWS_REGION) ?? str(v.AWS_DEFAULT_REGION),
+        caBundle: str(v.AWS_CA_BUNDLE),
+    };
+}
+
+/** ~/.config/s3-access/<name>.env */
+export const readDotenvKey =
+    (home: Home): KeyReader =>
+    async (name) => {
+        const file = dotenvFile(home, name);
+        const text = await readText(file);
+        return text === null ? null : { where: file, ...dotenvKey(text), hasRegion: true };
+    };

@@ -1,4 +1,5 @@
-// The renderers, one module per client; components/clients.ts puts them together.
+// The renderers, one module per client (which also says where the client looks for its files and
+// how verify reads them back); components/clients.ts puts them together.
 export { renderAwsCliArgs, renderAwsConfig, renderAwsCredentials } from "./aws";
 export { renderDotenv } from "./dotenv";
 export { renderMcAliasCommands, renderMcConfig } from "./mc";

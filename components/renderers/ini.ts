@@ -18,9 +18,9 @@ function renderEntry([key, value]: readonly [string, IniValue]): string[] {
 /**
  * Renders sections separated by blank lines. Not the `ini` package's stringify: it cannot
  * write botocore's indented sub-settings (`s3 =` blocks) and would quote or escape values
- * that configparser-based readers (aws, s3cmd) then take literally. `ini` is used to parse
- * and check instead (write/iniMerge.ts, the parser tests). Values are written bare: validate.ts has already
- * rejected anything a parser would treat specially.
+ * that configparser-based readers (aws, s3cmd) then take literally (the parser tests use it
+ * as an independent reader). Values are written bare: validate.ts has already rejected
+ * anything a parser would treat specially.
  */
 export function renderIni(sections: readonly IniSection[]): string {
     const blocks = sections.map((s) => [`[${s.header}]`, ...s.entries.flatMap(renderEntry)].join("\n"));

@@ -1,4 +1,10 @@
+// s3cmd: one config file per region rendered, its place, a key read back from it.
+import * as path from "path";
+import { parseBool } from "../../provider/auth/settings";
 import { RegionAccess } from "../model";
+import { Home } from "../write/fileKinds";
+import { iniSection } from "../write/ini";
+import { KeyReader, readText, unquoted } from "../write/readBack";
 import { renderIni } from "./ini";
 
 /** One s3cmd config (for ~/.s3cfg-<name>); s3cmd reads only one `[default]` per file. */
@@ -21,3 +27,27 @@ export function renderS3cmdConfig(r: RegionAccess): string {
         },
     ]);
 }
+
+/** ~/.s3cfg-<name>, for `s3cmd -c ~/.s3cfg-<name>`. */
+export const s3cmdFile = ({ dir }: Home, name: string): string => path.join(dir, `.s3cfg-${name}`);
+
+/** ~/.s3cfg-<name>: its [default]. */
+export const readS3cmdKey =
+    (home: Home): KeyReader =>
+    async (name) => {
+        const file = s3cmdFile(home, name);
+        const s = iniSection(await readText(file), "lines", "default");
+        if (!s) return null;
+        const host = unquoted(s.get("host_base"));
+        // s3cmd's own default is https.
+        const https = parseBool(unquoted(s.get("use_https"))) !== false;
+        return {
+            where: file,
+            accessKeyId: unquoted(s.get("access_key")),
+            secretAccessKey: unquoted(s.get("secret_key")),
+            endpoint: host && `${https ? "https" : "http"}://${host}`,
+            region: unquoted(s.get("bucket_location")),
+            caBundle: unquoted(s.get("ca_certs_file")),
+            hasRegion: true,
+        };
+    };

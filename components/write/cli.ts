@@ -7,16 +7,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
-import { registerSecret } from "../../provider/transport/redact";
+import { redact, registerSecret } from "../../provider/transport/redact";
 import { CLIENT_NAMES as CLIENTS, ClientConfigs, ClientName as Client, fileTargets } from "../clients";
-import { unifiedDiff } from "./diff";
 import { WriteInputError } from "./errors";
-import { Note } from "./fileKinds";
+import { Home, Note } from "./fileKinds";
 import { applyChange, backupOf, FileChange, isChanged, planChanges } from "./files";
-import { locations } from "./locations";
-import { maskLines, maskSecrets, secretValues } from "./mask";
-import { parseStackOutputs, readInput, selectClientConfigs } from "./stackOutputs";
-import { regionKeys, verify } from "./verify";
+import { parseStackOutputs, readInput, regionKeys, selectClientConfigs } from "./stackOutputs";
+import { summary } from "./summary";
+import { verify } from "./verify";
 
 const USAGE = `Usage: pulumi stack output --json --show-secrets | s3-access-write [verify] [options]
 
@@ -30,16 +28,16 @@ Options:
                     (default: the only output of that shape)
   --only <list>     comma-separated clients to write: ${CLIENTS.join(",")} (default: all)
   --home <dir>      home directory to write into (default: $HOME)
-  --dry-run         print what would change as a diff, secrets masked; write nothing
+  --dry-run         write nothing; print per file what would change in each of its
+                    profiles, aliases and remotes (setting names; no secret, nothing of yours)
   -h, --help        print this help
 
 verify: write nothing; for each region of the stack outputs, sign a ListBuckets with the
 stack's key and with the key of each installed client file, and say whether it works,
 whether the file still holds the stack's current key (stale after a rotation) and how old
 the key is. Exits 1 when any check fails. Prints no secret (keys as a 4-character prefix).
-Takes --file, --output and --home; the aws files are checked with the endpoint, region and
-CA bundle aws would use given the environment (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL,
-AWS_REGION, AWS_DEFAULT_REGION, AWS_CA_BUNDLE, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS).
+Takes --file, --output and --home. Each file is checked as its client would use it, with the
+environment the client honours (e.g. AWS_ENDPOINT_URL_S3, AWS_CA_BUNDLE).
 `;
 
 /** Flags earlier versions took, and what became of them: refused with this, never silently accepted. */
@@ -51,7 +49,7 @@ interface Options {
     file?: string;
     output?: string;
     only: ReadonlySet<Client>;
-    home: string;
+    home: Home;
     dryRun: boolean;
 }
 
@@ -102,7 +100,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv, verifying: boolean
     if (!fs.statSync(home, { throwIfNoEntry: false })?.isDirectory()) {
         throw new WriteInputError(`home directory ${home} does not exist: create it or pass another --home <dir>`);
     }
-    return { file: values.file, output: values.output, only: parseClients(values.only), home, dryRun: values["dry-run"] };
+    return { file: values.file, output: values.output, only: parseClients(values.only), home: { dir: home, env }, dryRun: values["dry-run"] };
 }
 
 function verb(change: FileChange, dryRun: boolean): string {
@@ -116,32 +114,27 @@ function noteLine(note: Note, dryRun: boolean): string {
     return `${dryRun ? "would remove" : "removed"} ${note.key} from [${note.section}]: ${note.why}`;
 }
 
-const say = (line: string) => process.stdout.write(maskSecrets(line) + "\n");
+// Nothing printed shows a secret: none is in a line by design, and the stack's keys are
+// registered before any file is read, so an error that somehow held one is redacted too.
+const say = (line: string) => process.stdout.write(redact(line) + "\n");
 
-async function install(options: Options, configs: ClientConfigs, from: string, env: NodeJS.ProcessEnv): Promise<void> {
-    const targets = fileTargets(configs, locations(options.home, env), options.only);
+async function install(options: Options, configs: ClientConfigs, from: string): Promise<void> {
+    const targets = fileTargets(configs, options.home, options.only);
     const changes = await planChanges(targets);
-    secretValues(changes.flatMap((c) => [c.current, c.next])).forEach(registerSecret);
     say(`clientConfigs from ${from}`);
-    for (const t of targets) if (t.noFile) say(`skipped ${t.what}: ${t.noFile}`);
+    for (const t of targets) if (t.noFile) say(`skipped ${t.client} ${t.what}: ${t.noFile}`);
     for (const change of changes) {
         // Written before it is reported, so a failed write is never announced as done.
         const backup = isChanged(change) && !options.dryRun ? await applyChange(change) : undefined;
         say(`${verb(change, options.dryRun)} ${change.path}: ${change.target.what}`);
         if (change.target.note) say(`  ${change.target.note}`);
+        if (isChanged(change) && options.dryRun) summary(change).forEach(say);
         for (const note of change.notes) say(`  ${noteLine(note, options.dryRun)}`);
         if (backup) say(`  backup: ${backup}`);
         if (isChanged(change) && options.dryRun && change.current !== null) say(`  would back it up to ${backupOf(change.path)}`);
         // A file we leave alone but that others can read: worth a word, since it holds keys.
         if (!isChanged(change) && change.mode !== null && (change.mode & 0o077) !== 0) {
             say(`  warning: readable by others (mode 0${change.mode.toString(8)}): chmod 600 ${change.path}`);
-        }
-        if (isChanged(change) && options.dryRun) {
-            // Each side's lines are masked with their whole file in view (a line continuing a
-            // secret setting may be shown without it); the old side is the user's own text.
-            const label = change.current === null ? "/dev/null" : change.path;
-            const diff = unifiedDiff(change.current ?? "", change.next, label, change.path, (lines, side) => maskLines(lines, { theirs: side === "old" }));
-            process.stdout.write(maskSecrets(diff));
         }
     }
     if (options.dryRun) say("dry run: nothing was written");
@@ -154,10 +147,10 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
     const { text, source } = await readInput(options.file);
     const outputs = parseStackOutputs(text, source);
     const { output, configs } = selectClientConfigs(outputs, options.output);
-    if (!verifying) return install(options, configs, output === undefined ? source : `stack output ${JSON.stringify(output)}`, env);
     const keys = regionKeys(configs, outputs);
     keys.forEach((k) => registerSecret(k.secretAccessKey));
-    const report = await verify(keys, locations(options.home, env), env);
+    if (!verifying) return install(options, configs, output === undefined ? source : `stack output ${JSON.stringify(output)}`);
+    const report = await verify(keys, options.home);
     report.lines.forEach(say);
     if (!report.ok) process.exitCode = 1;
 }
@@ -167,12 +160,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
 // EPIPE as an unhandled 'error' event after the first file. The exit code stays the run's own.
 for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
 
-run(process.argv.slice(2), process.env).then(
-    () => {
-        process.exitCode ??= 0;
-    },
-    (e: unknown) => {
-        process.stderr.write(`s3-access-write: ${maskSecrets(e instanceof Error ? e.message : String(e))}\n`);
-        process.exitCode = e instanceof WriteInputError ? 2 : 1;
-    },
-);
+run(process.argv.slice(2), process.env).catch((e: unknown) => {
+    process.stderr.write(`s3-access-write: ${redact(e instanceof Error ? e.message : String(e))}\n`);
+    process.exitCode = e instanceof WriteInputError ? 2 : 1;
+});

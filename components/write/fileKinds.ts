@@ -1,45 +1,71 @@
-import { mergeDotenv } from "./dotenv";
-import { WriteInputError } from "./errors";
-import { IniDialect, mergeIni, readIni, Retired, RetiredNote, sectionHeaders } from "./ini";
-import { mcAliasNames, mergeMcConfig } from "./jsonMerge";
-import { Located } from "./locations";
+import { mergeDotenv, readDotenv } from "./dotenv";
+import { iniSection, IniDialect, mergeIni, readIni, Retired, RetiredNote, sectionHeaders } from "./ini";
+import { mcAlias, mcAliasNames, mergeMcConfig } from "./jsonMerge";
+
+/** The home directory files go into, and the environment that moves them (AWS_CONFIG_FILE, RCLONE_CONFIG, ...), as it does for the clients. */
+export interface Home {
+    dir: string;
+    env: NodeJS.ProcessEnv;
+}
+
+/** A client's file, and why it is that one when the client's own lookup chose among several. */
+export interface Located {
+    path: string;
+    /** Shown under the file in the report (e.g. "rclone reads this legacy file because ..."). */
+    note?: string;
+    /** Why there is no file to write (rclone told to keep its config in memory): the client is left out, saying this. */
+    noFile?: string;
+}
 
 /** A line for the report under a file: a retired setting removed, or a file its client cannot read (as before this run). */
 export type Note = RetiredNote | { kind: "unreadable"; problem: string };
 
 /** One file the tool may write, and how its new content follows from the current one. */
-export interface FileTarget {
-    path: string;
+export interface FileTarget extends Located {
     /** What in the file is ours, for the report (profile, alias and remote names; never values). */
     what: string;
-    /** Why this file, when the client's lookup chose it among several (printed under it). */
-    note?: string;
-    /** Why nothing is written for this client after all (no file it would read): reported, never planned. */
-    noFile?: string;
     /** The new content, given the current one (null: there is no file yet); `notes` collects lines for the report. */
     render(current: string | null, notes: Note[]): string;
+    /** Our text, as the stack output rendered it. */
+    rendered: string;
+    /**
+     * Our sections (profiles, aliases, remotes; in a dotenv file our variables) in a text of
+     * this file, by label, each with its settings by name; undefined for one the text lacks.
+     * Nothing else of the text: the user's other sections are not in it.
+     */
+    ours(text: string | null): Map<string, Settings | undefined>;
 }
 
-// rclone trims the line it looks for the marker on (and a BOM is whitespace to \s).
-const ENCRYPTED_RCLONE = /^\s*RCLONE_ENCRYPT_V\d+:/m;
+/** A section's settings by name; a nested block's sub-settings as `s3.addressing_style`. */
+export type Settings = Map<string, string>;
 
 /** The merge modes: how a client's file is shared with the user's own settings. `field` names the clientConfigs field, for errors. */
 export const fileKinds = {
-    /** An INI file shared with the user's own settings: only our settings in our sections change. */
+    /** An INI file shared with the user's own settings: only our settings in our sections change. `refuse` throws for a file the client's own tools must edit. */
     ini(
-        path: string,
+        where: string | Located,
         rendered: string,
         field: string,
-        { what, dialect = "configparser", retired }: { what?: string; dialect?: IniDialect; retired?: Retired } = {},
+        {
+            what,
+            dialect = "configparser",
+            retired,
+            refuse,
+        }: { what?: string; dialect?: IniDialect; retired?: Retired; refuse?: (file: string, current: string) => void } = {},
     ): FileTarget {
+        const at = typeof where === "string" ? { path: where } : where;
+        const headers = sectionHeaders(rendered, field);
         return {
-            path,
+            ...at,
+            rendered,
+            ours: (text) => new Map(headers.map((h) => [`[${h}]`, iniSection(text, dialect, h)])),
             what:
                 what ??
                 `sections ${sectionHeaders(rendered, field)
                     .map((h) => `[${h}]`)
                     .join(", ")}`,
             render: (current, notes) => {
+                if (current) refuse?.(at.path, current);
                 const merged = mergeIni(current, rendered, field, { dialect, notes, ...(retired ? { retired } : {}) });
                 // Only a file that was broken already can be: the user has a line to fix.
                 const problem = readIni(merged, dialect).problem;
@@ -49,35 +75,28 @@ export const fileKinds = {
         };
     },
 
-    /** rclone.conf (rclone reads each line on its own), unless rclone encrypted it: merged text would corrupt it. */
-    rclone({ path, note, noFile }: Located, rendered: string, field: string): FileTarget {
-        const what = `remotes ${sectionHeaders(rendered, field).join(", ")}`;
-        if (noFile) return { path, what: `rclone ${what}`, noFile, render: () => "" };
-        const target = fileKinds.ini(path, rendered, field, { what, dialect: "lines" });
-        return {
-            ...target,
-            ...(note ? { note } : {}),
-            render: (current, notes) => {
-                if (current && ENCRYPTED_RCLONE.test(current)) {
-                    throw new WriteInputError(`${path} is an encrypted rclone config: add the remotes with rclone config, or leave rclone out with --only`);
-                }
-                return target.render(current, notes);
-            },
-        };
-    },
-
     /** mc's config.json: our aliases replaced, everything else kept. */
-    mcJson({ path, note }: Located, rendered: string): FileTarget {
+    mcJson(at: Located, rendered: string): FileTarget {
+        const names = mcAliasNames(rendered);
         return {
-            path,
-            ...(note ? { note } : {}),
-            what: `aliases ${mcAliasNames(rendered).join(", ")}`,
-            render: (current) => mergeMcConfig(current, rendered, path),
+            ...at,
+            rendered,
+            ours: (text) => new Map(names.map((name) => [`alias ${name}`, mcAlias(text, name)])),
+            what: `aliases ${names.join(", ")}`,
+            render: (current) => mergeMcConfig(current, rendered, at.path),
         };
     },
 
     /** A dotenv file in a directory of our own: our variables set, every other line kept. */
     dotenv(path: string, rendered: string, what: string): FileTarget {
-        return { path, what, render: (current) => mergeDotenv(current, rendered) };
+        const names = Object.keys(readDotenv(rendered));
+        const ours = (text: string) => Object.entries(readDotenv(text)).filter(([name]) => names.includes(name));
+        return {
+            path,
+            what,
+            rendered,
+            ours: (text) => new Map([["variables", text === null ? undefined : new Map(ours(text))]]),
+            render: (current) => mergeDotenv(current, rendered),
+        };
     },
 };

@@ -23,27 +23,20 @@ const errno = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).c
 
 /** The file's text and mode, or nulls when it does not exist. Only UTF-8 is merged, to keep every byte. */
 async function readCurrent(file: string): Promise<{ current: string | null; mode: number | null }> {
-    let bytes: Buffer;
-    let mode: number;
-    try {
-        const stat = await fs.stat(file);
-        if (!stat.isFile()) {
-            const what = stat.isDirectory() ? "a directory" : "not a regular file (a device such as /dev/null, a pipe, ...)";
-            throw new WriteInputError(
-                `${file} is ${what}, so no settings can be kept in it: if a variable (AWS_CONFIG_FILE, RCLONE_CONFIG, ...) points there, point it at a file; or leave that client out with --only`,
-            );
-        }
-        mode = stat.mode & 0o777;
-        bytes = await fs.readFile(file);
-    } catch (e) {
-        if (errno(e) === "ENOENT") return { current: null, mode: null };
-        throw e;
+    const stat = await fs.stat(file).catch((e) => (errno(e) === "ENOENT" ? null : Promise.reject(e)));
+    if (stat === null) return { current: null, mode: null };
+    if (!stat.isFile()) {
+        const what = stat.isDirectory() ? "a directory" : "not a regular file (a device such as /dev/null, a pipe, ...)";
+        throw new WriteInputError(
+            `${file} is ${what}, so no settings can be kept in it: if a variable (AWS_CONFIG_FILE, RCLONE_CONFIG, ...) points there, point it at a file; or leave that client out with --only`,
+        );
     }
+    const bytes = await fs.readFile(file);
     const current = bytes.toString("utf8");
     if (!Buffer.from(current, "utf8").equals(bytes)) {
         throw new WriteInputError(`${file} is not UTF-8 text, so it cannot be merged byte for byte: fix it, or leave its client out with --only`);
     }
-    return { current, mode };
+    return { current, mode: stat.mode & 0o777 };
 }
 
 /** Every change, computed before any is written: a refused file (one at a time, the first refusal reported) means none is. */

@@ -70,8 +70,6 @@ function items(text: string, dialect: IniDialect): Item[] {
 export interface IniSetting {
     key: string;
     value: string;
-    /** 1-based line of the setting. */
-    line: number;
     nested: Array<{ key: string; value: string }>;
 }
 
@@ -102,21 +100,19 @@ export function readIni(text: string, dialect: IniDialect): ReadIni {
             fail(`line ${line}: ${section ? "not a setting (key = value)" : "a setting before any [section]"}`);
         } else if (item.kind === "setting" && section) {
             if (section.settings.some((s) => s.key === item.key)) fail(`line ${line}: ${item.key} is set twice in [${section.name}]`);
-            section.settings.push({ key: item.key, value: item.value, line, nested: item.nested });
+            section.settings.push({ key: item.key, value: item.value, nested: item.nested });
         }
         line += item.lines.length;
     }
     return { sections, ...(problem ? { problem } : {}) };
 }
 
-/** The settings of one section as key -> value (nested blocks as their sub-settings), or undefined when there is no such section. */
-export function iniSection(text: string | null, dialect: IniDialect, name: string): Record<string, string | Record<string, string>> | undefined {
+/** The settings of one section by name, a nested block's as `s3.endpoint_url`; undefined when there is no such section. */
+export function iniSection(text: string | null, dialect: IniDialect, name: string): Map<string, string> | undefined {
     const settings = text === null ? undefined : readIni(text, dialect).sections.get(name);
     return (
         settings &&
-        Object.fromEntries(
-            settings.map((s) => [s.key, s.value === "" && s.nested.length ? Object.fromEntries(s.nested.map((n) => [n.key, n.value])) : s.value]),
-        )
+        new Map(settings.flatMap((s) => (s.value === "" && s.nested.length ? s.nested.map((n) => [`${s.key}.${n.key}`, n.value]) : [[s.key, s.value]])))
     );
 }
 

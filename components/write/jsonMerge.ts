@@ -26,13 +26,19 @@ export function mcAliasNames(rendered: string): string[] {
     return Object.keys(parseRendered(rendered).aliases ?? {});
 }
 
+/** One alias of an mc config.json text (one the merge accepted), its values as the JSON has them; undefined when it has none. */
+export function mcAlias(text: string | null, name: string): Map<string, string> | undefined {
+    const alias: unknown = text?.trim() ? (JSON.parse(text) as McConfig).aliases?.[name] : undefined;
+    return isObject(alias) ? new Map(Object.entries(alias).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])) : undefined;
+}
+
 function parseRendered(rendered: string): McConfig {
     return parseConfig(rendered, (why) => {
         throw new WriteInputError(`mcConfig in the stack output ${why}: re-run pulumi up with this package's S3Access`);
     });
 }
 
-// mc itself writes tabs; keep whatever the file uses so the diff shows only real changes.
+// mc itself writes tabs; keep whatever the file uses, so only what changed changes.
 const indentOf = (text: string): string => /\n([ \t]+)"/.exec(text)?.[1] ?? "  ";
 
 /**

@@ -1,12 +1,11 @@
 import * as fs from "fs/promises";
 import { CONFIG_FIELDS, ClientConfigs, clientConfigsSchema } from "../clients";
+import { dotenvKey } from "../renderers/dotenv";
 import { WriteInputError } from "./errors";
 
 /** What `pulumi stack output --json` prints for a secret without --show-secrets. */
 const HIDDEN_SECRET = "[secret]";
 const PIPE_HINT = "pipe `pulumi stack output --json --show-secrets` into s3-access-write";
-
-const CONFIG_KEYS: readonly string[] = CONFIG_FIELDS;
 
 export interface SelectedConfigs {
     /** The top-level stack output the configs came from; undefined when the input was the configs object itself. */
@@ -72,7 +71,7 @@ const isHidden = (v: unknown): boolean => v === HIDDEN_SECRET || (typeof v === "
 const hiddenError = (what: string) => new WriteInputError(`${what} hidden as "[secret]": add --show-secrets to pulumi stack output`);
 
 /** An object with every clientConfigs field: S3Access's output (which one of them is valid is checked after). */
-const hasEveryField = (v: unknown): boolean => typeof v === "object" && v !== null && CONFIG_KEYS.every((k) => Object.hasOwn(v, k));
+const hasEveryField = (v: unknown): boolean => typeof v === "object" && v !== null && CONFIG_FIELDS.every((k) => Object.hasOwn(v, k));
 
 /** The chosen output, checked field by field; a wrong one is refused saying what is wrong with it. */
 function accept(value: unknown, output?: string): SelectedConfigs {
@@ -109,4 +108,29 @@ export function selectClientConfigs(outputs: Record<string, unknown>, output?: s
     throw new WriteInputError(
         `no stack output is S3Access clientConfigs (outputs: ${list(keys)}): export them, e.g. \`export const s3 = access.clientConfigs;\`, and re-run pulumi up`,
     );
+}
+
+export interface RegionKey {
+    name: string;
+    region: string;
+    endpoint: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    /** From the stack's non-secret `regions` output, when it carries it (S3Access >= this version). */
+    createdAt?: string;
+}
+
+/** The regions of the stack outputs, from the dotenv field (one self-contained block per region). */
+export function regionKeys(configs: ClientConfigs, outputs: Record<string, unknown>): RegionKey[] {
+    // createdAt per name from any output shaped like S3Access `regions` ({ name: { name, createdAt } }).
+    const created = new Map(
+        Object.values(outputs)
+            .flatMap((v) => (typeof v === "object" && v !== null ? Object.entries(v as Record<string, { name?: unknown; createdAt?: unknown }>) : []))
+            .filter(([name, r]) => typeof r === "object" && r !== null && r.name === name && typeof r.createdAt === "string")
+            .map(([name, r]) => [name, r.createdAt as string]),
+    );
+    return Object.entries(configs.dotenv).map(([name, text]) => {
+        const { region = "", endpoint = "", accessKeyId = "", secretAccessKey = "" } = dotenvKey(text);
+        return { name, region, endpoint, accessKeyId, secretAccessKey, ...(created.has(name) ? { createdAt: created.get(name) } : {}) };
+    });
 }

@@ -8,42 +8,10 @@ import * as aws4 from "aws4";
 import * as fs from "fs/promises";
 import * as tls from "tls";
 import { Agent, fetch as undiciFetch } from "undici";
-import { CLIENT_NAMES, CLIENTS, ClientConfigs, keyReaders } from "../clients";
-import { readDotenv } from "./dotenv";
-import { Locations } from "./locations";
+import { CLIENT_NAMES, CLIENTS, keyReaders } from "../clients";
+import { Home } from "./fileKinds";
 import { FileKey } from "./readBack";
-
-export interface RegionKey {
-    name: string;
-    region: string;
-    endpoint: string;
-    accessKeyId: string;
-    secretAccessKey: string;
-    /** From the stack's non-secret `regions` output, when it carries it (S3Access >= this version). */
-    createdAt?: string;
-}
-
-/** The regions of the stack outputs, from the dotenv field (one self-contained block per region). */
-export function regionKeys(configs: ClientConfigs, outputs: Record<string, unknown>): RegionKey[] {
-    // createdAt per name from any output shaped like S3Access `regions` ({ name: { name, createdAt } }).
-    const created = new Map(
-        Object.values(outputs)
-            .flatMap((v) => (typeof v === "object" && v !== null ? Object.entries(v as Record<string, { name?: unknown; createdAt?: unknown }>) : []))
-            .filter(([name, r]) => typeof r === "object" && r !== null && r.name === name && typeof r.createdAt === "string")
-            .map(([name, r]) => [name, r.createdAt as string]),
-    );
-    return Object.entries(configs.dotenv).map(([name, text]) => {
-        const v = readDotenv(text);
-        return {
-            name,
-            region: v.AWS_REGION ?? v.AWS_DEFAULT_REGION ?? "",
-            endpoint: v.AWS_ENDPOINT_URL_S3 ?? "",
-            accessKeyId: v.AWS_ACCESS_KEY_ID ?? "",
-            secretAccessKey: v.AWS_SECRET_ACCESS_KEY ?? "",
-            ...(created.has(name) ? { createdAt: created.get(name) } : {}),
-        };
-    });
-}
+import { RegionKey } from "./stackOutputs";
 
 /** What a signed ListBuckets with a key got: `kind` says what went wrong, `why` says it to the user. */
 export type KeyStatus = { ok: true } | { ok: false; kind: "refused" | "unreachable" | "tls" | "ca" | "untested"; why: string };
@@ -122,8 +90,8 @@ async function fileLine(k: RegionKey, file: FileKey, probe: typeof probeKey): Pr
     const f = overrides.length > 0 ? { ...file, where: `${file.where} (${overrides.join(", ")})` } : file;
     if (f.unreadable) return { line: `  ${f.where}: FAILS: ${f.unreadable}`, ok: false };
     if (!f.accessKeyId || !f.secretAccessKey) return { line: `  ${f.where}: FAILS: no key in it (re-run s3-access-write)`, ok: false };
-    // What the client will do with this file: its own endpoint and region, not the stack's.
-    const endpoint = f.endpoint === undefined ? undefined : URL.canParse(f.endpoint) ? new URL(f.endpoint).origin : f.endpoint;
+    // What the client will do with this file: its own endpoint and region. One that is no URL may hold a password: never printed.
+    const endpoint = f.endpoint !== undefined && URL.canParse(f.endpoint) ? new URL(f.endpoint).origin : undefined;
     const stale: string[] = [];
     // What fixes each difference: writing the file again, or unsetting the variable that overrides it.
     const fixes = new Set<string>();
@@ -136,7 +104,7 @@ async function fileLine(k: RegionKey, file: FileKey, probe: typeof probeKey): Pr
     if (f.endpointIgnored) {
         stale.push(`${f.endpointIgnored} (the stack's is ${k.endpoint})`);
         fixes.add("unset it");
-    } else if (endpoint === undefined) differs(`it names no S3 endpoint (the stack's is ${k.endpoint})`);
+    } else if (endpoint === undefined) differs(`it names no S3 endpoint URL (the stack's is ${k.endpoint})`);
     else if (endpoint !== k.endpoint) differs(`endpoint ${endpoint}${from(f.fromEnv?.endpoint)} is not the stack's ${k.endpoint}`, f.fromEnv?.endpoint);
     if (f.hasRegion && f.region === undefined) differs(`it names no region (the stack's is ${k.region})`);
     else if (f.hasRegion && f.region !== k.region) differs(`region ${f.region}${from(f.fromEnv?.region)} is not the stack's ${k.region}`, f.fromEnv?.region);
@@ -160,7 +128,7 @@ async function fileLine(k: RegionKey, file: FileKey, probe: typeof probeKey): Pr
 }
 
 /** Checks every region and every installed client file (every row of the table of clients); returns the report lines and whether all passed. */
-export async function verify(keys: RegionKey[], where: Locations, env: NodeJS.ProcessEnv = {}, now = new Date()): Promise<{ lines: string[]; ok: boolean }> {
+export async function verify(keys: RegionKey[], home: Home, now = new Date()): Promise<{ lines: string[]; ok: boolean }> {
     const lines: string[] = [];
     let ok = true;
     // One probe per distinct (endpoint, region, key, CA): most files hold the stack's key.
@@ -174,8 +142,8 @@ export async function verify(keys: RegionKey[], where: Locations, env: NodeJS.Pr
         const stack = await probe(k.endpoint, k.region, { accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey });
         ok &&= stack.ok;
         lines.push(`${k.name} (region ${k.region}, ${k.endpoint}): stack outputs key ${short(k.accessKeyId)} ${age(k.createdAt, now)}: ${said(stack)}`);
-        for (const read of keyReaders(where)) {
-            const file = await read(k.name, env);
+        for (const read of keyReaders(home)) {
+            const file = await read(k.name);
             if (file === null) continue; // that client's file was not written: nothing to check
             const result = await fileLine(k, file, probe);
             ok &&= result.ok;

@@ -31,7 +31,7 @@ describe("--dry-run", () => {
 
     beforeAll(async () => {
         home = newHome();
-        // The user's own secret sits right where our sections get appended, so it is diff context.
+        // The user's own profile with its secret, in a file our sections get appended to.
         seed(path.join(home, ".aws", "credentials"), `[work]\naws_access_key_id = AKIAWORK\naws_secret_access_key = ${USER_SECRET}\n`);
         before = snapshot(home);
         result = await runCli(["--dry-run"], { home, stdin: input });
@@ -44,22 +44,34 @@ describe("--dry-run", () => {
         expect(result.stdout).toContain("dry run: nothing was written");
     });
 
-    test("shows each change as a diff with the secrets masked", () => {
+    test("says per file what each of our sections gets, by name, with our own values but no secret", () => {
         const creds = path.join(home, ".aws", "credentials");
-        expect(result.stdout).toContain(`would update ${creds}: sections [kna1], [sto2]`);
         expect(result.stdout).toContain(
-            `--- ${creds}\n+++ ${creds}\n@@ -1,3 +1,11 @@\n [work]\n aws_access_key_id = AKIAWORK\n aws_secret_access_key = ********\n+\n+[kna1]\n+aws_access_key_id = AKIAWRITEKNA1\n+aws_secret_access_key = ********\n`,
+            `would update ${creds}: sections [kna1], [sto2]\n` +
+                "  [kna1] (new): aws_access_key_id = AKIAWRITEKNA1, aws_secret_access_key (secret)\n" +
+                "  [sto2] (new): aws_access_key_id = AKIAWRITESTO2, aws_secret_access_key (secret)\n" +
+                `  would back it up to ${creds}.bak-s3-access\n`,
         );
-        expect(result.stdout).toContain(`would create ${path.join(home, ".s3cfg-kna1")}: s3cmd config for kna1\n--- /dev/null\n`);
-        expect(result.stdout).toMatch(/^\+ {6}"secretKey": "\*{8}",$/m);
-        expect(result.stdout).toContain("+AWS_SECRET_ACCESS_KEY=********\n");
+        expect(result.stdout).toContain(
+            `would create ${path.join(home, ".s3cfg-kna1")}: s3cmd config for kna1\n  [default] (new): access_key = AKIAWRITEKNA1, secret_key (secret), host_base = 127.0.0.1:8080, `,
+        );
+        expect(result.stdout).toContain("  [services kna1-s3] (new): s3.endpoint_url = http://127.0.0.1:8080\n");
+        expect(result.stdout).toContain(
+            "  alias kna1 (new): url = http://127.0.0.1:8080, accessKey = AKIAWRITEKNA1, secretKey (secret), api = S3v4, path = on\n",
+        );
+        expect(result.stdout).toContain("  variables (new): AWS_ACCESS_KEY_ID = AKIAWRITEKNA1, AWS_SECRET_ACCESS_KEY (secret), AWS_REGION = Kna1, ");
         expectNoSecrets(result.stdout + result.stderr, [USER_SECRET]);
+    });
+
+    test("shows nothing of the user's own profile", () => {
+        expect(result.stdout).not.toContain("[work]");
+        expect(result.stdout).not.toContain("AKIAWORK");
     });
 });
 
-describe("--dry-run masks the user's own secrets shown as diff context, whatever the backend calls them", () => {
-    // Other remotes of a real rclone.conf, right above where ours get appended. Each value is a
-    // secret; rclone's names for them vary by backend.
+describe("--dry-run shows nothing of the user's other remotes, whatever the backend calls their secrets", () => {
+    // Other remotes of a real rclone.conf, in the file our remotes get appended to. Each value
+    // is a secret; rclone's names for them vary by backend.
     const THEIRS: Array<[string, string, string]> = [
         ["b2", "key", "K001B2ApplicationKeySecretXYZ"],
         ["azureblob", "key", "AzureStorageAccountKey0123456789abcdef=="],
@@ -77,29 +89,28 @@ describe("--dry-run masks the user's own secrets shown as diff context, whatever
         ["custom", "hush", "a8F3kQ9zL2mN7pR4tV6wX1yB"],
     ];
 
-    test.each(THEIRS)("[%s] %s: masked; key ids, types and our own non-secret values are still shown", async (remote, name, value) => {
+    test.each(THEIRS)("[%s] %s: not shown at all; our key id and non-secret values are", async (remote, name, value) => {
         const home = newHome();
         seed(path.join(home, ".config", "rclone", "rclone.conf"), `[${remote}]\ntype = x\n${name} = ${value}\n`, 0o600);
         const result = await runCli(["--only", "rclone", "--dry-run"], { home, stdin: input });
         expect(result.code).toBe(0);
-        expect(result.stdout).toContain(`\n ${name} = ********\n`);
         expect(result.stdout + result.stderr).not.toContain(value.slice(-12));
-        expect(result.stdout).toContain(" type = x\n");
-        expect(result.stdout).toContain("+access_key_id = AKIAWRITEKNA1\n");
-        expect(result.stdout).toContain("+secret_access_key = ********\n");
-        expect(result.stdout).toContain("+endpoint = http://127.0.0.1:8080\n");
+        expect(result.stdout).not.toContain(`[${remote}]`);
+        expect(result.stdout).not.toContain("type = x");
+        expect(result.stdout).toContain(
+            "  [kna1] (new): type = s3, provider = Ceph, access_key_id = AKIAWRITEKNA1, secret_access_key (secret), endpoint = http://127.0.0.1:8080, region = Kna1, force_path_style = true\n",
+        );
         expectNoSecrets(result.stdout + result.stderr);
     });
 });
 
-describe("--dry-run masks passwords in URLs and lines continuing a secret; harmless settings stay readable", () => {
+describe("--dry-run in files where the user keeps passwords in URLs, a multi-line credential_process and settings of their own in our sections", () => {
     let result: Awaited<ReturnType<typeof runCli>>;
     const THEIR_SECRETS = ["Hunter2Hunter2xx", "PinCode8812", "OtpCode445566", "ProxyPw99", "Sup3rS3cretPw", "WebTokenUser0"];
 
     beforeAll(async () => {
         const home = newHome();
-        // The credential_process line is out of the hunk's view: only its last continuation
-        // line (botocore reads it as an argument, also after a blank line) is context.
+        // botocore reads the indented lines (also after a blank line) as credential_process's arguments.
         seed(
             path.join(home, ".aws", "config"),
             "[profile vault]\nregion = eu-north-1\ncredential_process = /usr/local/bin/get-creds\n    --secret Hunter2Hunter2xx\n    --pin PinCode8812\n\n    --otp OtpCode445566\n" +
@@ -113,24 +124,32 @@ describe("--dry-run masks passwords in URLs and lines continuing a secret; harml
         result = await runCli(["--only", "aws,s3cmd,rclone", "--dry-run"], { home, stdin: input });
     });
 
-    test("a URL's password (user:***@, or ***@ for a bare token) in the user's lines", () => {
+    test("our sections say what is added and changed, by name: our plain values (signature versions, key ids, region) shown, our secret not", () => {
         expect(result.code).toBe(0);
-        expect(result.stdout).toContain("\n proxy_host = http://bob:********@proxy.corp\n");
-        expect(result.stdout).toContain("\n url = https://alice:********@dav.example.com/remote.php\n");
-        expect(result.stdout).toContain("\n website_endpoint = https://********@web.example.com/\n");
+        expect(result.stdout).toContain(
+            "  [profile kna1]: added output = json, services = kna1-s3, request_checksum_calculation = when_required, response_checksum_validation = when_required, " +
+                "s3.addressing_style = path, s3.signature_version = s3v4; changed region = Kna1\n",
+        );
+        expect(result.stdout).toContain(
+            "  [default]: added host_base = 127.0.0.1:8080, host_bucket = 127.0.0.1:8080, bucket_location = Kna1, use_https = False, signature_v2 = False, " +
+                "check_ssl_certificate = True; changed access_key = AKIAWRITEKNA1, secret_key (secret)\n",
+        );
     });
 
-    test("the continuation lines of a multi-line credential_process, even with the setting itself out of view", () => {
-        expect(result.stdout).toMatch(/\n@@ -6,7 \+6,32 @@\n \n {5}\*{8}\n \[profile kna1\]\n-region = Old\n/);
-        expect(result.stdout).not.toContain("credential_process");
-    });
-
-    test("signature versions, SSO settings and key ids are shown", () => {
-        expect(result.stdout).toContain("\n sso_session = corp\n sso_start_url = https://corp.awsapps.com/start\n role_session_name = alice\n");
-        expect(result.stdout).toContain("\n+  signature_version = s3v4\n");
-        expect(result.stdout).toContain("\n+signature_v2 = False\n");
-        expect(result.stdout).toContain("\n-access_key = OLDKEY\n+access_key = AKIAWRITEKNA1\n");
-        expect(result.stdout).toContain("\n+secret_key = ********\n");
+    test("nothing of the user's: not their other sections, not their own settings in ours, not the values we replace", () => {
+        for (const theirs of [
+            "[profile vault]",
+            "credential_process",
+            "sso_session",
+            "role_session_name",
+            "proxy_host",
+            "website_endpoint",
+            "[dav]",
+            "OLDKEY",
+            "Old",
+        ]) {
+            expect(result.stdout).not.toContain(theirs);
+        }
     });
 
     test("no secret of theirs or ours anywhere", () => {

@@ -128,6 +128,21 @@ describe("a file is checked as its client will use it: its own endpoint and regi
         expect(res.stdout).not.toContain(k.secret);
     });
 
+    test("an endpoint in the file that is no URL (a password in it, say): STALE as naming none, never printed, not tested", async () => {
+        const k = await key();
+        const home = tempHome();
+        const stack = outputsOf([region("Sto2", k)]);
+        expect((await runCli(["--only", "rclone"], { home, stdin: stack })).code).toBe(0);
+        const conf = path.join(home, ".config", "rclone", "rclone.conf");
+        fs.writeFileSync(conf, fs.readFileSync(conf, "utf8").replace(/^endpoint = .*$/m, "endpoint = https://user:Pw0rdPw0rd99@s3 example"));
+        const res = await runCli(["verify"], { home, stdin: stack });
+        expect(res.code).toBe(1);
+        expect(res.stdout).toMatch(
+            /rclone\.conf \[sto2\]: STALE: it names no S3 endpoint URL \(the stack's is \S+\): re-run s3-access-write; key FAILS: not tested: the file names no endpoint$/m,
+        );
+        expect(res.stdout + res.stderr).not.toContain("Pw0rdPw0rd99");
+    });
+
     test("installed with another region: STALE naming both regions (mc's alias has none to compare), exit 1", async () => {
         const k = await key();
         const home = tempHome();

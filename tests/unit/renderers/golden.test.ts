@@ -6,7 +6,6 @@ import * as fs from "fs";
 import * as path from "path";
 import { CLIENTS } from "../../../components/clients";
 import { renderClientConfigs } from "../../../components/renderers";
-import { locations } from "../../../components/write/locations";
 import { HEADER } from "../../../components/renderers/ini";
 import { FIXTURE, configFiles } from "./fixtures";
 
@@ -57,9 +56,9 @@ describe.each(Object.entries(CLIENTS))("the %s row of the table of clients", (_c
     });
 
     test("it writes at least one file, verify has a reader for it and advice for a private CA", () => {
-        const where = locations("/home/u", {});
-        expect(row.files(renderClientConfigs(FIXTURE) as never, where).length).toBeGreaterThan(0);
-        expect(typeof row.readKey(where)).toBe("function");
+        const home = { dir: "/home/u", env: {} };
+        expect(row.files(renderClientConfigs(FIXTURE) as never, home).length).toBeGreaterThan(0);
+        expect(typeof row.readKey(home)).toBe("function");
         expect(row.trustCa.length).toBeGreaterThan(0);
     });
 });
