@@ -1,10 +1,9 @@
 /**
  * The one registry of secret values. Every string that leaves the provider (error messages,
- * log lines) passes through here, and so does everything s3-access-write prints
- * (components/write/ (its dry run and reports), which masks settings by name on top). Secrets are registered as
- * soon as they are known (password, application-credential secret, token, EC2 secret, the keys
- * in the stack outputs and the secrets found in the files written) so that even a server that
- * echoes a request body back in an error message cannot leak them.
+ * log lines) passes through here, and so does everything s3-access-write prints (its dry run,
+ * reports and errors). Secrets are registered as soon as they are known (password,
+ * application-credential secret, token, EC2 secret, the keys in the stack outputs) so that even
+ * a server that echoes a request body back in an error message cannot leak them.
  */
 const secrets = new Set<string>();
 
