@@ -5,6 +5,7 @@ import { dotenvFile, readDotenvKey, renderDotenv } from "./renderers/dotenv";
 import { mcFile, readMcKey, renderMcAliasCommands, renderMcConfig } from "./renderers/mc";
 import { rcloneFile, readRcloneKey, refuseEncrypted, renderRcloneConfig } from "./renderers/rclone";
 import { readS3cmdKey, renderS3cmdConfig, s3cmdFile } from "./renderers/s3cmd";
+import { readS5cmdKey, renderS5cmdEnv, s5cmdEnvFile } from "./renderers/s5cmd";
 import { isName, isReservedName, RESERVED_NAME_LIST, validateRegionAccesses } from "./validate";
 import { FileTarget, fileKinds, Home } from "./write/fileKinds";
 import { sectionHeaders } from "./write/ini";
@@ -118,6 +119,13 @@ export const CLIENTS = {
         files: (c, home) => Object.entries(c.dotenv).map(([name, text]) => fileKinds.dotenv(dotenvFile(home, name), text, `environment for ${name}`)),
         readKey: readDotenvKey,
         trustCa: "AWS_CA_BUNDLE",
+    }),
+    s5cmd: client({
+        /** An env file per region for s5cmd (keys, AWS_REGION, S3_ENDPOINT_URL), beside the dotenv files. */
+        fields: { s5cmdEnv: perRegion(z.string(), renderS5cmdEnv) },
+        files: (c, home) => Object.entries(c.s5cmdEnv).map(([name, text]) => fileKinds.dotenv(s5cmdEnvFile(home, name), text, `s5cmd environment for ${name}`)),
+        readKey: readS5cmdKey,
+        trustCa: "AWS_CA_BUNDLE in the env file",
     }),
 };
 

@@ -26,20 +26,27 @@ export function renderDotenv(r: RegionAccess): string {
         ["AWS_REQUEST_CHECKSUM_CALCULATION", "when_required"],
         ["AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required"],
     ];
-    // Unquoted on purpose: docker --env-file keeps quotes as part of the value.
+    return renderEnv(vars);
+}
+
+/** KEY=value lines under the header. Unquoted on purpose: docker --env-file keeps quotes as part of the value. */
+export function renderEnv(vars: ReadonlyArray<readonly [string, string]>): string {
     return [HEADER, ...vars.map(([k, v]) => `${k}=${v}`)].join("\n") + "\n";
 }
 
 /** ~/.config/s3-access/<name>.env: a directory of our own, no client looks for it. */
 export const dotenvFile = ({ dir }: Home, name: string): string => path.join(dir, ".config", "s3-access", `${name}.env`);
 
-/** A dotenv text's key, endpoint, region and CA bundle, as a shell sourcing it sees them: an installed file's, or the stack output's own. */
-export function dotenvKey(text: string): Omit<FileKey, "where" | "hasRegion"> {
+/**
+ * An env file's key, endpoint, region and CA bundle, as a shell sourcing it sees them: an
+ * installed file's, or the stack output's own. `endpointVariable`: the one its client reads.
+ */
+export function dotenvKey(text: string, endpointVariable = "AWS_ENDPOINT_URL_S3"): Omit<FileKey, "where" | "hasRegion"> {
     const v = readDotenv(text);
     return {
         accessKeyId: str(v.AWS_ACCESS_KEY_ID),
         secretAccessKey: str(v.AWS_SECRET_ACCESS_KEY),
-        endpoint: str(v.AWS_ENDPOINT_URL_S3),
+        endpoint: str(v[endpointVariable]),
         region: str(v.AWS_REGION) ?? str(v.AWS_DEFAULT_REGION),
         caBundle: str(v.AWS_CA_BUNDLE),
     };

@@ -4,7 +4,8 @@
 // of a rotation, state that holds no secret in plain text, and a destroy that leaves no key.
 import * as fs from "fs";
 import * as path from "path";
-import { awsCliRoundTrip, boto3RoundTrip, rcloneRoundTrip, s3cmdRoundTrip } from "../support/s3clients";
+import { blocks } from "../support/readme";
+import { awsCliRoundTrip, boto3RoundTrip, rcloneRoundTrip, S5CMD, s3cmdRoundTrip, s5cmdRoundTrip } from "../support/s3clients";
 import { getKey, listKeys } from "../support/referee";
 import { REPO_ROOT, stackInfo } from "../support/stack";
 import { credentialsOf, openstackConfig, PulumiProject } from "../support/pulumiCli";
@@ -39,7 +40,7 @@ test("stack output --json --show-secrets has the shapes the README documents, se
     }
     // clientConfigs: the README's secret outputs, and awsCliArgs "also inside the secret clientConfigs".
     expect(Object.keys(outputs.s3).sort()).toEqual(
-        ["awsCliArgs", "awsConfig", "awsCredentials", "dotenv", "mcAliasCommands", "mcConfig", "rcloneConfig", "s3cmdConfigs"].sort(),
+        ["awsCliArgs", "awsConfig", "awsCredentials", "dotenv", "mcAliasCommands", "mcConfig", "rcloneConfig", "s3cmdConfigs", "s5cmdEnv"].sort(),
     );
     expect(outputs.s3.awsCredentials).toContain(`[kna1]\naws_access_key_id = ${outputs.endpoints.kna1.accessKeyId}`);
     // Without --show-secrets the CLI shows the configs as a secret.
@@ -60,6 +61,20 @@ test("s3-access-write installs the outputs and the real clients use them in both
         await rcloneRoundTrip(path.join(home, ".config/rclone/rclone.conf"), name, `${bucket}-rclone`);
         await awsCliRoundTrip(path.join(home, ".aws/config"), path.join(home, ".aws/credentials"), outputs.s3.awsCliArgs[name], `${bucket}-aws`);
         await boto3RoundTrip(path.join(home, `.config/s3-access/${name}.env`), `${bucket}-boto3`);
+        await s5cmdRoundTrip(path.join(home, `.config/s3-access/${name}.s5cmd.env`), `${bucket}-s5cmd`);
+    }
+});
+
+test("the README's s5cmd lines, as written, list the region's buckets", async () => {
+    const lines = blocks("Using the outputs", "bash").find((b) => b.includes("s5cmd.env"))!;
+    expect(lines).toBe("set -a; . ~/.config/s3-access/kna1.s5cmd.env; set +a\ns5cmd ls\n");
+    const bucket = `cli-readme-s5cmd-${process.pid}`;
+    const withS5cmd = { PATH: `${path.dirname(S5CMD)}:${process.env.PATH}` };
+    await project.sh(`set -a; . ~/.config/s3-access/kna1.s5cmd.env; set +a; s5cmd mb s3://${bucket}`, { env: withS5cmd });
+    try {
+        expect(await project.sh(lines, { env: withS5cmd })).toContain(`s3://${bucket}`);
+    } finally {
+        await project.sh(`set -a; . ~/.config/s3-access/kna1.s5cmd.env; set +a; s5cmd rb s3://${bucket}`, { env: withS5cmd });
     }
 });
 

@@ -10,7 +10,16 @@ import { ClientConfigs, RegionAccess } from "../../components/model";
 import { renderClientConfigs } from "../../components/renderers";
 import { mintTestKey } from "../support/ec2";
 import { parseEnv } from "util";
-import { awsCallTrace, awsCliRoundTrip, boto3RoundTrip, clientEnv, rcloneRoundTrip, s3cmdRoundTrip, sdkV3RoundTrip } from "../support/s3clients";
+import {
+    awsCallTrace,
+    awsCliRoundTrip,
+    boto3RoundTrip,
+    clientEnv,
+    rcloneRoundTrip,
+    s3cmdRoundTrip,
+    s5cmdRoundTrip,
+    sdkV3RoundTrip,
+} from "../support/s3clients";
 import { gatewayOf, stackInfo } from "../support/stack";
 import { configFiles } from "../unit/renderers/fixtures";
 
@@ -130,6 +139,10 @@ describe.each(regionNames)("region %s", (region) => {
         await expectEndpointScopedToS3(env, [], s3Origin);
     });
 
+    test("s5cmd with the rendered env file", async () => {
+        await s5cmdRoundTrip(file(`s5cmdEnv.${name}`), bucketFor("s5cmd", name));
+    });
+
     test("boto3 with the rendered dotenv", async () => {
         await boto3RoundTrip(file(`dotenv.${name}`), bucketFor("boto3", name));
     });
@@ -154,6 +167,10 @@ describe("Kna1 on RGW over https, the local CA handed to each client", () => {
 
     test("Debian aws CLI 2.9 with the rendered files and --ca-bundle", async () => {
         await awsCliRoundTrip(tlsFile("awsConfig"), tlsFile("awsCredentials"), tlsConfigs.awsCliArgs.kna1, bucketFor("aws", "tls"), undefined, ca());
+    });
+
+    test("s5cmd with the rendered env file and AWS_CA_BUNDLE=<CA>", async () => {
+        await s5cmdRoundTrip(tlsFile("s5cmdEnv.kna1"), bucketFor("s5cmd", "tls"), ca());
     });
 
     test("boto3 with the rendered dotenv and verify=<CA>", async () => {

@@ -31,6 +31,8 @@ module.exports = async function globalSetup() {
     });
     // The Pulumi CLI for the cli project (tests/cli): built once, then a check of a stamp.
     execFileSync("bash", [path.join(root, "scripts/pulumi/install.sh")], { stdio: ["ignore", "inherit", "inherit"] });
+    // s5cmd for the client tests (scripts/clients: no Debian package ships it).
+    execFileSync("bash", [path.join(root, "scripts/clients/install.sh")], { stdio: ["ignore", "inherit", "inherit"] });
     const script = (name) => path.join(__dirname, "../../scripts/stack", name);
     const run = (name) => execFileSync("bash", [script(name)], { stdio: ["ignore", "ignore", "inherit"] });
     const [keystone, swift, rgw] = await Promise.all([

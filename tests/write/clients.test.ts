@@ -7,7 +7,7 @@ import * as path from "path";
 import { ClientConfigs } from "../../components/model";
 import { renderClientConfigs } from "../../components/renderers";
 import { mintTestKey, TestKey } from "../support/ec2";
-import { awsCliRoundTrip, rcloneRoundTrip, s3cmdRoundTrip } from "../support/s3clients";
+import { awsCliRoundTrip, rcloneRoundTrip, s3cmdRoundTrip, s5cmdRoundTrip } from "../support/s3clients";
 import { stackInfo } from "../support/stack";
 import { runCli, seed, stackOutputJson, tempHome } from "./harness";
 
@@ -51,6 +51,10 @@ test("rclone with the written rclone.conf", async () => {
     await rcloneRoundTrip(at(".config", "rclone", "rclone.conf"), "kna1", `wr-rclone-${runId}`);
 });
 
+test("s5cmd with the written ~/.config/s3-access/kna1.s5cmd.env", async () => {
+    await s5cmdRoundTrip(at(".config", "s3-access", "kna1.s5cmd.env"), `wr-s5cmd-${runId}`);
+});
+
 describe("the user's own settings in our sections survive a re-run", () => {
     // A private-CA https endpoint (RGW :7443 with the local test CA) needs the CA in each client's
     // settings; the user adds them to our profile and s3cmd file, then the key is rotated.
@@ -68,6 +72,7 @@ describe("the user's own settings in our sections survive a re-run", () => {
         const cfg = tlsAt(".aws", "config");
         fs.writeFileSync(cfg, fs.readFileSync(cfg, "utf8").replace("[profile kna1]\n", `[profile kna1]\nca_bundle = ${s3_ca_file}\n`));
         fs.appendFileSync(tlsAt(".s3cfg-kna1"), `ca_certs_file = ${s3_ca_file}\n`);
+        fs.appendFileSync(tlsAt(".config", "s3-access", "kna1.s5cmd.env"), `AWS_CA_BUNDLE=${s3_ca_file}\n`);
         const res = await runCli([], { home: tlsHome, stdin: render(rotated) });
         if (res.code !== 0) throw new Error(`s3-access-write failed: ${res.stderr}`);
     });
@@ -88,6 +93,12 @@ describe("the user's own settings in our sections survive a re-run", () => {
 
     test("s3cmd trusts the private CA through the kept ca_certs_file", async () => {
         await s3cmdRoundTrip(tlsAt(".s3cfg-kna1"), `wr-s3cmd-ca-${runId}`);
+    });
+
+    test("s5cmd trusts the private CA through the kept AWS_CA_BUNDLE line", async () => {
+        const env = fs.readFileSync(tlsAt(".config", "s3-access", "kna1.s5cmd.env"), "utf8");
+        expect(env).toContain(`AWS_ACCESS_KEY_ID=${rotated.accessKeyId}\n`);
+        await s5cmdRoundTrip(tlsAt(".config", "s3-access", "kna1.s5cmd.env"), `wr-s5cmd-ca-${runId}`);
     });
 
     test("Debian aws CLI 2.9 trusts the private CA through the kept ca_bundle", async () => {

@@ -6,6 +6,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { CLIENT_NAMES, fileTargets } from "../../components/clients";
 import { ClientConfigs, RegionAccess } from "../../components/model";
 import { renderClientConfigs } from "../../components/renderers";
 import { REPO_ROOT } from "../support/stack";
@@ -62,6 +63,10 @@ export const FAKE_REGIONS: RegionAccess[] = [
 export const FAKE_SECRETS = FAKE_REGIONS.map((r) => r.secretAccessKey);
 
 export const fakeConfigs = (): ClientConfigs => renderClientConfigs(FAKE_REGIONS);
+
+/** The files a full run writes into `home`, relative to it: what the table of clients says, so a new client needs no edit here. */
+export const writtenFiles = (configs: ClientConfigs, home: string): string[] =>
+    fileTargets(configs, { dir: home, env: {} }, new Set(CLIENT_NAMES)).map((t) => path.relative(home, t.path));
 
 /** What `pulumi stack output --json --show-secrets` prints for a program exporting `s3 = access.clientConfigs`. */
 export const stackOutputJson = (configs: ClientConfigs, others: Record<string, unknown> = { bucketName: "b-1", count: 2 }): string =>

@@ -5,10 +5,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { fakeConfigs, modeOf, runCli, seed, stackOutputJson, tempHome } from "./harness";
+import { fakeConfigs, modeOf, runCli, seed, stackOutputJson, tempHome, writtenFiles } from "./harness";
 
 let home: string;
 let trace: string[];
+/** Every target of the table and the one backup of the seeded credentials, each through a temp file. */
+const writes = () => writtenFiles(fakeConfigs(), home).length + 1;
 
 interface Call {
     name: string;
@@ -36,8 +38,7 @@ afterAll(() => home && fs.rmSync(home, { recursive: true, force: true }));
 
 test("every file created in the home is opened exclusively with mode 0600", () => {
     const creates = calls().filter((c) => /^open/.test(c.name) && c.args.includes("O_CREAT"));
-    // 8 targets and the one backup of the seeded credentials, each through a temp file.
-    expect(creates).toHaveLength(9);
+    expect(creates).toHaveLength(writes());
     for (const c of creates) {
         expect(c.args).toMatch(/O_EXCL/);
         expect(c.args).toMatch(/, 0600$/);
@@ -47,7 +48,7 @@ test("every file created in the home is opened exclusively with mode 0600", () =
 
 test("targets (and the backup) are never opened for writing: they appear only by rename from a temp file beside them", () => {
     const renames = calls().filter((c) => c.name.startsWith("rename"));
-    expect(renames).toHaveLength(9);
+    expect(renames).toHaveLength(writes());
     for (const r of renames) {
         const [from, to] = [...r.args.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
         expect(path.dirname(from)).toBe(path.dirname(to));
@@ -62,7 +63,7 @@ test("no mode is ever set to anything but 0600 (files) or 0700 (created director
     for (const c of calls().filter((c) => /^mkdir/.test(c.name))) expect(c.args).toMatch(/, 0700$/);
     // fchmod takes a descriptor, so it never names the home: count those separately.
     expect(trace.filter((l) => /\bfchmod\(\d+, (?!0600\))/.test(l))).toEqual([]);
-    expect(trace.filter((l) => /\bfchmod\(\d+, 0600\)/.test(l))).toHaveLength(9);
+    expect(trace.filter((l) => /\bfchmod\(\d+, 0600\)/.test(l))).toHaveLength(writes());
     expect(calls().filter((c) => /link/.test(c.name))).toEqual([]);
 });
 

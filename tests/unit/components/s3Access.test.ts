@@ -2,6 +2,7 @@
 // children (dynamic resources) answer with canned outputs; what is asserted is the
 // component's own work: children, endpoint precedence, secrecy of outputs, input checks.
 import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_FIELDS } from "../../../components/clients";
 
 /** Ec2Credential is a dynamic resource with its own module and type name. */
 const DYNAMIC = "pulumi-nodejs:dynamic/openstack-s3-access:Ec2Credential";
@@ -84,15 +85,12 @@ test("one Ec2Credential child per region, named <component>-<alias>, with the co
 test("every config output is secret; regions and awsCliArgs are plain and hold no secret", async () => {
     const { S3Access } = await lib();
     const access = new S3Access("sec", { regions: ["Kna1", "Sto2"] });
+    // Every field of the table of clients but the per-call arguments, which hold no key.
+    const secretFields = CONFIG_FIELDS.filter((f) => f !== "awsCliArgs");
+    expect(secretFields).toEqual(expect.arrayContaining(["awsConfig", "awsCredentials", "s3cmdConfigs", "mcConfig", "rcloneConfig", "dotenv", "s5cmdEnv"]));
     for (const [name, out] of Object.entries({
         clientConfigs: access.clientConfigs,
-        awsConfig: access.awsConfig,
-        awsCredentials: access.awsCredentials,
-        s3cmdConfigs: access.s3cmdConfigs,
-        mcConfig: access.mcConfig,
-        mcAliasCommands: access.mcAliasCommands,
-        rcloneConfig: access.rcloneConfig,
-        dotenv: access.dotenv,
+        ...Object.fromEntries(secretFields.map((f) => [f, (access as unknown as Record<string, unknown>)[f]])),
     })) {
         expect({ name, secret: await pulumi.isSecret(out as pulumi.Output<unknown>) }).toEqual({ name, secret: true });
     }
