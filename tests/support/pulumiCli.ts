@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { stackConfigFor } from "./ec2";
 import { cleanEnv } from "./engine";
+import { clientEnv } from "./s3clients";
 import { REPO_ROOT } from "./stack";
 
 const ENV_SH = path.join(REPO_ROOT, "scripts/pulumi/env.sh");
@@ -26,8 +27,8 @@ export interface RunOptions {
 export interface ProjectOptions {
     /** The Pulumi project name (Pulumi.yaml `name`). */
     name: string;
-    /** The program: a file of examples/ (copied as index.ts) or the text of one. */
-    program: { example: string } | { source: string };
+    /** The program: a file of examples/ (copied as index.ts), the text of one, or a project folder as it is (the checkout's). */
+    program: { example: string } | { source: string } | { at: string };
     /** The stack to create and select. */
     stack?: string;
     /** A backend shared with other projects (a StackReference needs the producer's). */
@@ -49,13 +50,18 @@ export class PulumiProject {
     readonly home: string;
     readonly stack: string;
 
+    /** Where the backend and HOME live, and what dispose() removes. */
+    private readonly scratch: string;
+
     private constructor(opts: ProjectOptions) {
-        this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `pulumi-${opts.name}-`));
-        this.backend = opts.backend ?? path.join(this.dir, ".state");
-        this.home = path.join(this.dir, ".home");
+        this.scratch = fs.mkdtempSync(path.join(os.tmpdir(), `pulumi-${opts.name}-`));
+        this.dir = "at" in opts.program ? opts.program.at : this.scratch;
+        this.backend = opts.backend ?? path.join(this.scratch, ".state");
+        this.home = path.join(this.scratch, ".home");
         this.stack = opts.stack ?? "dev";
         fs.mkdirSync(this.backend, { recursive: true });
         fs.mkdirSync(this.home, { mode: 0o700 });
+        if ("at" in opts.program) return;
         const runtime = ["runtime:", "  name: nodejs", "  options:", "    typescript: true"].join("\n");
         fs.writeFileSync(path.join(this.dir, "Pulumi.yaml"), `name: ${opts.name}\n${runtime}\n${opts.yaml ?? ""}`);
         fs.writeFileSync(path.join(this.dir, "package.json"), JSON.stringify({ name: opts.name, private: true, main: "index.ts" }));
@@ -78,9 +84,12 @@ export class PulumiProject {
         return new PulumiProject(opts);
     }
 
-    /** The environment of every run: no OS_* or S3_ACCESS_* of the runner, this project's backend and HOME. */
+    /**
+     * The environment of every run: no OS_*, S3_ACCESS_* or AWS_* of the runner (this machine
+     * exports AWS_CA_BUNDLE, which Debian's rclone refuses), this project's backend and HOME.
+     */
     env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-        return { ...process.env, ...cleanEnv(this.home), PULUMI_BACKEND_URL: `file://${this.backend}`, ...extra };
+        return { ...clientEnv(), ...cleanEnv(this.home), PULUMI_BACKEND_URL: `file://${this.backend}`, ...extra };
     }
 
     /** `pulumi <args>` in the project folder; resolves with the exit code, never throws on one. */
@@ -136,7 +145,7 @@ export class PulumiProject {
     async editState(change: (resources: StateResource[]) => void): Promise<void> {
         const state = await this.exported();
         change(state.deployment.resources ?? []);
-        const file = path.join(this.dir, "state-edit.json");
+        const file = path.join(this.scratch, "state-edit.json");
         fs.writeFileSync(file, JSON.stringify(state));
         await this.ok(["stack", "import", "--file", file]);
         fs.rmSync(file);
@@ -153,7 +162,7 @@ export class PulumiProject {
     async dispose(): Promise<void> {
         await this.run(["destroy", "--yes", "--skip-preview"]);
         await this.run(["stack", "rm", "--yes", "--force", this.stack]);
-        fs.rmSync(this.dir, { recursive: true, force: true });
+        fs.rmSync(this.scratch, { recursive: true, force: true });
     }
 }
 
