@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Pulumi CLI v3.276.0 and the language hosts (Node.js, Python and Go: ours; YAML:
-# pulumi-yaml's) into .tools/pulumi/bin/ from the Go modules pinned in this folder (go.mod/go.sum,
+# pulumi-yaml's, with the Link it lacks) into .tools/pulumi/bin/ from the Go modules pinned in this folder (go.mod/go.sum,
 # and yaml/ for pulumi-yaml, which pins an older pkg/v3), with the ordinary go client: no
 # release binary is downloaded. Skips everything when the last build was of the same sources.
 #   bash scripts/pulumi/install.sh        then: . scripts/pulumi/env.sh; pulumi version
@@ -35,9 +35,8 @@ log="$root/.tools/pulumi/build.log"
   go build -v -trimpath -o "$bin/" \
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version -X pulumi-openstack-s3-access/scripts/pulumi/langhost.Version=${version#v}" \
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi ./pulumi-language-nodejs ./pulumi-language-python ./pulumi-language-go
-  cd yaml && go build -v -trimpath -o "$bin/" \
-    -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$yaml_version" \
-    github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+  cd yaml && go build -v -trimpath -o "$bin/pulumi-language-yaml" \
+    -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$yaml_version" .
 ) >"$log" 2>&1 &
 build=$!
 while kill -0 "$build" 2>/dev/null; do
