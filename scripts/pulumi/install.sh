@@ -4,7 +4,7 @@
 # and yaml/ for pulumi-yaml, which pins an older pkg/v3), with the ordinary go client: no
 # release binary is downloaded. Skips everything when the last build was of the same sources.
 #   bash scripts/pulumi/install.sh        then: . scripts/pulumi/env.sh; pulumi version
-# A cold build on 2 cores takes about 8 minutes (modules ~900 MB): docs/pulumi-cli.md.
+# A cold build on 2 cores takes 6 to 10 minutes, with the machine's load: docs/pulumi-cli.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)

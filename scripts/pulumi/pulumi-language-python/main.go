@@ -188,7 +188,9 @@ func (h *host) GetRequiredPackages(ctx context.Context, req *pulumirpc.GetRequir
 		if p.Plugin == nil {
 			continue
 		}
-		if dep := langhost.PluginPackage(p.Plugin, strings.TrimPrefix(p.Name, "pulumi_"), pluginVersion(p.Version)); dep != nil {
+		// pulumi_foo_bar (or pulumi-foo-bar) is the SDK of plugin foo-bar, unless its file names one.
+		name := strings.TrimPrefix(strings.ReplaceAll(p.Name, "_", "-"), "pulumi-")
+		if dep := langhost.PluginPackage(p.Plugin, name, pluginVersion(p.Version)); dep != nil {
 			packages = append(packages, dep)
 		}
 	}

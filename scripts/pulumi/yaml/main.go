@@ -4,7 +4,8 @@
 // into sdks/. A YAML program has nothing to link (it names a package's resources by their type
 // tokens, and the CLI records the package in Pulumi.yaml), so Link only tells the user so.
 //
-// This is a module of its own because pulumi-yaml pins an older pkg/v3 than the CLI's.
+// This is a module of its own because pulumi-yaml pins an older pkg/v3 than the CLI's, which is
+// also why it serves itself rather than through ../langhost (a module on the CLI's pkg/v3).
 package main
 
 import (
