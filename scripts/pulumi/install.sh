@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the Pulumi CLI v3.276.0 and the language hosts (Node.js, Python and Go: ours; YAML:
-# pulumi-yaml's, with the Link it lacks) into .tools/pulumi/bin/ from the Go modules pinned in this folder (go.mod/go.sum,
-# and yaml/ for pulumi-yaml, which pins an older pkg/v3), with the ordinary go client: no
-# release binary is downloaded. Skips everything when the last build was of the same sources.
+# pulumi-yaml's, with the Link it lacks) into .tools/pulumi/bin/ from the Go modules pinned in
+# this folder (go.mod/go.sum, and yaml/ for pulumi-yaml, which pins an older pkg/v3), with the
+# ordinary go client: no release binary is downloaded. Skips everything when the last build
+# was of the same sources.
 #   bash scripts/pulumi/install.sh        then: . scripts/pulumi/env.sh; pulumi version
-# A cold build on 2 cores takes 6 to 10 minutes, with the machine's load: docs/pulumi-cli.md.
+# A cold build takes ~10 min of CPU (about 6 min on an idle 2-core machine): docs/pulumi-cli.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
