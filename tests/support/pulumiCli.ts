@@ -102,7 +102,7 @@ const SHARED_VENV = path.join(REPO_ROOT, ".tools/pulumi/python-venv");
 function sharedPythonVenv(): string {
     const stamp = path.join(SHARED_VENV, "installed.txt");
     if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === PYTHON_SDK) return SHARED_VENV;
-    execFileSync("python3", ["-m", "venv", "--clear", SHARED_VENV]);
+    execFileSync("python3", ["-m", "venv", "--clear", SHARED_VENV]); // Debian: python3-venv (scripts/stack/start.sh installs it)
     execFileSync(path.join(SHARED_VENV, "bin/python"), ["-m", "pip", "install", "--quiet", PYTHON_SDK], { stdio: ["ignore", "ignore", "pipe"] });
     fs.writeFileSync(stamp, PYTHON_SDK);
     return SHARED_VENV;
