@@ -4,7 +4,7 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["dist/", "node_modules/", ".tools/", ".bench/", ".demo/", "coverage/", "**/*.js", "**/*.mjs"] },
+    { ignores: ["dist/", "node_modules/", ".tools/", ".bench/", ".demo/", "coverage/", "tests/fixtures/", "**/*.js", "**/*.mjs"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     prettier,

@@ -1,7 +1,6 @@
 // A stack made by 0.1.0, installed from its packed tarball into a user's project, then the
 // current package installed over it: refresh, up and destroy keep working on the old state,
 // and up keeps the keys (an upgrade must never rotate or lose them).
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { getKey, s3Status } from "../support/referee";
@@ -21,9 +20,6 @@ export const endpoints = access.regions;
 let project: PulumiProject;
 const typescript = require(path.join(REPO_ROOT, "node_modules/typescript/package.json")).version;
 
-function npmInstall(...specs: string[]) {
-    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...specs], { cwd: project.dir, stdio: ["ignore", "pipe", "pipe"] });
-}
 const installedVersion = () => JSON.parse(fs.readFileSync(path.join(project.dir, "node_modules/pulumi-openstack-s3-access/package.json"), "utf8")).version;
 const keysOf = async () =>
     credentialsOf(await project.exported())
@@ -32,7 +28,7 @@ const keysOf = async () =>
 
 beforeAll(async () => {
     project = await PulumiProject.create({ name: "s3-upgrade", program: { source: PROGRAM }, ownDependencies: true });
-    npmInstall(packedRelease(), `typescript@${typescript}`);
+    project.npmInstall(packedRelease(), `typescript@${typescript}`);
     await project.configure(openstackConfig("alice"));
 });
 
@@ -46,7 +42,7 @@ test(`a stack made by ${RELEASE_0_1_0.version} is refreshed, updated and destroy
     const oldState = JSON.stringify(await project.exported());
     expect(oldState).not.toContain('"createdAt"'); // 0.1.0 kept no clock: this is old state
 
-    npmInstall(packedCheckout(project.dir));
+    project.npmInstall(packedCheckout(project.dir));
     expect(fs.existsSync(path.join(project.dir, "node_modules/pulumi-openstack-s3-access/dist/provider/ec2credential/implementation.js"))).toBe(true);
 
     await project.ok(["refresh", "--yes"]);

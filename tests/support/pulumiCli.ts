@@ -1,7 +1,8 @@
 // Pulumi projects in temporary folders, run by the real `pulumi` CLI (built by
 // scripts/pulumi/install.sh) under scripts/pulumi/env.sh, the one place that says how this
 // repository runs it: offline, a PULUMI_HOME of the checkout's own. Each project gets a
-// file:// backend of its own, so tests never see each other's stacks.
+// file:// backend of its own, so tests never see each other's stacks. Programs are TypeScript
+// unless a test asks for Python, Go or YAML (RUNTIMES).
 import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -24,10 +25,17 @@ export interface RunOptions {
     input?: string;
 }
 
+export type Runtime = "nodejs" | "python" | "go" | "yaml";
+
 export interface ProjectOptions {
     /** The Pulumi project name (Pulumi.yaml `name`). */
     name: string;
-    /** The program: a file of examples/ (copied as index.ts), the text of one, or a project folder as it is (the checkout's). */
+    /** The program's language: TypeScript (nodejs) unless named. */
+    runtime?: Runtime;
+    /**
+     * The program: a file of examples/ (copied as the language's main file) or the text of one
+     * (a YAML program's text goes into Pulumi.yaml), or a project folder as it is (the checkout's).
+     */
     program: { example: string } | { source: string } | { at: string };
     /** The stack to create and select. */
     stack?: string;
@@ -35,15 +43,94 @@ export interface ProjectOptions {
     backend?: string;
     /** Extra Pulumi.yaml lines (config defaults, options). */
     yaml?: string;
-    /** The test installs the project's dependencies itself (npm install), instead of the checkout's node_modules. */
+    /**
+     * The test installs the project's dependencies itself (npm install; `pulumi install` or
+     * `pulumi package add` for a Python project's virtualenv `venv`), instead of the
+     * checkout's node_modules or the shared Python virtualenv. A Go project always does
+     * (`pulumi install`: go mod tidy).
+     */
     ownDependencies?: boolean;
 }
 
+/** The Python SDK of Python programs: the newest release PyPI serves here (docs/pulumi-cli.md). */
+export const PYTHON_SDK = "pulumi==3.272.0";
+/** The Go SDK of Go programs: the release of the CLI (scripts/pulumi/go.mod). */
+export const GO_SDK = fs.readFileSync(path.join(REPO_ROOT, "scripts/pulumi/go.mod"), "utf8").match(/github\.com\/pulumi\/pulumi\/sdk\/v3 (v\S+)/)![1];
+
+interface Layout {
+    /** Pulumi.yaml's runtime block. */
+    runtime(opts: ProjectOptions): string[];
+    /** The file the program's text goes into; none for YAML, whose program is Pulumi.yaml. */
+    main?: string;
+    /** The project's dependency files. */
+    scaffold(dir: string, opts: ProjectOptions): void;
+}
+
+/** How a project in each language is laid out, as its language host expects. */
+const RUNTIMES: Record<Runtime, Layout> = {
+    nodejs: {
+        runtime: () => ["runtime:", "  name: nodejs", "  options:", "    typescript: true"],
+        main: "index.ts",
+        scaffold(dir, opts) {
+            fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: opts.name, private: true, main: "index.ts" }));
+            if (!opts.ownDependencies) fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"));
+        },
+    },
+    python: {
+        runtime: (opts) => [
+            "runtime:",
+            "  name: python",
+            "  options:",
+            "    toolchain: pip",
+            `    virtualenv: ${opts.ownDependencies ? "venv" : sharedPythonVenv()}`,
+        ],
+        main: "__main__.py",
+        scaffold: (dir) => fs.writeFileSync(path.join(dir, "requirements.txt"), `${PYTHON_SDK}\n`),
+    },
+    go: {
+        runtime: () => ["runtime: go"],
+        main: "main.go",
+        scaffold: (dir, opts) =>
+            fs.writeFileSync(path.join(dir, "go.mod"), `module ${opts.name}\n\ngo 1.26\n\nrequire github.com/pulumi/pulumi/sdk/v3 ${GO_SDK}\n`),
+    },
+    yaml: { runtime: () => ["runtime: yaml"], scaffold: () => {} },
+};
+
+const SHARED_VENV = path.join(REPO_ROOT, ".tools/pulumi/python-venv");
+
 /**
- * A user's project: Pulumi.yaml, index.ts, and the repository's node_modules (which holds this
- * package as a link to the checkout, so `import "pulumi-openstack-s3-access"` loads dist/).
+ * One virtualenv with the Python SDK for every Python project that installs nothing of its
+ * own: pip downloads its ~20 packages (no cache here) in about 25 s, once, not per test.
+ * Rebuilt when PYTHON_SDK changes.
+ */
+function sharedPythonVenv(): string {
+    const stamp = path.join(SHARED_VENV, "installed.txt");
+    if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === PYTHON_SDK) return SHARED_VENV;
+    execFileSync("python3", ["-m", "venv", "--clear", SHARED_VENV]); // Debian: python3-venv (scripts/stack/start.sh installs it)
+    execFileSync(path.join(SHARED_VENV, "bin/python"), ["-m", "pip", "install", "--quiet", PYTHON_SDK], { stdio: ["ignore", "ignore", "pipe"] });
+    fs.writeFileSync(stamp, PYTHON_SDK);
+    return SHARED_VENV;
+}
+
+/**
+ * The runner's Go and npm caches: a project's own HOME would otherwise start them empty (a Go
+ * program's first build compiles the SDK for a minute; npm would download everything again).
+ */
+let runnerCaches: NodeJS.ProcessEnv | undefined;
+function toolCaches(): NodeJS.ProcessEnv {
+    return (runnerCaches ??= {
+        ...JSON.parse(execFileSync("go", ["env", "-json", "GOENV", "GOCACHE", "GOMODCACHE", "GOPATH"], { encoding: "utf8" })),
+        npm_config_cache: execFileSync("npm", ["config", "get", "cache"], { encoding: "utf8" }).trim(),
+    });
+}
+
+/**
+ * A user's project: Pulumi.yaml, the program, and its dependencies. A TypeScript program gets
+ * the repository's node_modules (which holds this package as a link to the checkout, so
+ * `import "pulumi-openstack-s3-access"` loads dist/).
  */
 export class PulumiProject {
+    readonly name: string;
     readonly dir: string;
     readonly backend: string;
     /** HOME of the pulumi process and of the clients the test runs (s3-access-write's files land here). */
@@ -54,6 +141,7 @@ export class PulumiProject {
     private readonly scratch: string;
 
     private constructor(opts: ProjectOptions) {
+        this.name = opts.name;
         this.scratch = fs.mkdtempSync(path.join(os.tmpdir(), `pulumi-${opts.name}-`));
         this.dir = "at" in opts.program ? opts.program.at : this.scratch;
         this.backend = opts.backend ?? path.join(this.scratch, ".state");
@@ -62,14 +150,12 @@ export class PulumiProject {
         fs.mkdirSync(this.backend, { recursive: true });
         fs.mkdirSync(this.home, { mode: 0o700 });
         if ("at" in opts.program) return;
-        const runtime = ["runtime:", "  name: nodejs", "  options:", "    typescript: true"].join("\n");
-        fs.writeFileSync(path.join(this.dir, "Pulumi.yaml"), `name: ${opts.name}\n${runtime}\n${opts.yaml ?? ""}`);
-        fs.writeFileSync(path.join(this.dir, "package.json"), JSON.stringify({ name: opts.name, private: true, main: "index.ts" }));
-        fs.writeFileSync(
-            path.join(this.dir, "index.ts"),
-            "example" in opts.program ? fs.readFileSync(path.join(REPO_ROOT, "examples", opts.program.example), "utf8") : opts.program.source,
-        );
-        if (!opts.ownDependencies) fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(this.dir, "node_modules"));
+        const layout = RUNTIMES[opts.runtime ?? "nodejs"];
+        const program = "example" in opts.program ? fs.readFileSync(path.join(REPO_ROOT, "examples", opts.program.example), "utf8") : opts.program.source;
+        const pulumiYaml = [`name: ${opts.name}`, ...layout.runtime(opts), opts.yaml ?? ""].join("\n");
+        fs.writeFileSync(path.join(this.dir, "Pulumi.yaml"), layout.main ? pulumiYaml : `${pulumiYaml}\n${program}`);
+        if (layout.main) fs.writeFileSync(path.join(this.dir, layout.main), program);
+        layout.scaffold(this.dir, opts);
     }
 
     /** A project with its stack created (`pulumi stack init`). */
@@ -89,7 +175,7 @@ export class PulumiProject {
      * exports AWS_CA_BUNDLE, which Debian's rclone refuses), this project's backend and HOME.
      */
     env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-        return { ...clientEnv(), ...cleanEnv(this.home), PULUMI_BACKEND_URL: `file://${this.backend}`, ...extra };
+        return { ...clientEnv(), ...toolCaches(), ...cleanEnv(this.home), PULUMI_BACKEND_URL: `file://${this.backend}`, ...extra };
     }
 
     /** `pulumi <args>` in the project folder; resolves with the exit code, never throws on one. */
@@ -113,6 +199,15 @@ export class PulumiProject {
                 (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }),
             );
             child.stdin!.end(opts.input ?? "");
+        });
+    }
+
+    /** npm install of the given packages into the project (`ownDependencies`), saved in its package.json. */
+    npmInstall(...specs: string[]): void {
+        execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...specs], {
+            cwd: this.dir,
+            env: this.env(),
+            stdio: ["ignore", "pipe", "pipe"],
         });
     }
 
@@ -153,8 +248,9 @@ export class PulumiProject {
 
     /** The stack's state file in the file backend, as bytes on disk. */
     stateFile(): string {
-        const found = findFiles(path.join(this.backend, ".pulumi", "stacks")).filter((f) => f.endsWith(`${this.stack}.json`));
-        if (found.length !== 1) throw new Error(`expected one state file for ${this.stack} under ${this.backend}, found ${found.length}`);
+        // A backend shared with other projects holds their stacks too: <project>/<stack>.json.
+        const found = findFiles(path.join(this.backend, ".pulumi", "stacks")).filter((f) => f.endsWith(path.join(this.name, `${this.stack}.json`)));
+        if (found.length !== 1) throw new Error(`expected one state file for ${this.name}/${this.stack} under ${this.backend}, found ${found.length}`);
         return fs.readFileSync(found[0], "utf8");
     }
 

@@ -16,7 +16,12 @@ import (
 	"strings"
 
 	"github.com/google/shlex"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/cgstrings"
+	codegen "github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
+	"github.com/pulumi/pulumi/sdk/v3/nodejs/npm"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/emptypb"
 
@@ -55,12 +60,10 @@ func (h *host) GetRequiredPackages(_ context.Context, req *pulumirpc.GetRequired
 	if err != nil {
 		return nil, err
 	}
-	var packages []*pulumirpc.PackageDependency
+	packages := []*pulumirpc.PackageDependency{}
 	for _, dep := range deps {
-		if p := dep.Pulumi; p != nil && p.Resource {
-			packages = append(packages, &pulumirpc.PackageDependency{
-				Kind: "resource", Name: p.Name, Version: p.Version, Server: p.Server,
-			})
+		if p := langhost.PluginPackage(dep.Pulumi, strings.TrimPrefix(dep.Name, "@pulumi/"), dep.Version); p != nil {
+			packages = append(packages, p)
 		}
 	}
 	return &pulumirpc.GetRequiredPackagesResponse{Packages: packages}, nil
@@ -167,6 +170,48 @@ func (h *host) About(ctx context.Context, _ *pulumirpc.AboutRequest) (*pulumirpc
 	return &pulumirpc.AboutResponse{Executable: node, Version: strings.TrimSpace(string(version))}, nil
 }
 
+// GeneratePackage writes a Node.js SDK for a package (`pulumi package add`): a local one is
+// TypeScript that its postinstall script compiles when npm installs it.
+func (h *host) GeneratePackage(_ context.Context, req *pulumirpc.GeneratePackageRequest) (*pulumirpc.GeneratePackageResponse, error) {
+	return langhost.GeneratePackage(req, func(pkg *schema.Package, req *pulumirpc.GeneratePackageRequest, loader schema.ReferenceLoader) (map[string][]byte, error) {
+		return codegen.GeneratePackage("pulumi-language-nodejs", pkg, req.GetExtraFiles(), req.GetLocalDependencies(), req.GetLocal(), loader)
+	})
+}
+
+// Link adds generated SDKs to package.json as file: dependencies; the engine then calls
+// InstallDependencies, whose npm install builds them.
+func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc.LinkResponse, error) {
+	dir := req.GetInfo().GetProgramDirectory()
+	linked, err := langhost.LinkedPackages(ctx, req, "nodejs", codegen.Importer)
+	if err != nil {
+		return nil, err
+	}
+	manager, err := npm.ResolvePackageManager(npm.NpmPackageManager, dir)
+	if err != nil {
+		return nil, err
+	}
+	var imports strings.Builder
+	for _, l := range linked {
+		name := nodePackageName(l.Pkg)
+		if err := manager.Link(ctx, dir, name, l.Path); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&imports, "  import * as %s from %q;\n", cgstrings.Camel(l.Pkg.Name), name)
+	}
+	return &pulumirpc.LinkResponse{ImportInstructions: "You can import the SDK in your TypeScript code with:\n\n" + imports.String()}, nil
+}
+
+// nodePackageName is the npm name the Node.js code generator gives a package's SDK.
+func nodePackageName(pkg *schema.Package) string {
+	if info, ok := pkg.Language["nodejs"].(codegen.NodePackageInfo); ok && info.PackageName != "" {
+		return info.PackageName
+	}
+	if pkg.Namespace != "" {
+		return "@" + pkg.Namespace + "/" + pkg.Name
+	}
+	return "@pulumi/" + pkg.Name
+}
+
 // nodeOptions turns Pulumi.yaml's runtime options into node arguments and SDK environment.
 func nodeOptions(info *pulumirpc.ProgramInfo) ([]string, []string, error) {
 	var env []string
@@ -193,17 +238,10 @@ func resolve(dir, module string) (string, error) {
 	return string(out), nil
 }
 
-type pluginInfo struct {
-	Resource bool   `json:"resource"`
-	Name     string `json:"name"`
-	Version  string `json:"version"`
-	Server   string `json:"server"`
-}
-
 type installed struct {
-	Name    string      `json:"name"`
-	Version string      `json:"version"`
-	Pulumi  *pluginInfo `json:"pulumi"`
+	Name    string                   `json:"name"`
+	Version string                   `json:"version"`
+	Pulumi  *plugin.PulumiPluginJSON `json:"pulumi"`
 }
 
 // dependencies are the program's direct dependencies as installed beside the nearest
@@ -236,9 +274,6 @@ func dependencies(dir string) ([]installed, error) {
 		var dep installed
 		if err := readJSON(filepath.Join(dir, "node_modules", name, "package.json"), &dep); err != nil {
 			continue // not installed: the program's require() will say so
-		}
-		if dep.Pulumi != nil && dep.Pulumi.Name == "" {
-			dep.Pulumi.Name = strings.TrimPrefix(dep.Name, "@pulumi/")
 		}
 		out = append(out, dep)
 	}
