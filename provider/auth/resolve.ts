@@ -282,7 +282,7 @@ export function resolveAuth(
     sources.push(envSrc);
     if (!resource.cloud) {
         const named = stack?.settings.cloud
-            ? { name: stack.settings.cloud, by: "openstack:cloud" }
+            ? { name: stack.settings.cloud, by: stack.keyName("cloud") }
             : envSrc.settings.cloud
               ? { name: envSrc.settings.cloud, by: "OS_CLOUD" }
               : undefined;
@@ -312,9 +312,10 @@ export function resolveAuth(
                 `${partial.src.label} sets ${partial.keys.join(", ")} but no ${ANY_SECRET}: add the secret${partial.src.secretHome ? ` (${partial.src.secretHome})` : ""}`,
             );
         }
+        const config = (k: AuthSettingKey) => stack?.keyName(k) ?? `openstack:${k}`;
         throw new AuthConfigError(
             "noCredentials",
-            "No OpenStack credentials found. Set them as stack config (pulumi config set openstack:authUrl ...; openstack:userName, openstack:userDomainName, openstack:tenantName, openstack:projectDomainName and pulumi config set --secret openstack:password ...), export OS_* variables (source your openrc file), or select a clouds.yaml cloud with openstack:cloud / OS_CLOUD",
+            `No OpenStack credentials found. Set them as stack config (pulumi config set ${config("authUrl")} ...; ${config("userName")}, ${config("userDomainName")}, ${config("tenantName")}, ${config("projectDomainName")} and pulumi config set --secret ${config("password")} ...), export OS_* variables (source your openrc file), or select a clouds.yaml cloud with ${config("cloud")} / OS_CLOUD`,
         );
     }
 
@@ -343,7 +344,9 @@ export function resolveAuth(
     const fromInput = resource.authUrl !== undefined && !(fromSettings?.value && sameAuthUrl(fromSettings.value, resource.authUrl));
     const authUrlPick = fromInput ? { value: resource.authUrl, name: names.authUrl ?? "authUrl" } : fromSettings;
     if (!authUrlPick?.value) {
-        const others = ["openstack:authUrl", "OS_AUTH_URL", names.authUrl].filter((k): k is string => k !== undefined && k !== identitySrc.keyName("authUrl"));
+        const others = [stack?.keyName("authUrl") ?? "openstack:authUrl", "OS_AUTH_URL", names.authUrl].filter(
+            (k): k is string => k !== undefined && k !== identitySrc.keyName("authUrl"),
+        );
         throw new AuthConfigError(
             "noAuthUrl",
             `No Keystone URL: set ${identitySrc.keyName("authUrl")} (or ${others.join(", ")}), e.g. https://kna1.citycloud.com:5000/v3`,
