@@ -44,7 +44,18 @@ export function registerCredentialReferences(version: string): void {
     });
 }
 
+/** Inputs the component plans its children from, so they are plain values in TypeScript too (S3AccessArgs). */
+const PLAIN = ["regions", "preset", "cloud", "regionOptions", "overlappingKeys", "rotationGeneration"] as const satisfies readonly (keyof S3AccessArgs)[];
+
 export async function constructS3Access(name: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<provider.ConstructResult> {
+    for (const key of PLAIN) {
+        if (pulumi.Output.isInstance(inputs[key])) {
+            throw new pulumi.InputPropertyError({
+                propertyPath: key,
+                reason: `S3Access: ${key} must be a plain value, known when the program runs (the component plans its keys from it), not another resource's output`,
+            });
+        }
+    }
     let access: S3Access;
     try {
         access = new PluginS3Access(name, inputs as S3AccessArgs, options);
