@@ -54,7 +54,7 @@ export function defined<T>(value: T): T {
 /** Properties for the engine: the named ones wrapped as secrets, undefined values dropped. */
 export function toWire(props: object, secrets: Iterable<string>): Props {
     const out: Props = defined({ ...props }) as Props;
-    for (const key of secrets) if (out[key] !== undefined) out[key] = secret(out[key]);
+    for (const key of new Set(secrets)) if (out[key] !== undefined) out[key] = secret(out[key]);
     return out;
 }
 
