@@ -11,13 +11,14 @@ const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 
 const DEFAULT = "urn:pulumi:dev::p::pulumi:providers:openstack-s3-access::default";
 let client: any;
-let server: grpc.Server | undefined;
+/** The server serve() starts (grpc-js keeps no list of them). */
+const servers: grpc.Server[] = [];
 
 beforeAll(async () => {
     const bind = grpc.Server.prototype.bindAsync;
     const printed = jest.spyOn(console, "log").mockImplementation(() => undefined);
     jest.spyOn(grpc.Server.prototype, "bindAsync").mockImplementation(function (this: grpc.Server, ...args: Parameters<typeof bind>) {
-        server = this;
+        servers.push(this);
         return bind.apply(this, args);
     });
     await serve({ version: "9.9.9", schema: "{}" }, []);
@@ -28,7 +29,7 @@ beforeAll(async () => {
 
 afterAll(() => {
     client?.close();
-    server?.forceShutdown();
+    for (const s of servers) s.forceShutdown();
 });
 
 const call = <T>(method: string, request: unknown): Promise<T> =>
