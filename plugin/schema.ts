@@ -230,6 +230,8 @@ export function pulumiSchema(version: string): Record<string, unknown> {
                 outputs: { properties: { keys: { type: "array", items: ref("types", TYPES.listing) } }, required: ["keys"] },
             },
         },
+        // S3Access's credentials are maps of Ec2Credential resources: Go's SDK needs the map types for them.
+        language: { go: { generateResourceContainerTypes: true } },
         types: {
             [TYPES.regionOptions]: object("Per-region settings; every field is optional.", REGION_OPTIONS),
             [TYPES.regionSummary]: object("Per-region facts that are not secret.", REGION_SUMMARY, ["region", "name", "endpoint", "accessKeyId"]),

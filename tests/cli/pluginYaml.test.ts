@@ -1,4 +1,4 @@
-// The provider plugin from a YAML program, by type token, run by the real `pulumi` on the local
+// The README's YAML program for the provider plugin, run by the real `pulumi` on the local
 // cloud: a key, an S3Access over both gateways (Kna1 on Ceph RGW, Sto2 on Swift s3api) and the
 // listing function; the outputs used by a real S3 client; refresh, a key deleted out of band,
 // state without a secret in plain text, bad input named as the dynamic resource names it, and
@@ -6,35 +6,19 @@
 import * as fs from "fs";
 import * as path from "path";
 import { validateInputs } from "../../provider/ec2credential/inputs";
+import { blocks, localize } from "../support/readme";
 import { pluginConfig, pluginCredentialsOf, yamlProject } from "../support/pluginProject";
 import { PulumiProject } from "../support/pulumiCli";
 import { deleteKey, getKey, listKeys, s3Status } from "../support/referee";
 import { boto3RoundTrip } from "../support/s3clients";
 import { stackInfo } from "../support/stack";
 
-const PROGRAM = `resources:
-  sto2:
-    type: openstack-s3-access:index:Ec2Credential
-    properties:
-      region: Sto2
-  s3:
-    type: openstack-s3-access:index:S3Access
-    properties:
-      regions: [Kna1, Sto2]
-      projectName: proj-a
-outputs:
-  accessKeyId: \${sto2.accessKeyId}
-  secretAccessKey: \${sto2.secretAccessKey}
-  s3: \${s3.clientConfigs}
-  endpoints: \${s3.regions}
-  kna1Key: \${s3.credentials["kna1"].accessKeyId}
-  listed:
-    fn::invoke:
-      function: openstack-s3-access:index:listEc2Credentials
-      arguments:
-        region: \${sto2.region}
-      return: keys
-`;
+/** The README's YAML program ("Every language"), on the local cloud: its hosts and names swapped, and no preset (it is no Cleura). */
+const PROGRAM = (() => {
+    const block = localize(blocks("Every language: the provider plugin", "yaml")[0]);
+    expect(block).toContain("      preset: cleura\n");
+    return block.replace("      preset: cleura\n", "");
+})();
 const REGIONS = ["Kna1", "Sto2"] as const;
 
 let project: PulumiProject;
@@ -51,7 +35,7 @@ beforeAll(async () => {
 afterAll(() => project?.dispose());
 
 test("up makes the key and both regions' S3Access keys, children of the component, with the dynamic resource's outputs", async () => {
-    expect(await s3Status("Sto2", outputs.accessKeyId, outputs.secretAccessKey)).toBe(200);
+    expect(await s3Status("Kna1", outputs.accessKeyId, outputs.secretAccessKey)).toBe(200);
     const s = stackInfo();
     for (const region of REGIONS) {
         const name = region.toLowerCase();
@@ -63,18 +47,17 @@ test("up makes the key and both regions' S3Access keys, children of the componen
             createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         });
     }
-    expect(outputs.kna1Key).toBe(outputs.endpoints.kna1.accessKeyId);
     const creds = pluginCredentialsOf(await project.exported());
     expect(creds.map((c) => c.urn.split("::").slice(2).join("::")).sort()).toEqual([
-        "openstack-s3-access:index:Ec2Credential::sto2",
+        "openstack-s3-access:index:Ec2Credential::kna1",
         "openstack-s3-access:index:S3Access$openstack-s3-access:index:Ec2Credential::s3-kna1",
         "openstack-s3-access:index:S3Access$openstack-s3-access:index:Ec2Credential::s3-sto2",
     ]);
-    const [key] = creds.filter((c) => c.urn.endsWith("::sto2"));
+    const [key] = creds.filter((c) => c.urn.endsWith("::kna1"));
     // The id is the access key; managedBy comes from the URN (stack, project, name).
     expect(key.id).toBe(outputs.accessKeyId);
-    expect(key.outputs).toMatchObject({ region: "Sto2", userId: s.users.alice.id, projectId: s.projects["proj-a"], s3Endpoint: s.regions.Sto2.s3_endpoint });
-    expect(key.inputs!.managedBy).toEqual({ stack: "dev", project: "plugin-yaml", resource: "sto2" });
+    expect(key.outputs).toMatchObject({ region: "Kna1", userId: s.users.alice.id, projectId: s.projects["proj-a"], s3Endpoint: s.regions.Kna1.s3_endpoint });
+    expect(key.inputs!.managedBy).toEqual({ stack: "dev", project: "plugin-yaml", resource: "kna1" });
 });
 
 test("the S3Access outputs work in a real client (boto3 with the dotenv) in both regions", async () => {
@@ -87,13 +70,13 @@ test("the S3Access outputs work in a real client (boto3 with the dotenv) in both
 });
 
 test("listEc2Credentials lists the keys with who manages them, and no secret", async () => {
-    const listed = (outputs.listed as any[]).find((k) => k.accessKeyId === outputs.accessKeyId);
+    const listed = (outputs.keys as any[]).find((k) => k.accessKeyId === outputs.accessKeyId);
     expect(listed).toMatchObject({
-        region: "Sto2",
+        region: "Kna1",
         projectName: "proj-a",
-        managedBy: { status: "managed", stack: "dev", project: "plugin-yaml", resource: "sto2" },
+        managedBy: { status: "managed", stack: "dev", project: "plugin-yaml", resource: "kna1" },
     });
-    expect((outputs.listed as any[]).some((k) => "secretAccessKey" in k)).toBe(false);
+    expect((outputs.keys as any[]).some((k) => "secretAccessKey" in k)).toBe(false);
 });
 
 test("refresh changes nothing, and a second up is a no-op", async () => {

@@ -62,6 +62,8 @@ test("every $ref names a type or resource the schema defines", () => {
     expect(schema.functions[TOKENS.listEc2Credentials].outputs.properties.keys.items.$ref).toBe(`#/types/${PACKAGE}:index:Ec2CredentialListing`);
 });
 
-test("the schema names the version it is served with, and the package", () => {
+test("the schema names the version it is served with, and the package; Go gets the map types S3Access's credentials need", () => {
     expect(schema).toMatchObject({ name: "openstack-s3-access", version: "1.2.3" });
+    // Without them the generated Go SDK does not compile (undefined: Ec2CredentialMapOutput).
+    expect(schema.language.go.generateResourceContainerTypes).toBe(true);
 });
