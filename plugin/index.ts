@@ -5,6 +5,7 @@
  * process.argv set to the plugin's arguments (the engine's address). The library stays the
  * package's `exports["."]`, which Node uses for require("pulumi-openstack-s3-access").
  */
+import { logToEngine } from "./engineLog";
 import { openstackS3AccessProvider } from "./provider";
 import { serve } from "./server";
 
@@ -12,5 +13,7 @@ import { serve } from "./server";
 const { version } = require("pulumi-openstack-s3-access/package.json") as { version: string };
 
 export = function plugin(): Promise<void> {
-    return serve(openstackS3AccessProvider(version), process.argv.slice(2));
+    const args = process.argv.slice(2);
+    logToEngine(args);
+    return serve(openstackS3AccessProvider(version), args);
 };

@@ -10,17 +10,15 @@
  * calls both over gRPC, so an SDK that moves this seam fails there, not in a user's stack.
  */
 import type * as grpcTypes from "@grpc/grpc-js";
-import * as path from "path";
 import * as pulumiProvider from "@pulumi/pulumi/provider";
 import type * as ProviderProto from "@pulumi/pulumi/proto/provider_pb";
 import { checkConfig, configure, SECRET_CONFIG_KEYS } from "./config";
+import { sdkRequire } from "./sdk";
 import { toWire, unwrap } from "./wire";
 
-// The SDK's own copies: its server registers with this grpc-js, and its messages are these classes.
-const sdkRequire = (module: string) => require(require.resolve(module, { paths: [path.dirname(require.resolve("@pulumi/pulumi/package.json"))] }));
 const grpc: typeof grpcTypes = sdkRequire("@grpc/grpc-js");
-const proto: typeof ProviderProto = require("@pulumi/pulumi/proto/provider_pb");
-const { ResourceProviderService } = require("@pulumi/pulumi/proto/provider_grpc_pb");
+const proto: typeof ProviderProto = sdkRequire("@pulumi/pulumi/proto/provider_pb");
+const { ResourceProviderService } = sdkRequire("@pulumi/pulumi/proto/provider_grpc_pb");
 const { Struct } = sdkRequire("google-protobuf/google/protobuf/struct_pb");
 
 type Callback = (err: unknown, response?: unknown) => void;

@@ -3,7 +3,8 @@ import { Identity, Scope } from "../keystone/tokens";
 import { AUTH_KIND_NAMES, AUTH_KINDS, AuthKindName, IdentitySetting, SettingName } from "../keystone/tokens/kinds";
 import { discoveredV3 } from "../keystone/versions";
 import { TlsOptions } from "../transport/httpClient";
-import { redact, registerSecret } from "../transport/redact";
+import { warn } from "../transport/log";
+import { registerSecret } from "../transport/redact";
 import type * as CloudsYaml from "./cloudsYaml";
 import { fromEnv } from "./env";
 import { AuthConfigError } from "./errors";
@@ -233,12 +234,11 @@ function readCaFile(file: string, key: string): string {
 /** Warnings already printed by this process: check and create resolve auth for every resource. */
 const warned = new Set<string>();
 
-/** On the host's stderr, as the TLS-insecure warning (the engine shows it with the resource's step). */
-function warn(text: string): void {
-    const line = `warning: ${redact(text)}\n`;
-    if (warned.has(line)) return;
-    warned.add(line);
-    process.stderr.write(line);
+/** Once per process, as the TLS-insecure warning (the engine shows it with the stack's messages). */
+function warnOnce(text: string): void {
+    if (warned.has(text)) return;
+    warned.add(text);
+    warn(text);
 }
 
 /** Identity settings of a source, as it spells them. */
@@ -359,7 +359,7 @@ export function resolveAuth(
         if (!(err instanceof AuthConfigError) || ignored.length === 0) throw err;
         throw err.withNotes(ignored);
     }
-    ignored.forEach(warn);
+    ignored.forEach(warnOnce);
     const cacert = pick("cacertFile");
     const cacertFile = cacert ? expandHome(cacert.value!, env) : undefined;
     const insecure = pick("insecure");

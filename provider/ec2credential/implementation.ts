@@ -16,7 +16,7 @@ import { Ec2Key } from "../keystone/ec2credentials/results";
 import { KeystoneSession } from "../keystone/session";
 import { CatalogEntry, Token } from "../keystone/tokens";
 import { kindOf } from "../keystone/tokens/kinds";
-import { debug } from "../transport/log";
+import { debug, warn } from "../transport/log";
 import {
     bestEffortRetry,
     applicationCredentialOf,
@@ -90,12 +90,8 @@ export async function check(
     const replacing = Object.keys(olds).length > 0 && (await diff(olds as unknown as Ec2CredentialOutputs, resolved)).replaces.length > 0;
     const clock = schedule(olds, inputs.rotateAfter, replacing, new Date());
     // The preview's diff cannot show why: the engine checks the replacement again without
-    // olds, so its inputs hold no reason. A line on stderr is shown under the preview.
-    if (clock.rotationDue) {
-        process.stderr.write(
-            `warning: Ec2Credential ${inputs.managedBy?.resource ?? ""} (${auth.region}): ${clock.rotationDue}: this update replaces the key\n`,
-        );
-    }
+    // olds, so its inputs hold no reason. A warning is shown under the preview.
+    if (clock.rotationDue) warn(`Ec2Credential ${inputs.managedBy?.resource ?? ""} (${auth.region}): ${clock.rotationDue}: this update replaces the key`);
     return { inputs: { ...resolved, ...clock, __provider }, failures: [] };
 }
 

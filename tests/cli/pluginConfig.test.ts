@@ -83,13 +83,18 @@ outputs:
     });
 });
 
-test("without config the plugin logs in with the OS_* of the pulumi process", async () => {
+test("without a secret in config the plugin logs in with the OS_* of the pulumi process, and says what it ignored", async () => {
     const project = await yamlProject("plugin-env", `resources:\n  key:\n    type: openstack-s3-access:index:Ec2Credential\n`);
     try {
         const env = openrc("bob");
-        await project.ok(["up", "--yes"], { env });
+        await project.configure({ "openstack-s3-access:tenantName": "proj-b" });
+        const up = await project.ok(["up", "--yes"], { env });
+        // The implementation's warning, shown as the dynamic provider's is (plugin/engineLog.ts).
+        expect(up).toContain(
+            "warning: stack config (openstack-s3-access:*) sets openstack-s3-access:tenantName but no password, application credential or token, so it is ignored: the login comes whole from environment (OS_*)",
+        );
         const [key] = pluginCredentialsOf(await project.exported());
-        expect(key.outputs).toMatchObject({ userId: stackInfo().users.bob.id, region: env.OS_REGION_NAME });
+        expect(key.outputs).toMatchObject({ userId: stackInfo().users.bob.id, region: env.OS_REGION_NAME, projectId: stackInfo().projects["proj-a"] });
         await project.ok(["destroy", "--yes"], { env });
         expect(await getKey("bob", key.id!)).toBeUndefined();
     } finally {
