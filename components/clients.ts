@@ -30,11 +30,15 @@ const Name = z.string().refine(isName, {
             : 'not a usable name (a letter, then letters, digits, "_" or "-")',
 });
 
+// Each field's description is also its description in the plugin's Pulumi schema (plugin/schema.ts).
 /** One file (or one list) for all regions. */
-const all = <T>(schema: z.ZodType<T>, render: (regions: readonly RegionAccess[]) => T): Field<T> => ({ schema, render });
+const all = <T>(description: string, schema: z.ZodType<T>, render: (regions: readonly RegionAccess[]) => T): Field<T> => ({
+    schema: schema.describe(description),
+    render,
+});
 /** One entry per region, keyed by the region's name. */
-const perRegion = <T>(schema: z.ZodType<T>, render: (region: RegionAccess) => T): Field<Record<string, T>> => ({
-    schema: z.record(Name, schema),
+const perRegion = <T>(description: string, schema: z.ZodType<T>, render: (region: RegionAccess) => T): Field<Record<string, T>> => ({
+    schema: z.record(Name, schema).describe(description),
     render: (regions) => Object.fromEntries(regions.map((r) => [r.name, render(r)])),
 });
 
@@ -63,12 +67,13 @@ const client = <F extends Fields>(row: Client<F>): Client<F> => row;
 export const CLIENTS = {
     aws: client({
         fields: {
-            /** ~/.aws/config: one `[profile <name>]` per region, the endpoint in a `[services]` section. */
-            awsConfig: all(z.string(), renderAwsConfig),
-            /** ~/.aws/credentials: one `[<name>]` per region. */
-            awsCredentials: all(z.string(), renderAwsCredentials),
-            /** Per-call arguments for aws CLIs older than 2.13 (botocore < 1.31), which ignore the services section. */
-            awsCliArgs: perRegion(z.array(z.string()), renderAwsCliArgs),
+            awsConfig: all("~/.aws/config: one `[profile <name>]` per region, the endpoint in a `[services]` section.", z.string(), renderAwsConfig),
+            awsCredentials: all("~/.aws/credentials: one `[<name>]` per region.", z.string(), renderAwsCredentials),
+            awsCliArgs: perRegion(
+                "Per-call arguments for aws CLIs older than 2.13 (botocore < 1.31), which ignore the services section: `--profile --endpoint-url --region` per region.",
+                z.array(z.string()),
+                renderAwsCliArgs,
+            ),
         },
         // botocore reads both files with Python's configparser.
         files: (c, home) => [
@@ -79,8 +84,9 @@ export const CLIENTS = {
         trustCa: "ca_bundle in the profile",
     }),
     s3cmd: client({
-        /** One s3cmd file per region (s3cmd reads one [default] per file), for ~/.s3cfg-<name>. */
-        fields: { s3cmdConfigs: perRegion(z.string(), renderS3cmdConfig) },
+        fields: {
+            s3cmdConfigs: perRegion("One s3cmd file per region (s3cmd reads one [default] per file), for ~/.s3cfg-<name>.", z.string(), renderS3cmdConfig),
+        },
         files: (c, home) =>
             Object.entries(c.s3cmdConfigs).map(([name, text]) =>
                 fileKinds.ini(s3cmdFile(home, name), text, `s3cmdConfigs.${name}`, { what: `s3cmd config for ${name}`, dialect: "lines" }),
@@ -90,18 +96,16 @@ export const CLIENTS = {
     }),
     mc: client({
         fields: {
-            /** mc config.json (version 10), one alias per region. */
-            mcConfig: all(z.string(), renderMcConfig),
-            /** `mc alias set ...` lines, one per region. */
-            mcAliasCommands: all(z.array(z.string()), renderMcAliasCommands),
+            mcConfig: all("mc config.json (version 10), one alias per region.", z.string(), renderMcConfig),
+            mcAliasCommands: all("`mc alias set ...` lines, one per region.", z.array(z.string()), renderMcAliasCommands),
         },
         files: (c, home) => [fileKinds.mcJson(mcFile(home), c.mcConfig)],
         readKey: (home) => readMcKey(mcFile(home)),
         trustCa: "a file in certs/CAs beside config.json",
     }),
     rclone: client({
-        /** rclone.conf, one remote per region; the file rclone itself reads (rcloneFile). */
-        fields: { rcloneConfig: all(z.string(), renderRcloneConfig) },
+        // The file rclone itself reads: rcloneFile.
+        fields: { rcloneConfig: all("rclone.conf, one remote per region.", z.string(), renderRcloneConfig) },
         // rclone reads each line on its own.
         files: (c, home) => [
             fileKinds.ini(rcloneFile(home), c.rcloneConfig, "rcloneConfig", {
@@ -114,8 +118,13 @@ export const CLIENTS = {
         trustCa: "RCLONE_CA_CERT, which verify reads too",
     }),
     dotenv: client({
-        /** A dotenv file per region (AWS_* variables), in a directory of our own; the user's own lines are kept. */
-        fields: { dotenv: perRegion(z.string(), renderDotenv) },
+        fields: {
+            dotenv: perRegion(
+                "A dotenv file per region (AWS_* variables), for ~/.config/s3-access/<name>.env; s3-access-write keeps the user's own lines.",
+                z.string(),
+                renderDotenv,
+            ),
+        },
         files: (c, home) => Object.entries(c.dotenv).map(([name, text]) => fileKinds.dotenv(dotenvFile(home, name), text, `environment for ${name}`)),
         readKey: readDotenvKey,
         trustCa: "AWS_CA_BUNDLE",

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Ec2Credential, rotateAfterMs } from "../provider/ec2credential/resource";
+import { Ec2Credential, Ec2CredentialArgs, rotateAfterMs } from "../provider/ec2credential/resource";
 import { generationOf, newestSlot, slotTriggers } from "./overlap";
 import { ClientConfigs, RegionAccess, RegionSummary } from "./model";
 import { CloudPreset, presets } from "./presets";
@@ -189,7 +189,7 @@ export class S3Access extends pulumi.ComponentResource {
             const alias = o.name ?? region.toLowerCase();
             const fromPreset = preset?.(region) ?? {};
             const key = (slot: 0 | 1) =>
-                new Ec2Credential(
+                this.newCredential(
                     // Slot 0 keeps the name of the single key, so turning overlap on keeps that key.
                     slot === 0 ? `${name}-${alias}` : `${name}-${alias}-b`,
                     {
@@ -249,5 +249,14 @@ export class S3Access extends pulumi.ComponentResource {
             regions: this.regions,
             awsCliArgs: this.awsCliArgs,
         });
+    }
+
+    /**
+     * One region's key. The plugin's component (plugin/s3Access.ts) makes the plugin's own
+     * custom resource instead: a multi-language component's children cannot be dynamic
+     * resources (pulumi/pulumi#5455). Called by the constructor.
+     */
+    protected newCredential(name: string, args: Ec2CredentialArgs, opts: pulumi.CustomResourceOptions): Ec2Credential {
+        return new Ec2Credential(name, args, opts);
     }
 }

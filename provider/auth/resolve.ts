@@ -3,7 +3,8 @@ import { Identity, Scope } from "../keystone/tokens";
 import { AUTH_KIND_NAMES, AUTH_KINDS, AuthKindName, IdentitySetting, SettingName } from "../keystone/tokens/kinds";
 import { discoveredV3 } from "../keystone/versions";
 import { TlsOptions } from "../transport/httpClient";
-import { redact, registerSecret } from "../transport/redact";
+import { warn } from "../transport/log";
+import { registerSecret } from "../transport/redact";
 import type * as CloudsYaml from "./cloudsYaml";
 import { fromEnv } from "./env";
 import { AuthConfigError } from "./errors";
@@ -233,12 +234,11 @@ function readCaFile(file: string, key: string): string {
 /** Warnings already printed by this process: check and create resolve auth for every resource. */
 const warned = new Set<string>();
 
-/** On the host's stderr, as the TLS-insecure warning (the engine shows it with the resource's step). */
-function warn(text: string): void {
-    const line = `warning: ${redact(text)}\n`;
-    if (warned.has(line)) return;
-    warned.add(line);
-    process.stderr.write(line);
+/** Once per process, as the TLS-insecure warning (the engine shows it with the stack's messages). */
+function warnOnce(text: string): void {
+    if (warned.has(text)) return;
+    warned.add(text);
+    warn(text);
 }
 
 /** Identity settings of a source, as it spells them. */
@@ -282,7 +282,7 @@ export function resolveAuth(
     sources.push(envSrc);
     if (!resource.cloud) {
         const named = stack?.settings.cloud
-            ? { name: stack.settings.cloud, by: "openstack:cloud" }
+            ? { name: stack.settings.cloud, by: stack.keyName("cloud") }
             : envSrc.settings.cloud
               ? { name: envSrc.settings.cloud, by: "OS_CLOUD" }
               : undefined;
@@ -312,9 +312,10 @@ export function resolveAuth(
                 `${partial.src.label} sets ${partial.keys.join(", ")} but no ${ANY_SECRET}: add the secret${partial.src.secretHome ? ` (${partial.src.secretHome})` : ""}`,
             );
         }
+        const config = (k: AuthSettingKey) => stack?.keyName(k) ?? `openstack:${k}`;
         throw new AuthConfigError(
             "noCredentials",
-            "No OpenStack credentials found. Set them as stack config (pulumi config set openstack:authUrl ...; openstack:userName, openstack:userDomainName, openstack:tenantName, openstack:projectDomainName and pulumi config set --secret openstack:password ...), export OS_* variables (source your openrc file), or select a clouds.yaml cloud with openstack:cloud / OS_CLOUD",
+            `No OpenStack credentials found. Set them as stack config (pulumi config set ${config("authUrl")} ...; ${config("userName")}, ${config("userDomainName")}, ${config("tenantName")}, ${config("projectDomainName")} and pulumi config set --secret ${config("password")} ...), export OS_* variables (source your openrc file), or select a clouds.yaml cloud with ${config("cloud")} / OS_CLOUD`,
         );
     }
 
@@ -343,7 +344,9 @@ export function resolveAuth(
     const fromInput = resource.authUrl !== undefined && !(fromSettings?.value && sameAuthUrl(fromSettings.value, resource.authUrl));
     const authUrlPick = fromInput ? { value: resource.authUrl, name: names.authUrl ?? "authUrl" } : fromSettings;
     if (!authUrlPick?.value) {
-        const others = ["openstack:authUrl", "OS_AUTH_URL", names.authUrl].filter((k): k is string => k !== undefined && k !== identitySrc.keyName("authUrl"));
+        const others = [stack?.keyName("authUrl") ?? "openstack:authUrl", "OS_AUTH_URL", names.authUrl].filter(
+            (k): k is string => k !== undefined && k !== identitySrc.keyName("authUrl"),
+        );
         throw new AuthConfigError(
             "noAuthUrl",
             `No Keystone URL: set ${identitySrc.keyName("authUrl")} (or ${others.join(", ")}), e.g. https://kna1.citycloud.com:5000/v3`,
@@ -356,7 +359,7 @@ export function resolveAuth(
         if (!(err instanceof AuthConfigError) || ignored.length === 0) throw err;
         throw err.withNotes(ignored);
     }
-    ignored.forEach(warn);
+    ignored.forEach(warnOnce);
     const cacert = pick("cacertFile");
     const cacertFile = cacert ? expandHome(cacert.value!, env) : undefined;
     const insecure = pick("insecure");

@@ -1,6 +1,7 @@
 import { KeystoneSession } from "../keystone/session";
 import { discoverV3 } from "../keystone/versions";
 import { HttpClient, RetryPolicy, retryPolicyFromEnv } from "../transport/httpClient";
+import { warn } from "../transport/log";
 import { AuthConfigError } from "./errors";
 import { normalizeAuthUrl, notV3, ResolvedAuth } from "./resolve";
 
@@ -13,9 +14,7 @@ export function httpClientFor(auth: ResolvedAuth, retry: RetryPolicy = retryPoli
     let http = clients.get(key);
     if (!http) {
         if (auth.tls.insecure) {
-            process.stderr.write(
-                `warning: TLS certificate verification is disabled for ${auth.authUrl} (${auth.insecureSource}); anyone on the network path can read the credentials\n`,
-            );
+            warn(`TLS certificate verification is disabled for ${auth.authUrl} (${auth.insecureSource}); anyone on the network path can read the credentials`);
         }
         http = new HttpClient(auth.tls, retry);
         clients.set(key, http);

@@ -4,7 +4,8 @@
  * kind (`driftKind`) beside the user's sentence (`driftReason`, which starts with the kind:
  * "user: ...", "project: ...", "unusable: ..."); decisions read the kind only.
  */
-export type DriftKind = "project" | "user" | "unusable";
+export const DRIFT_KINDS = ["project", "user", "unusable"] as const;
+export type DriftKind = (typeof DRIFT_KINDS)[number];
 
 export interface Drift {
     kind: DriftKind;
@@ -12,8 +13,7 @@ export interface Drift {
     reason: string;
 }
 
-const KINDS: readonly DriftKind[] = ["project", "user", "unusable"];
-const isDriftKind = (v: unknown): v is DriftKind => KINDS.includes(v as DriftKind);
+const isDriftKind = (v: unknown): v is DriftKind => DRIFT_KINDS.includes(v as DriftKind);
 
 export const drift = (kind: DriftKind, detail: string): Drift => ({ kind, reason: `${kind}: ${detail}` });
 

@@ -7,7 +7,7 @@ import { AuthConfigError } from "../auth/errors";
 import { ResolvedAuth, resolveAuth, ResourceAuthInputs, sameAuthUrl } from "../auth/resolve";
 import { SettingsSource } from "../auth/settings";
 import { keystoneV3, sessionFor } from "../auth/session";
-import { fromStackConfig } from "../auth/stackConfig";
+import { ConfigSpelling, fromConfig, fromStackConfig } from "../auth/stackConfig";
 import { catalogRegions, findEndpoint, notInCatalog } from "../keystone/catalog";
 import { hasStatus, isDelegatedTokenRefusal, refusedPolicyRule } from "../keystone/errors";
 import { createEc2Key, getEc2Key, newKeyPair } from "../keystone/ec2credentials/requests";
@@ -16,7 +16,7 @@ import { Ec2Key } from "../keystone/ec2credentials/results";
 import { KeystoneSession } from "../keystone/session";
 import { CatalogEntry, Token } from "../keystone/tokens";
 import { kindOf } from "../keystone/tokens/kinds";
-import { debug } from "../transport/log";
+import { debug, warn } from "../transport/log";
 import {
     bestEffortRetry,
     applicationCredentialOf,
@@ -38,9 +38,14 @@ import { rotateAtOf, schedule } from "./rotation";
 
 let stackConfig: SettingsSource | undefined;
 
-/** Called by the host once per process with the whole stack config (secrets unwrapped). */
-export function configure(get: (key: string) => string | undefined): void {
-    stackConfig = fromStackConfig(get);
+/**
+ * Called once per provider process with its config (secrets unwrapped): by the dynamic
+ * provider's host with the whole stack config (`get("openstack:authUrl")`), by the plugin
+ * with its own config, looked up by setting (`get("authUrl")`) and named in messages as
+ * `spelling` says (plugin/config.ts).
+ */
+export function configure(get: (key: string) => unknown, spelling?: ConfigSpelling): void {
+    stackConfig = spelling ? fromConfig(get, spelling) : fromStackConfig(get);
 }
 
 /** The resource's auth, at its Keystone's v3 endpoint (discovered when the URL names no version). */
@@ -72,7 +77,10 @@ export async function check(
         return {
             inputs: news,
             failures: [
-                { property: "region", reason: 'no region: set the region input (e.g. "Kna1"), openstack:region, OS_REGION_NAME or region_name in clouds.yaml' },
+                {
+                    property: "region",
+                    reason: `no region: set the region input (e.g. "Kna1"), ${stackConfig?.keyName("region") ?? "openstack:region"}, OS_REGION_NAME or region_name in clouds.yaml`,
+                },
             ],
         };
     }
@@ -82,12 +90,8 @@ export async function check(
     const replacing = Object.keys(olds).length > 0 && (await diff(olds as unknown as Ec2CredentialOutputs, resolved)).replaces.length > 0;
     const clock = schedule(olds, inputs.rotateAfter, replacing, new Date());
     // The preview's diff cannot show why: the engine checks the replacement again without
-    // olds, so its inputs hold no reason. A line on stderr is shown under the preview.
-    if (clock.rotationDue) {
-        process.stderr.write(
-            `warning: Ec2Credential ${inputs.managedBy?.resource ?? ""} (${auth.region}): ${clock.rotationDue}: this update replaces the key\n`,
-        );
-    }
+    // olds, so its inputs hold no reason. A warning is shown under the preview.
+    if (clock.rotationDue) warn(`Ec2Credential ${inputs.managedBy?.resource ?? ""} (${auth.region}): ${clock.rotationDue}: this update replaces the key`);
     return { inputs: { ...resolved, ...clock, __provider }, failures: [] };
 }
 
@@ -213,6 +217,65 @@ async function mint(
     }
 }
 
+/**
+ * An existing key of the user, to adopt (the adoptAccessKey input) or import; `named` is how
+ * the caller names the key in errors. Keystone answers 404 for a missing key whoever asks, so
+ * 403 means: it exists, but is not this user's.
+ */
+async function adoptable(session: KeystoneSession, userId: string, access: string, named: string): Promise<Ec2Key> {
+    const existing = await getEc2Key(session, userId, access).catch((err) => {
+        if (hasStatus(err, 403) && !isDelegatedTokenRefusal(err)) {
+            throw new Ec2CredentialError(
+                `${named} ${access} belongs to another user (Keystone refuses to show it to user ${userId}): adopt one of this user's keys (openstack ec2 credentials list), or set userId to its owner (needs admin rights)`,
+            );
+        }
+        throw err;
+    });
+    if (!existing) {
+        throw new Ec2CredentialError(`${named} ${access}: user ${userId} has no such EC2 credential (openstack ec2 credentials list shows the user's keys)`);
+    }
+    return existing;
+}
+
+/** An adopted or imported key with its binding, read once (state of older versions has none). */
+const withBinding = async (session: KeystoneSession, key: Ec2Key): Promise<Ec2Key> => ({
+    ...key,
+    ...(await applicationCredentialOf(session, key.accessKeyId)),
+});
+
+/**
+ * `pulumi import` of a key made by hand (the plugin's Read without state): the user's key in
+ * the region's Keystone, its manager recorded as for adoptAccessKey (refused when another
+ * stack's resource manages it), and the inputs a program writes for it (region, projectId),
+ * with the adoption's clock, so that the code `pulumi import` prints runs without a diff.
+ */
+export async function importKey(
+    access: string,
+    given: { region?: string; managedBy: NonNullable<Ec2CredentialInputs["managedBy"]> },
+): Promise<{ id: string; inputs: Ec2CredentialInputs & ComputedInputs; outs: Ec2CredentialOutputs }> {
+    const auth = await authFor({ region: given.region });
+    if (!auth.region) {
+        throw new Ec2CredentialError(
+            `importing ${access}: no region: give it as <region>/${access}, or set ${stackConfig?.keyName("region") ?? "openstack:region"} (or OS_REGION_NAME)`,
+        );
+    }
+    const session = sessionFor(auth);
+    try {
+        const token = await session.token();
+        checkRegion(auth, token.catalog);
+        const existing = await adoptable(session, token.userId, access, "EC2 credential");
+        const catalog = await catalogOf(auth, token, existing.projectId);
+        if (catalog !== token.catalog) checkRegion(auth, catalog);
+        await recordAdoption(session, access, { ...given.managedBy, adopted: true }, process.env, "import");
+        const inputs = { region: auth.region, projectId: existing.projectId, managedBy: given.managedBy, createdAt: new Date().toISOString() };
+        debug(`imported EC2 credential ${access} (user ${token.userId}, project ${existing.projectId}, region ${auth.region})`);
+        return { id: access, inputs, outs: outputs(inputs, auth, await withBinding(session, existing), catalog) };
+    } catch (err) {
+        if (err instanceof Ec2CredentialError) throw err;
+        explain(err, `importing EC2 credential ${access} in ${auth.region} (${auth.authUrl})`, auth);
+    }
+}
+
 export async function create(raw: Record<string, unknown>): Promise<{ id: string; outs: Ec2CredentialOutputs }> {
     const { __provider: _, ...inputs } = raw as Ec2CredentialInputs & { __provider?: string };
     const auth = await authFor(inputs);
@@ -225,19 +288,7 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
         const catalog = await catalogOf(auth, token, projectId);
         if (catalog !== token.catalog) checkRegion(auth, catalog); // the key project's, for an unscoped login
         if (inputs.adoptAccessKey) {
-            const existing = await getEc2Key(session, userId, inputs.adoptAccessKey).catch((err) => {
-                // Keystone answers 404 for a missing key whoever asks, so 403 means: it exists, but is not this user's.
-                if (hasStatus(err, 403) && !isDelegatedTokenRefusal(err)) {
-                    throw new Ec2CredentialError(
-                        `adoptAccessKey ${inputs.adoptAccessKey} belongs to another user (Keystone refuses to show it to user ${userId}): adopt one of this user's keys (openstack ec2 credentials list), or set userId to its owner (needs admin rights)`,
-                    );
-                }
-                throw err;
-            });
-            if (!existing)
-                throw new Ec2CredentialError(
-                    `adoptAccessKey ${inputs.adoptAccessKey}: user ${userId} has no such EC2 credential (openstack ec2 credentials list shows the user's keys)`,
-                );
+            const existing = await adoptable(session, userId, inputs.adoptAccessKey, "adoptAccessKey");
             if (existing.projectId !== projectId) {
                 throw new Ec2CredentialError(
                     `adoptAccessKey ${inputs.adoptAccessKey} belongs to project ${existing.projectId}, not ${projectId}: set projectId to ${existing.projectId} or adopt another key`,
@@ -245,10 +296,7 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
             }
             debug(`adopted EC2 credential ${existing.accessKeyId} (user ${userId}, project ${projectId})`);
             if (inputs.managedBy) await recordAdoption(session, existing.accessKeyId, { ...inputs.managedBy, adopted: true });
-            return {
-                id: existing.accessKeyId,
-                outs: outputs(inputs, auth, { ...existing, ...(await applicationCredentialOf(session, existing.accessKeyId)) }, catalog),
-            };
+            return { id: existing.accessKeyId, outs: outputs(inputs, auth, await withBinding(session, existing), catalog) };
         }
         const cred = await mint(session, auth, { userId, projectId, ...newKeyPair(), record: inputs.managedBy });
         debug(`created EC2 credential ${cred.accessKeyId} (user ${userId}, project ${projectId}, region ${auth.region})`);

@@ -1,66 +1,7 @@
 import { z } from "zod";
 import { REGION_NAME } from "../regionName";
-import { DriftKind } from "./drift";
+import { DRIFT_KINDS } from "./drift";
 import { rotateAfterSchema } from "./rotation";
-
-/** What a user writes in a program: every field is optional, defaults come from the auth settings. */
-export interface Ec2CredentialInputs {
-    /** Region whose Keystone mints (and whose S3 accepts) the key, e.g. "Kna1". Default: openstack:region / OS_REGION_NAME. */
-    region?: string;
-    /** Project the key is for. Default: the authenticating token's project. */
-    projectId?: string;
-    /** Project by name, resolved among the projects the user has a role on. */
-    projectName?: string;
-    /** Disambiguates projectName when several domains have a project of that name. */
-    projectDomainName?: string;
-    /** Owner of the key. Default: the authenticating user. Another user needs admin rights. */
-    userId?: string;
-    /** This region's Keystone, when regions have separate ones (Cleura: https://<region>.citycloud.com:5000/v3). */
-    authUrl?: string;
-    /** A clouds.yaml cloud to authenticate with, instead of the stack's settings. */
-    cloud?: string;
-    /** Any change to this map rotates the key (a new key is created, then the old one deleted). */
-    rotationTriggers?: Record<string, string>;
-    /** Take over this existing access key instead of minting one (the import path: `pulumi import` cannot import dynamic resources). */
-    adoptAccessKey?: string;
-    /**
-     * Set by the program side (resource.ts), not by users: the stack, project and resource
-     * name written into the key's blob so that listings can tell who manages it. diff()
-     * ignores it: renaming a stack must not replace its keys.
-     */
-    managedBy?: { stack: string; project: string; resource: string };
-    /** Replace the key on the first `pulumi up` once this long has passed since it was created: "90d", "12h", "30m". */
-    rotateAfter?: string;
-}
-
-/** Computed by check() (rotation.ts), never written by the user: the key's clock lives in the inputs because Check sees only old inputs. */
-export interface ComputedInputs {
-    /** When the key was minted or adopted (ISO 8601). */
-    createdAt?: string;
-    /** Set when rotateAfter has elapsed, e.g. "rotateAfter 90d elapsed (created ...)": diff() replaces the key on it. */
-    rotationDue?: string;
-}
-
-/** What the provider stores in state (secretAccessKey is marked secret by the engine). */
-export interface Ec2CredentialOutputs extends Ec2CredentialInputs, ComputedInputs {
-    accessKeyId: string;
-    secretAccessKey: string;
-    userId: string;
-    projectId: string;
-    region: string;
-    authUrl: string;
-    trustId: string | null;
-    /** The application credential Keystone bound the key to (null: none; absent: unknown). Deleting it kills the key. */
-    applicationCredentialId?: string | null;
-    /** The region's S3 endpoint from Keystone's service catalog (type "s3"), when the cloud publishes one. */
-    s3Endpoint?: string;
-    /** Set by refresh when Keystone no longer binds the key as created, or S3 will refuse it; the next update replaces the key. */
-    driftReason?: string;
-    /** What driftReason is about: "project", "user" or "unusable" (absent in state written before it existed: drift.ts). */
-    driftKind?: DriftKind;
-    /** createdAt + rotateAfter: the first `pulumi up` after it replaces the key. */
-    rotateAt?: string;
-}
 
 const fix = {
     id: "an OpenStack id such as 1b4f7e... (openstack project show -f value -c id <name>)",
@@ -72,28 +13,96 @@ const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, `must be ${fix.id}`);
 // One rule, so that one mistake gives one failure.
 const name = z.string().regex(printable, `must be ${fix.name} (at most 255 characters)`);
 
+/**
+ * The inputs, one source of truth: their rules, their TypeScript type (Ec2CredentialInputs)
+ * and, through the descriptions, the plugin's Pulumi schema (plugin/schema.ts). Every field
+ * is optional: defaults come from the auth settings.
+ */
 export const inputsSchema = z
     .object({
-        region: z.string().regex(REGION_NAME, 'must be a region name such as "Kna1" (letters, digits, ".", "_", "-")').optional(),
-        projectId: id.optional(),
-        projectName: name.optional(),
-        projectDomainName: name.optional(),
-        userId: id.optional(),
-        authUrl: z.string().min(1).optional(),
-        cloud: name.optional(),
+        region: z
+            .string()
+            .regex(REGION_NAME, 'must be a region name such as "Kna1" (letters, digits, ".", "_", "-")')
+            .optional()
+            .describe(
+                'Region whose Keystone mints (and whose S3 accepts) the key, e.g. "Kna1". Default: the region of the auth settings (the region config key, OS_REGION_NAME, clouds.yaml region_name).',
+            ),
+        projectId: id.optional().describe("Project the key is for. Default: the authenticating token's project."),
+        projectName: name.optional().describe("Project by name, resolved among the projects the user has a role on."),
+        projectDomainName: name.optional().describe("Disambiguates projectName when several domains have a project of that name."),
+        userId: id.optional().describe("Owner of the key. Default: the authenticating user. Another user needs admin rights."),
+        authUrl: z
+            .string()
+            .min(1)
+            .optional()
+            .describe("This region's Keystone, when regions have separate ones (Cleura: https://<region>.citycloud.com:5000/v3)."),
+        cloud: name.optional().describe("A clouds.yaml cloud to authenticate with, instead of the provider's settings."),
         rotationTriggers: z
             .record(z.string(), z.string({ error: "must be a string (use String(value) or JSON.stringify for other types)" }), {
                 error: 'must be a map of strings, e.g. { schedule: "2026-Q4" }',
             })
-            .optional(),
+            .optional()
+            .describe("Any change to this map rotates the key (a new key is created, then the old one deleted)."),
         adoptAccessKey: z
             .string()
             .regex(/^[A-Za-z0-9]{8,128}$/, "must be an EC2 access key as printed by `openstack ec2 credentials list`")
-            .optional(),
-        managedBy: z.object({ stack: z.string(), project: z.string(), resource: z.string() }).strict().optional(),
-        rotateAfter: rotateAfterSchema.optional(),
+            .optional()
+            .describe("Take over this existing access key instead of minting one. Destroy then deletes it; removing the input afterwards keeps the key."),
+        // Set by the front door, not by users (resource.ts from the stack, the plugin from the
+        // URN): written into the key's blob so that listings can tell who manages it. diff()
+        // ignores it: renaming a stack must not replace its keys.
+        managedBy: z
+            .object({ stack: z.string(), project: z.string(), resource: z.string() })
+            .strict()
+            .optional()
+            .describe("Who manages the key (stack, project, resource name), written into its Keystone record; set by the resource itself."),
+        rotateAfter: rotateAfterSchema
+            .optional()
+            .describe('Replace the key on the first `pulumi up` once this long has passed since it was created: "90d", "12h", "30m".'),
     })
     .strict();
+
+/** What a user writes in a program (managedBy aside), as validateInputs() returns it. */
+export type Ec2CredentialInputs = z.infer<typeof inputsSchema>;
+
+/** Computed by check() (rotation.ts), never written by the user: the key's clock lives in the inputs because Check sees only old inputs. */
+const computedInputsSchema = z.object({
+    createdAt: z.string().optional().describe("When the key was minted or adopted (ISO 8601)."),
+    rotationDue: z.string().optional().describe('Set when rotateAfter has elapsed, e.g. "rotateAfter 90d elapsed (created ...)": the update replaces the key.'),
+});
+export type ComputedInputs = z.infer<typeof computedInputsSchema>;
+
+/**
+ * What the provider stores in state: the inputs, the computed inputs and what Keystone says
+ * of the key. Its type is Ec2CredentialOutputs; the plugin's schema lists these properties
+ * (SECRET_OUTPUTS marked secret); the unit tests parse what create and read return with it.
+ */
+export const outputsSchema = inputsSchema.extend({
+    ...computedInputsSchema.shape,
+    accessKeyId: z.string().describe("The access key (also the resource's id)."),
+    secretAccessKey: z.string().describe("The secret key."),
+    userId: z.string().describe("The key's owner."),
+    projectId: z.string().describe("The project the key is bound to."),
+    region: z.string().describe("The region whose Keystone holds the key."),
+    authUrl: z.string().describe("That region's Keystone v3 URL."),
+    trustId: z.string().nullable().describe("The trust Keystone bound the key to, if any."),
+    applicationCredentialId: z
+        .string()
+        .nullable()
+        .optional()
+        .describe("The application credential Keystone bound the key to (null: none; absent: unknown). Deleting it kills the key."),
+    s3Endpoint: z.string().optional().describe("The region's S3 endpoint from Keystone's service catalog (type \"s3\"), when the cloud publishes one."),
+    driftReason: z
+        .string()
+        .optional()
+        .describe("Set by refresh when Keystone no longer binds the key as created, or S3 will refuse it; the next update replaces the key."),
+    driftKind: z.enum(DRIFT_KINDS).optional().describe('What driftReason is about: "project", "user" or "unusable".'),
+    rotateAt: z.string().optional().describe("createdAt + rotateAfter: the first `pulumi up` after it replaces the key."),
+});
+export type Ec2CredentialOutputs = z.infer<typeof outputsSchema>;
+
+/** Outputs that hold a secret: marked secret in state by both front doors (resource.ts, the plugin) and in the schema. */
+export const SECRET_OUTPUTS = ["secretAccessKey"] as const satisfies readonly (keyof Ec2CredentialOutputs)[];
 
 /** The inputs a user writes (managedBy is set by resource.ts), for "unknown input" messages. */
 const USER_INPUTS = Object.keys(inputsSchema.shape).filter((k) => k !== "managedBy");

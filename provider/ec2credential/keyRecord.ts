@@ -17,7 +17,20 @@ import { Ec2CredentialError } from "./errors";
  * taking it over must be said for that key (S3_ACCESS_TAKE_OVER=<access key>), e.g. after
  * the other stack's state was lost or it forgot the key with `pulumi state delete`.
  */
-export async function recordAdoption(session: KeystoneSession, access: string, record: KeyRecord, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** The two ways to adopt a key, as errors name them: the adoptAccessKey input (on `pulumi up`), `pulumi import` (the plugin). */
+const ADOPTIONS = {
+    adoptAccessKey: { named: (access: string) => `adoptAccessKey ${access}`, doing: "adopting", another: "Adopt another key", command: "pulumi up" },
+    import: { named: (access: string) => `EC2 credential ${access}`, doing: "importing", another: "Import another key", command: "pulumi import ..." },
+} as const;
+
+export async function recordAdoption(
+    session: KeystoneSession,
+    access: string,
+    record: KeyRecord,
+    env: NodeJS.ProcessEnv = process.env,
+    via: keyof typeof ADOPTIONS = "adoptAccessKey",
+): Promise<void> {
+    const how = ADOPTIONS[via];
     // Forgiving of how a list is written: commas, semicolons or spaces, quotes, any case.
     const named = (env.S3_ACCESS_TAKE_OVER ?? "").split(/[\s,;]+/).map((k) => k.replace(/^["']|["']$/g, "").toLowerCase());
     const takeOver = named.includes(access.toLowerCase());
@@ -27,10 +40,10 @@ export async function recordAdoption(session: KeystoneSession, access: string, r
         guarded = true;
         if (!current || takeOver || sameManager(current, record)) return;
         throw new Ec2CredentialError(
-            `adoptAccessKey ${access} is managed by resource "${current.resource}" of stack ${current.project}/${current.stack} (recorded in the key): ` +
-                `adopting it here too would let either stack revoke the other's access on destroy or rotation; nothing was changed. ` +
-                `Adopt another key, or, if that stack no longer manages this one (its state was lost, or pulumi state delete forgot it there), ` +
-                `take it over for this run: S3_ACCESS_TAKE_OVER=${access} pulumi up${setFor}`,
+            `${how.named(access)} is managed by resource "${current.resource}" of stack ${current.project}/${current.stack} (recorded in the key): ` +
+                `${how.doing} it here too would let either stack revoke the other's access on destroy or rotation; nothing was changed. ` +
+                `${how.another}, or, if that stack no longer manages this one (its state was lost, or pulumi state delete forgot it there), ` +
+                `take it over for this run: S3_ACCESS_TAKE_OVER=${access} ${how.command}${setFor}`,
         );
     };
     try {
@@ -43,8 +56,8 @@ export async function recordAdoption(session: KeystoneSession, access: string, r
         // admin-only; or Keystone failed): adopting blind could take another stack's key.
         if (!guarded && !takeOver) {
             throw new Ec2CredentialError(
-                `adoptAccessKey ${access}: Keystone did not show who manages this key (${why}), so it cannot be told from another stack's; nothing was changed. ` +
-                    `If no other stack manages it, take it over for this run: S3_ACCESS_TAKE_OVER=${access} pulumi up${setFor}`,
+                `${how.named(access)}: Keystone did not show who manages this key (${why}), so it cannot be told from another stack's; nothing was changed. ` +
+                    `If no other stack manages it, take it over for this run: S3_ACCESS_TAKE_OVER=${access} ${how.command}${setFor}`,
             );
         }
         debug(`could not record the manager of EC2 credential ${access}: ${why}`);

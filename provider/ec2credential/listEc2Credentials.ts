@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { InputNames, resolveAuth } from "../auth/resolve";
+import { SettingsSource } from "../auth/settings";
 import { fromStackConfig } from "../auth/stackConfig";
 import { KeyManagement, listKeys } from "./keys";
 
@@ -45,10 +46,23 @@ const ARGUMENTS: InputNames = { cloud: "listEc2Credentials' cloud argument", aut
 export async function listEc2Credentials(args: ListEc2CredentialsArgs = {}): Promise<Ec2CredentialListing[]> {
     // In a program the stack config is read directly; the provider host gets the same values from the engine.
     const config = new pulumi.Config("openstack");
-    const stack = fromStackConfig((key) => config.get(key.replace(/^openstack:/, "")));
-    const auth = resolveAuth({ authUrl: args.authUrl, region: args.region, cloud: args.cloud }, stack, process.env, ARGUMENTS);
+    const keys = await listEc2CredentialsWith(
+        args,
+        fromStackConfig((key) => config.get(key.replace(/^openstack:/, ""))),
+    );
+    return keys.map(({ secretAccessKey, ...k }) => ({ ...k, ...(secretAccessKey !== undefined ? { secretAccessKey: pulumi.secret(secretAccessKey) } : {}) }));
+}
+
+/** A listed key as both front doors get it: the secret, when asked for, in plain text for the caller to mark secret. */
+export type PlainListing = Omit<Ec2CredentialListing, "secretAccessKey"> & { secretAccessKey?: string };
+
+/** The listing under the given config (this function's in a program; the plugin's own for its invoke). */
+export async function listEc2CredentialsWith(args: ListEc2CredentialsArgs, config: SettingsSource | undefined): Promise<PlainListing[]> {
+    const auth = resolveAuth({ authUrl: args.authUrl, region: args.region, cloud: args.cloud }, config, process.env, ARGUMENTS);
     if (!auth.region) {
-        throw new Error('listEc2Credentials: no region: set region (e.g. "Kna1"), openstack:region, OS_REGION_NAME or region_name in clouds.yaml');
+        throw new Error(
+            `listEc2Credentials: no region: set region (e.g. "Kna1"), ${config?.keyName("region") ?? "openstack:region"}, OS_REGION_NAME or region_name in clouds.yaml`,
+        );
     }
     const { keys } = await listKeys(auth, {
         regions: [auth.region],
@@ -57,9 +71,5 @@ export async function listEc2Credentials(args: ListEc2CredentialsArgs = {}): Pro
         userId: args.userId,
         includeSecrets: args.includeSecrets,
     });
-    return keys.map(({ regions: _, secretAccessKey, ...k }) => ({
-        ...k,
-        region: auth.region!,
-        ...(secretAccessKey !== undefined ? { secretAccessKey: pulumi.secret(secretAccessKey) } : {}),
-    }));
+    return keys.map(({ regions: _, ...k }) => ({ ...k, region: auth.region! }));
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { SECRET_OUTPUTS } from "./inputs";
 import { Ec2CredentialProvider } from "./provider";
 
 /** rotateAfter's duration rule, for S3Access's overlapping keys (components reach the provider only through this module). */
@@ -67,7 +68,7 @@ export class Ec2Credential extends pulumi.dynamic.Resource {
                 createdAt: undefined,
                 rotateAt: undefined,
             },
-            pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secretAccessKey"] }),
+            pulumi.mergeOptions(opts, { additionalSecretOutputs: [...SECRET_OUTPUTS] }),
             "openstack-s3-access",
             "Ec2Credential",
         );
