@@ -130,8 +130,13 @@ export const CLIENTS = {
         trustCa: "AWS_CA_BUNDLE",
     }),
     s5cmd: client({
-        /** An env file per region for s5cmd (keys, AWS_REGION, S3_ENDPOINT_URL), beside the dotenv files. */
-        fields: { s5cmdEnv: perRegion(z.string(), renderS5cmdEnv) },
+        fields: {
+            s5cmdEnv: perRegion(
+                "An env file per region for s5cmd (keys, AWS_REGION, S3_ENDPOINT_URL), for ~/.config/s3-access/<name>.s5cmd.env; s3-access-write keeps the user's own lines.",
+                z.string(),
+                renderS5cmdEnv,
+            ),
+        },
         files: (c, home) => Object.entries(c.s5cmdEnv).map(([name, text]) => fileKinds.dotenv(s5cmdEnvFile(home, name), text, `s5cmd environment for ${name}`)),
         readKey: readS5cmdKey,
         trustCa: "AWS_CA_BUNDLE in the env file",
