@@ -138,11 +138,22 @@ func (h *host) InstallDependencies(req *pulumirpc.InstallDependenciesRequest, se
 	if err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(server.Context(), "npm", "install", "--no-audit", "--no-fund")
-	cmd.Dir = req.GetInfo().GetProgramDirectory()
-	if cmd.Dir == "" {
-		cmd.Dir = req.GetDirectory()
+	dir := req.GetInfo().GetProgramDirectory()
+	if dir == "" {
+		dir = req.GetDirectory()
 	}
+	args := []string{"install", "--no-audit", "--no-fund"}
+	if req.GetIsPlugin() {
+		// A plugin folder is often an installed package (node_modules/<pkg>) or a checkout
+		// whose dependencies are in place: installing there again would nest a second tree,
+		// devDependencies and all, and write a lock file into the package.
+		if _, err := resolve(dir, "@pulumi/pulumi/cmd/run-plugin"); err == nil {
+			return closer.Close()
+		}
+		args = append(args, "--omit=dev")
+	}
+	cmd := exec.CommandContext(server.Context(), "npm", args...)
+	cmd.Dir = dir
 	return h.Streams(cmd, closer, stdout, stderr)
 }
 
