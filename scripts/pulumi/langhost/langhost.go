@@ -24,6 +24,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/types/known/emptypb"
 )
 
 // Version is the Pulumi release these hosts are built with (set by install.sh's -ldflags).
@@ -88,6 +89,28 @@ func positional(args []string) []string {
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "error:", err)
 	os.Exit(1)
+}
+
+// Base is what every host answers alike; a host embeds it and adds its language's calls.
+type Base struct {
+	pulumirpc.UnimplementedLanguageRuntimeServer
+	Children
+	// Engine is the engine's address, for the SDKs to log and report through.
+	Engine string
+}
+
+func (b *Base) Handshake(context.Context, *pulumirpc.LanguageHandshakeRequest) (*pulumirpc.LanguageHandshakeResponse, error) {
+	return &pulumirpc.LanguageHandshakeResponse{}, nil
+}
+
+// Cancel interrupts the running program: the engine calls it when the user presses Ctrl-C.
+func (b *Base) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
+	b.Interrupt()
+	return &emptypb.Empty{}, nil
+}
+
+func (b *Base) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: Version}, nil
 }
 
 // Children tracks the processes a host started, so that the engine's Cancel reaches them.

@@ -20,32 +20,16 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"golang.org/x/mod/modfile"
-	"google.golang.org/protobuf/types/known/emptypb"
 
 	"pulumi-openstack-s3-access/scripts/pulumi/langhost"
 )
 
 type host struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
-	langhost.Children
-	engine string
+	langhost.Base
 }
 
 func main() {
-	langhost.Serve(func(engine string) pulumirpc.LanguageRuntimeServer { return &host{engine: engine} })
-}
-
-func (h *host) Handshake(context.Context, *pulumirpc.LanguageHandshakeRequest) (*pulumirpc.LanguageHandshakeResponse, error) {
-	return &pulumirpc.LanguageHandshakeResponse{}, nil
-}
-
-func (h *host) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
-	h.Interrupt()
-	return &emptypb.Empty{}, nil
-}
-
-func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: langhost.Version}, nil
+	langhost.Serve(func(engine string) pulumirpc.LanguageRuntimeServer { return &host{langhost.Base{Engine: engine}} })
 }
 
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
@@ -72,7 +56,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	set(pulumi.EnvDryRun, strconv.FormatBool(req.GetDryRun()))
 	set(pulumi.EnvParallel, strconv.Itoa(int(req.GetParallel())))
 	set(pulumi.EnvMonitor, req.GetMonitorAddress())
-	set(pulumi.EnvEngine, h.engine)
+	set(pulumi.EnvEngine, h.Engine)
 
 	cmd := exec.CommandContext(ctx, program, req.GetArgs()...)
 	cmd.Dir = req.GetPwd()

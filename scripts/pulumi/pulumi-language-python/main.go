@@ -23,7 +23,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/pulumi/pulumi/sdk/v3/python/toolchain"
-	"google.golang.org/protobuf/types/known/emptypb"
 
 	"pulumi-openstack-s3-access/scripts/pulumi/langhost"
 )
@@ -38,26 +37,11 @@ const execScript = "pulumi-language-python-exec"
 var pluginsScript string
 
 type host struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
-	langhost.Children
-	engine string
+	langhost.Base
 }
 
 func main() {
-	langhost.Serve(func(engine string) pulumirpc.LanguageRuntimeServer { return &host{engine: engine} })
-}
-
-func (h *host) Handshake(context.Context, *pulumirpc.LanguageHandshakeRequest) (*pulumirpc.LanguageHandshakeResponse, error) {
-	return &pulumirpc.LanguageHandshakeResponse{}, nil
-}
-
-func (h *host) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
-	h.Interrupt()
-	return &emptypb.Empty{}, nil
-}
-
-func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: langhost.Version}, nil
+	langhost.Serve(func(engine string) pulumirpc.LanguageRuntimeServer { return &host{langhost.Base{Engine: engine}} })
 }
 
 // options reads Pulumi.yaml's runtime options: virtualenv (relative to the project's root) and
@@ -112,7 +96,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		}
 	}
 	flag("monitor", req.GetMonitorAddress())
-	flag("engine", h.engine)
+	flag("engine", h.Engine)
 	flag("organization", req.GetOrganization())
 	flag("project", req.GetProject())
 	flag("root_directory", req.GetInfo().GetRootDirectory())
