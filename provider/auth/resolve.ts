@@ -47,16 +47,14 @@ export interface ResolvedAuth {
     insecureSource?: string;
     /** Where the identity came from, for messages ("environment (OS_*)"). */
     identitySource: string;
-    /** How that source spells each identity setting ("openstack:userDomainName", "OS_USER_DOMAIN_NAME"), for hints. */
-    identityKeys?: Record<IdentityKey, string>;
+    /** How that source spells each identity setting ("openstack-s3-access:password", "OS_USER_DOMAIN_NAME"), for hints. */
+    identityKeys: Record<IdentitySetting, string>;
     /** The CA bundle trusted instead of the system CAs (~ expanded), and the setting that named it, for TLS errors. */
     cacertFile?: string;
     cacertSource?: string;
     /** Settings that were set but ignored (printed once per process on stderr as well). */
     warnings?: string[];
 }
-
-type IdentityKey = (typeof IDENTITY_KEYS)[number];
 
 /** How a value that may hold a URL is shown in a message: never a user or password (`http://user:pass@host`). */
 function shownUrl(value: string): string {
@@ -241,6 +239,10 @@ function warnOnce(text: string): void {
     warn(text);
 }
 
+/** How a source spells every identity setting. */
+export const identityKeysOf = (src: Pick<SettingsSource, "keyName">) =>
+    Object.fromEntries(IDENTITY_KEYS.map((k) => [k, src.keyName(k)])) as Record<IdentitySetting, string>;
+
 /** Identity settings of a source, as it spells them. */
 const identityKeysIn = (src: SettingsSource) => IDENTITY_KEYS.filter((k) => src.settings[k] !== undefined).map((k) => src.keyName(k));
 
@@ -376,7 +378,7 @@ export function resolveAuth(
         insecureSource: insecure?.name,
         ...(cacert ? { cacertFile: cacertFile!, cacertSource: cacert.name } : {}),
         identitySource: identitySrc.label,
-        identityKeys: Object.fromEntries(IDENTITY_KEYS.map((k) => [k, identitySrc.keyName(k)])) as Record<IdentityKey, string>,
+        identityKeys: identityKeysOf(identitySrc),
         warnings: ignored,
     };
 }

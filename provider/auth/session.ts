@@ -24,7 +24,7 @@ export function httpClientFor(auth: ResolvedAuth, retry: RetryPolicy = retryPoli
 
 /** A Keystone session for resolved auth: its identity and scope at its Keystone, through the shared client. */
 export function sessionFor(auth: ResolvedAuth, retry?: RetryPolicy): KeystoneSession {
-    return new KeystoneSession(httpClientFor(auth, retry), auth.authUrl, auth.identity, auth.scope);
+    return new KeystoneSession(httpClientFor(auth, retry), auth.authUrl, auth.identity, auth.scope, (k) => auth.identityKeys[k]);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ResolvedAuth } from "../auth/resolve";
 import { DelegatedRefusal, delegatedRefusal, isUnknownUser, joinSentences, UnexpectedResponseError } from "../keystone/errors";
-import { IdentitySetting, kindOf } from "../keystone/tokens/kinds";
+import { kindOf, SettingName } from "../keystone/tokens/kinds";
 import { TransportError } from "../transport/errors";
 import { redact } from "../transport/redact";
 
@@ -12,7 +12,8 @@ export class Ec2CredentialError extends Error {
     }
 }
 
-const PASSWORD = "Authenticate with a password instead (openstack:userName + openstack:userDomainName + openstack:password, or OS_USERNAME/OS_PASSWORD)";
+/** The password login to use instead of a delegated one, in the spelling of the identity's source. */
+const passwordInstead = (name: SettingName) => `authenticate with a password instead (${name("userName")} + ${name("userDomainName")} + ${name("password")})`;
 
 /**
  * Each delegated-token refusal in Keystone's words and what to do. Never "ask the operator for
@@ -20,17 +21,19 @@ const PASSWORD = "Authenticate with a password instead (openstack:userName + ope
  * credentials as primary auth for every guard, trusts and application-credential creation
  * included, not just for EC2 credentials.
  */
-const DELEGATED_FIX: Record<DelegatedRefusal, string> = {
-    debian:
+const DELEGATED_FIX: Record<DelegatedRefusal, (name: SettingName) => string> = {
+    debian: (name) =>
         'refuses application-credential tokens on the EC2 credential APIs ("Delegated tokens cannot access credentials directly", Debian\'s keystone security updates). ' +
-        PASSWORD,
-    restrictedAppCred:
+        capitalized(passwordInstead(name)),
+    restrictedAppCred: (name) =>
         "refuses restricted application credentials on the EC2 credential APIs (\"Using method 'application_credential' is not allowed for managing additional ... credentials\"). " +
-        `${PASSWORD}, or create the application credential with --unrestricted (then the key is bound to it and dies when it is deleted)`,
-    projectMismatch:
+        `${capitalized(passwordInstead(name))}, or create the application credential with --unrestricted (then the key is bound to it and dies when it is deleted)`,
+    projectMismatch: (name) =>
         'refuses to let a delegated token (application credential or trust) manage a key of another project ("Credential project does not match the project scope of the delegated token"). ' +
-        `Use an application credential of the key's project (projectId / projectName must be the one it was created for), or ${PASSWORD.charAt(0).toLowerCase()}${PASSWORD.slice(1)}`,
+        `Use an application credential of the key's project (projectId / projectName must be the one it was created for), or ${passwordInstead(name)}`,
 };
+
+const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
  * Rethrows any failure as what the user needs: what was being done, what happened, and the
@@ -41,7 +44,9 @@ export function explain(err: unknown, doing: string, auth: ResolvedAuth, after =
     if (err instanceof Ec2CredentialError) throw err; // already explained (apis.ts)
     const delegated = delegatedRefusal(err);
     if (delegated) {
-        throw new Ec2CredentialError(`${doing}: Keystone at ${auth.authUrl} ${DELEGATED_FIX[delegated]}. Identity used: ${auth.identitySource}${then}`);
+        throw new Ec2CredentialError(
+            `${doing}: Keystone at ${auth.authUrl} ${DELEGATED_FIX[delegated]((k) => auth.identityKeys[k])}. Identity used: ${auth.identitySource}${then}`,
+        );
     }
     if (err instanceof TransportError)
         throw new Ec2CredentialError(`${doing}: ${joinSentences(withCaAdvice(err, auth).message, unreachableHint(err, auth))}${then}`);
@@ -67,8 +72,7 @@ function withCaAdvice(err: TransportError, auth: ResolvedAuth): TransportError {
 /** A login refused because Keystone does not know the user it names (an application credential's owner, by name): what to set. */
 function unknownOwnerHint(err: unknown, auth: ResolvedAuth): string | undefined {
     if (!isUnknownUser(err) || !err.login) return undefined;
-    const name = (k: IdentitySetting) => auth.identityKeys?.[k] ?? `openstack:${k}`;
-    return kindOf(auth.identity).unknownOwnerHint?.(auth.identity, name, auth.identitySource);
+    return kindOf(auth.identity).unknownOwnerHint?.(auth.identity, (k) => auth.identityKeys[k], auth.identitySource);
 }
 
 /** No HTTP answer: either nothing was reached (most often a wrong URL), or the answers were lost on the way back. */

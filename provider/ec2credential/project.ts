@@ -94,7 +94,7 @@ function enabled(project: Project, input: "projectId" | "projectName"): string {
 function tokenProject(token: Token): NonNullable<Token["project"]> {
     if (!token.project) {
         throw new Ec2CredentialError(
-            "no project: the token is not scoped to a project; set projectId or projectName on the resource, or openstack:tenantName / OS_PROJECT_NAME",
+            "no project: the token is not scoped to a project; set projectId or projectName on the resource, or the login's project (tenantName in the provider's config, OS_PROJECT_NAME, project_name in clouds.yaml)",
         );
     }
     return token.project;

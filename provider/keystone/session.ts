@@ -4,7 +4,7 @@ import { HttpClient, HttpRequest } from "../transport/httpClient";
 import { KeystoneError } from "./errors";
 import { call } from "./http";
 import { Identity, issueToken, Scope, Token } from "./tokens";
-import { kindOf } from "./tokens/kinds";
+import { kindOf, SettingName } from "./tokens/kinds";
 
 /** Renew this long before Keystone's expiry, so a token never dies mid-operation. */
 const RENEW_BEFORE_MS = 5 * 60_000;
@@ -48,6 +48,8 @@ export class KeystoneSession {
         readonly authUrl: string,
         private readonly identity: Identity,
         private readonly scope?: Scope,
+        /** How the user spells the identity's settings, for the advice on a refused login. */
+        private readonly settingName?: SettingName,
     ) {
         this.who = fingerprint(authUrl, identity);
         this.key = JSON.stringify([this.who, scope ?? null]);
@@ -65,7 +67,7 @@ export class KeystoneSession {
         }
         const known = refused.get(this.who);
         if (known && known.until > Date.now()) return known.login;
-        const fresh = issueToken(this.http, this.authUrl, this.identity, this.scope);
+        const fresh = issueToken(this.http, this.authUrl, this.identity, this.scope, this.settingName);
         tokens.set(this.key, fresh);
         fresh.catch((err) => {
             this.invalidate(fresh); // a failed attempt is not a token

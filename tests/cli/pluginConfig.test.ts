@@ -125,3 +125,19 @@ test("bad config is named by its key before anything is made", async () => {
         await project.dispose();
     }
 });
+
+test("a password Keystone refuses: the advice names the plugin's key, never openstack:*, and shows no secret", async () => {
+    const project = await yamlProject("plugin-wrong-password", `resources:\n  key:\n    type: openstack-s3-access:index:Ec2Credential\n`);
+    try {
+        await project.configure({ ...pluginConfig("alice"), "openstack-s3-access:password": { secret: "not-alices-password-0001" } });
+        const up = await project.run(["up", "--yes"]);
+        expect(up.code).not.toBe(0);
+        expect(up.stdout).toContain("Keystone refused to authenticate user alice (domain testdom)");
+        expect(up.stdout).toContain("check the password (openstack-s3-access:password)");
+        expect(up.stdout).not.toContain("openstack:password");
+        expect(up.stdout + up.stderr).not.toContain("not-alices-password-0001");
+        expect(pluginCredentialsOf(await project.exported())).toEqual([]);
+    } finally {
+        await project.dispose();
+    }
+});

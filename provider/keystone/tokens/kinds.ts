@@ -77,8 +77,8 @@ interface AuthKind<I extends Identity> {
     secret(i: I): string;
     /** "user alice (domain Default)", for refusals. */
     describe(i: I): string;
-    /** What to check when Keystone refuses it. */
-    fix: string;
+    /** What to check when Keystone refuses it, naming the settings as the source spells them. */
+    fix(i: I, name: SettingName): string;
     /** When Keystone does not find the user an identity given by name belongs to ("Could not find user"): what to set, in the spelling of `source`. */
     unknownOwnerHint?(i: I, name: SettingName, source: string): string | undefined;
 }
@@ -118,7 +118,8 @@ export const AUTH_KINDS: { [K in AuthKindName]: AuthKind<Extract<Identity, { kin
         refusedWith: [401],
         secret: (i) => i.password,
         describe: describeUser,
-        fix: "check the password (openstack:password / OS_PASSWORD), the user and project names and their domains, and that the user has a role on the project",
+        fix: (_i, name) =>
+            `check the password (${name("password")}), the user and project names and their domains, and that the user has a role on the project`,
     },
     applicationCredential: {
         noun: "application credential",
@@ -151,7 +152,8 @@ export const AUTH_KINDS: { [K in AuthKindName]: AuthKind<Extract<Identity, { kin
         refusedWith: [401],
         secret: (i) => i.secret,
         describe: (i) => `application credential ${i.id ?? i.name}`,
-        fix: "check openstack:applicationCredentialId / openstack:applicationCredentialSecret (OS_APPLICATION_CREDENTIAL_*), and that the credential has not expired or been deleted",
+        fix: (i, name) =>
+            `check ${name(i.id ? "applicationCredentialId" : "applicationCredentialName")} and ${name("applicationCredentialSecret")}, and that the credential has not expired or been deleted`,
         // By name, Keystone looks the owner up in the user's domain (Default unless set): most often that domain is what is wrong.
         unknownOwnerHint: (i, name, source) =>
             i.id
@@ -172,7 +174,8 @@ export const AUTH_KINDS: { [K in AuthKindName]: AuthKind<Extract<Identity, { kin
         refusedWith: [401, 404],
         secret: (i) => i.token,
         describe: () => "the given token",
-        fix: "it has expired, was revoked, or is not from this Keystone: get a fresh one (openstack token issue) for openstack:token / OS_TOKEN, or authenticate with a password",
+        fix: (_i, name) =>
+            `it has expired, was revoked, or is not from this Keystone: get a fresh one (openstack token issue) for ${name("token")}, or authenticate with a password`,
     },
 };
 

@@ -1,8 +1,10 @@
 // explain() (provider/ec2credential/errors.ts) for auth settings that are set but wrong: the
 // message names the setting at fault instead of telling to set one that is already set.
-import { ResolvedAuth } from "../../../provider/auth/resolve";
+import { identityKeysOf, ResolvedAuth } from "../../../provider/auth/resolve";
+import { AUTH_SETTINGS } from "../../../provider/auth/settings";
 import { explain } from "../../../provider/ec2credential/errors";
 import { KeystoneError } from "../../../provider/keystone/errors";
+import { DELEGATED } from "../keystone/fixtures";
 import { TransportError } from "../../../provider/transport/errors";
 import { registerSecret } from "../../../provider/transport/redact";
 
@@ -13,6 +15,7 @@ const base: ResolvedAuth = {
     identity: { kind: "password", userName: "u", password: "pw-explain-0001" },
     tls: {},
     identitySource: "stack config (openstack:*)",
+    identityKeys: identityKeysOf({ keyName: (k) => `openstack:${k}` }),
 };
 const messageOf = (err: unknown, auth: ResolvedAuth) => {
     try {
@@ -56,12 +59,7 @@ test("application credential by name, 404 Could not find user: the hint names th
         ...base,
         identity: { kind: "applicationCredential", secret: "acs-explain-0001", name: "hunt-a-ac", userName: "hunt-a-user" },
         identitySource: "environment (OS_*)",
-        identityKeys: {
-            userDomainName: "OS_USER_DOMAIN_NAME",
-            userDomainId: "OS_USER_DOMAIN_ID",
-            userId: "OS_USER_ID",
-            applicationCredentialId: "OS_APPLICATION_CREDENTIAL_ID",
-        } as ResolvedAuth["identityKeys"],
+        identityKeys: identityKeysOf({ keyName: (k) => AUTH_SETTINGS[k].env[0] }),
     };
     const msg = messageOf(err, auth);
     expect(msg).toContain("HTTP 404: Could not find user: hunt-a-user. Keystone has no user");
@@ -72,4 +70,19 @@ test("application credential by name, 404 Could not find user: the hint names th
     expect(msg).not.toContain("acs-explain-0001");
     // By id, Keystone finds the credential without the user: no such hint.
     expect(messageOf(err, { ...auth, identity: { ...auth.identity, id: "acid" } as ResolvedAuth["identity"] })).not.toContain("Keystone has no user");
+});
+
+test("a delegated-token refusal tells a plugin user to set the plugin's password keys, not openstack:*", () => {
+    const err = KeystoneError.fromResponse(403, "POST https://k.example:5000/v3/users/u/credentials/OS-EC2", JSON.stringify(DELEGATED));
+    const auth: ResolvedAuth = {
+        ...base,
+        identity: { kind: "applicationCredential", secret: "acs-explain-0002", id: "acid" },
+        identitySource: "stack config (openstack-s3-access:*)",
+        identityKeys: identityKeysOf({ keyName: (k) => `openstack-s3-access:${k}` }),
+    };
+    const msg = messageOf(err, auth);
+    expect(msg).toContain(
+        "Authenticate with a password instead (openstack-s3-access:userName + openstack-s3-access:userDomainName + openstack-s3-access:password)",
+    );
+    expect(msg).not.toContain("openstack:");
 });

@@ -15,7 +15,7 @@ import { KeystoneSession } from "../../../provider/keystone/session";
 import { HttpClient } from "../../../provider/transport/httpClient";
 import { listEc2Credentials } from "../../../provider/ec2credential/listEc2Credentials";
 import { KeyListInputError, listKeys } from "../../../provider/ec2credential/keys";
-import { ResolvedAuth } from "../../../provider/auth/resolve";
+import { identityKeysOf, ResolvedAuth } from "../../../provider/auth/resolve";
 
 const ORIGIN = "http://127.0.0.1:9";
 const pool = mockAgent.get(ORIGIN);
@@ -218,6 +218,7 @@ test('regions "all": the regions this Keystone serves are listed, one with its o
         scope: { projectName: "proj-a", projectDomainName: "testdom" },
         tls: {},
         identitySource: "test",
+        identityKeys: identityKeysOf({ keyName: (k) => k }),
     };
     const { keys, elsewhere } = await listKeys(auth, { regions: "all" });
     expect(keys.map((k) => k.regions)).toEqual([["Kna1"], ["Kna1"], ["Kna1"], ["Kna1"]]);

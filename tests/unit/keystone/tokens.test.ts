@@ -135,12 +135,12 @@ describe("issueToken", () => {
 
     test("401 for a password: names the user, the scope and what to check", async () => {
         ks.answer("POST", "/v3/auth/tokens", 401, UNAUTHORIZED);
-        const err = await issueToken(ks.http, ks.authUrl, password, projA).catch((e) => e);
+        const err = await issueToken(ks.http, ks.authUrl, password, projA, (k) => ({ password: "OS_PASSWORD" })[k as string] ?? "?").catch((e) => e);
         expect(err).toBeInstanceOf(KeystoneError);
         expect(err.status).toBe(401);
         expect(err.message).toContain("HTTP 401: The request you have made requires authentication.");
         expect(err.message).toContain("Keystone refused to authenticate user alice (domain testdom) scoped to project proj-a (domain testdom)");
-        expect(err.message).toContain("openstack:password / OS_PASSWORD");
+        expect(err.message).toContain("check the password (OS_PASSWORD)");
         expect(err.message).not.toContain("alicepass");
         expect(ks.calls()).toHaveLength(1); // a refusal is not retried
         expect(err.login).toBe(true);
@@ -156,11 +156,12 @@ describe("issueToken", () => {
         expect(bare.withAdvice("Ask an admin").message).toBe("GET x -> HTTP 403: Forbidden. Ask an admin");
     });
 
-    test("401 for an application credential: names it and the settings to fix", async () => {
+    test("401 for an application credential: names it and the settings to fix, as the user spells them", async () => {
         ks.answer("POST", "/v3/auth/tokens", 401, APP_CRED_SCOPED);
-        const err = await issueToken(ks.http, ks.authUrl, appCred).catch((e) => e);
+        const err = await issueToken(ks.http, ks.authUrl, appCred, undefined, (k) => `openstack-s3-access:${k}`).catch((e) => e);
         expect(err.message).toContain("application credential 53e7543c35d84bc092dda988cc825e1e");
-        expect(err.message).toContain("openstack:applicationCredentialId / openstack:applicationCredentialSecret");
+        expect(err.message).toContain("check openstack-s3-access:applicationCredentialId and openstack-s3-access:applicationCredentialSecret");
+        expect(err.message).not.toContain("openstack:");
         expect(err.message).not.toContain("1v9rqxupSCpBkAKSlLAqDY7hu1gwVZlke7pvb");
     });
 

@@ -6,7 +6,7 @@ import { cannedKeystone, mockAgent } from "../ec2credential/canned";
 jest.mock("../../../provider/transport/httpClient", () => require("../ec2credential/canned").cannedHttpClientModule());
 
 import { AuthConfigError } from "../../../provider/auth/errors";
-import { ResolvedAuth, resolveAuth } from "../../../provider/auth/resolve";
+import { identityKeysOf, ResolvedAuth, resolveAuth } from "../../../provider/auth/resolve";
 import { keystoneV3 } from "../../../provider/auth/session";
 import { discoverV3 } from "../../../provider/keystone/versions";
 import { HttpClient } from "../../../provider/transport/httpClient";
@@ -35,6 +35,7 @@ const auth = (authUrl: string, fromInput = false): ResolvedAuth => ({
     identity: { kind: "password", userName: "u", password: "pw-versions-0001" },
     tls: {},
     identitySource: "stack config (openstack:*)",
+    identityKeys: identityKeysOf({ keyName: (k) => `openstack:${k}` }),
 });
 const refusal = (a: ResolvedAuth) =>
     keystoneV3(a).then(
