@@ -23,6 +23,8 @@ export interface CliResult {
 export interface RunOptions {
     env?: NodeJS.ProcessEnv;
     input?: string;
+    /** Once this resolves, SIGINT to pulumi: one Ctrl-C, which asks the engine to cancel gracefully. */
+    interruptWhen?: Promise<void>;
 }
 
 export type Runtime = "nodejs" | "python" | "go" | "yaml";
@@ -199,6 +201,8 @@ export class PulumiProject {
                 (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }),
             );
             child.stdin!.end(opts.input ?? "");
+            // env.sh execs pulumi: the child is pulumi itself.
+            void opts.interruptWhen?.then(() => child.kill("SIGINT"));
         });
     }
 

@@ -122,17 +122,25 @@ type Children struct {
 // Run starts cmd and waits for it; Cancel interrupts it (SIGINT, then a kill 5 s later).
 // The result is the exit code, or an error when the command could not run at all.
 func (c *Children) Run(cmd *exec.Cmd) (int, error) {
+	return c.run(cmd, true)
+}
+
+// run is Run; a child that is not onCancel is left to finish what it is doing when the user
+// presses Ctrl-C, and ends only when its context does.
+func (c *Children) run(cmd *exec.Cmd, onCancel bool) (int, error) {
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Start(); err != nil {
 		return -1, err
 	}
-	c.mu.Lock()
-	if c.live == nil {
-		c.live = map[*exec.Cmd]struct{}{}
+	if onCancel {
+		c.mu.Lock()
+		if c.live == nil {
+			c.live = map[*exec.Cmd]struct{}{}
+		}
+		c.live[cmd] = struct{}{}
+		c.mu.Unlock()
 	}
-	c.live[cmd] = struct{}{}
-	c.mu.Unlock()
 	err := cmd.Wait()
 	c.mu.Lock()
 	delete(c.live, cmd)
@@ -200,9 +208,12 @@ func ExitResponse(code int, err error, bailCode int) *pulumirpc.RunResponse {
 }
 
 // Streams runs cmd with its output sent back over a streaming RPC (InstallDependencies, RunPlugin).
-func (c *Children) Streams(cmd *exec.Cmd, closer io.Closer, stdout, stderr io.Writer) error {
+// A plugin (RunPlugin) is not onCancel: on Ctrl-C the engine lets the steps in flight finish,
+// and a provider interrupted mid-create would leave a key Keystone made but state never
+// records. The engine ends the plugin (the RPC's context) once the operation is over.
+func (c *Children) Streams(cmd *exec.Cmd, closer io.Closer, stdout, stderr io.Writer, onCancel bool) error {
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	code, err := c.Run(cmd)
+	code, err := c.run(cmd, onCancel)
 	if err != nil {
 		return fmt.Errorf("could not run %s: %w", cmd.Path, err)
 	}

@@ -103,7 +103,7 @@ func (h *host) InstallDependencies(req *pulumirpc.InstallDependenciesRequest, se
 	}
 	cmd := exec.CommandContext(server.Context(), "go", "mod", "tidy")
 	cmd.Dir = req.GetInfo().GetProgramDirectory()
-	return h.Streams(cmd, closer, stdout, stderr)
+	return h.Streams(cmd, closer, stdout, stderr, true)
 }
 
 func (h *host) GetProgramDependencies(ctx context.Context, req *pulumirpc.GetProgramDependenciesRequest) (*pulumirpc.GetProgramDependenciesResponse, error) {

@@ -114,7 +114,7 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 	cmd := exec.CommandContext(server.Context(), "node", append(append(args, runPlugin, dir), req.GetArgs()...)...)
 	cmd.Dir = req.GetPwd()
 	cmd.Env = append(req.GetEnv(), env...)
-	return h.Streams(cmd, closer, stdout, stderr)
+	return h.Streams(cmd, closer, stdout, stderr, false)
 }
 
 func (h *host) InstallDependencies(req *pulumirpc.InstallDependenciesRequest, server pulumirpc.LanguageRuntime_InstallDependenciesServer) error {
@@ -138,7 +138,7 @@ func (h *host) InstallDependencies(req *pulumirpc.InstallDependenciesRequest, se
 	}
 	cmd := exec.CommandContext(server.Context(), "npm", args...)
 	cmd.Dir = dir
-	return h.Streams(cmd, closer, stdout, stderr)
+	return h.Streams(cmd, closer, stdout, stderr, true)
 }
 
 func (h *host) GetProgramDependencies(_ context.Context, req *pulumirpc.GetProgramDependenciesRequest) (*pulumirpc.GetProgramDependenciesResponse, error) {
