@@ -38,9 +38,14 @@ export const inputsSchema = z
             .describe("This region's Keystone, when regions have separate ones (Cleura: https://<region>.citycloud.com:5000/v3)."),
         cloud: name.optional().describe("A clouds.yaml cloud to authenticate with, instead of the provider's settings."),
         rotationTriggers: z
-            .record(z.string(), z.string({ error: "must be a string (use String(value) or JSON.stringify for other types)" }), {
-                error: 'must be a map of strings, e.g. { schedule: "2026-Q4" }',
-            })
+            // A number or yes/no is taken as its text: YAML and config values arrive typed ("generation: 2").
+            .record(
+                z.string(),
+                z
+                    .union([z.string(), z.number(), z.boolean()], { error: "must be a string, a number or true/false; encode a list or map as JSON text" })
+                    .transform(String),
+                { error: 'must be a map of strings, e.g. { schedule: "2026-Q4" }' },
+            )
             .optional()
             .describe("Any change to this map rotates the key (a new key is created, then the old one deleted)."),
         adoptAccessKey: z

@@ -175,11 +175,11 @@ export const CATALOGUE: BadInputCase[] = [
         expectMessage: /userId must be an OpenStack id/,
     },
     {
-        name: "non-string rotationTriggers value",
-        input: "`rotationTriggers: { n: 1 }`",
-        setup: (c) => ({ config: relConfig(c.rel), inputs: { rotationTriggers: { n: 1 } } }),
+        name: "rotationTriggers value that is a list",
+        input: "`rotationTriggers: { n: [1, 2] }`",
+        setup: (c) => ({ config: relConfig(c.rel), inputs: { rotationTriggers: { n: [1, 2] } } }),
         expectProperty: "rotationTriggers.n",
-        expectMessage: /must be a string \(use String\(value\)/,
+        expectMessage: /rotationTriggers.n must be a string, a number or true\/false; encode a list or map as JSON text/,
     },
     {
         name: "rotationTriggers not a map",
