@@ -47,14 +47,28 @@ export function registerCredentialReferences(version: string): void {
 /** Inputs the component plans its children from, so they are plain values in TypeScript too (S3AccessArgs). */
 const PLAIN = ["regions", "preset", "cloud", "regionOptions", "overlappingKeys", "rotationGeneration"] as const satisfies readonly (keyof S3AccessArgs)[];
 
+/** Where an output stands in for a value the component plans from: a PLAIN input, a region, a region's options or name. */
+function outputWherePlain(inputs: pulumi.Inputs): string | undefined {
+    const isOutput = pulumi.Output.isInstance;
+    const top = PLAIN.find((key) => isOutput(inputs[key]));
+    if (top) return top;
+    const regions: unknown = inputs.regions;
+    const region = Array.isArray(regions) ? regions.findIndex(isOutput) : -1;
+    if (region >= 0) return `regions[${region}]`;
+    for (const [r, options] of Object.entries((inputs.regionOptions ?? {}) as Record<string, { name?: unknown }>)) {
+        if (isOutput(options)) return `regionOptions.${r}`;
+        if (isOutput(options?.name)) return `regionOptions.${r}.name`;
+    }
+    return undefined;
+}
+
 export async function constructS3Access(name: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<provider.ConstructResult> {
-    for (const key of PLAIN) {
-        if (pulumi.Output.isInstance(inputs[key])) {
-            throw new pulumi.InputPropertyError({
-                propertyPath: key,
-                reason: `S3Access: ${key} must be a plain value, known when the program runs (the component plans its keys from it), not another resource's output`,
-            });
-        }
+    const output = outputWherePlain(inputs);
+    if (output) {
+        throw new pulumi.InputPropertyError({
+            propertyPath: output,
+            reason: `S3Access: ${output} must be a plain value, known when the program runs (the component plans its keys from it), not another resource's output`,
+        });
     }
     let access: S3Access;
     try {

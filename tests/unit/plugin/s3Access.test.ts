@@ -53,3 +53,19 @@ test("an input the component plans from, given as another resource's output, is 
     const err = await constructS3Access("late", { regions: pulumi.output(["Kna1"]) }, {}).catch((e) => e);
     expect(err).toMatchObject({ propertyPath: "regions", reason: expect.stringContaining("regions must be a plain value") });
 });
+
+test.each([
+    ["a region", { regions: ["Kna1", pulumi.output("Sto2")] }, "regions[1]"],
+    ["a region's name", { regions: ["Kna1"], regionOptions: { Kna1: { name: pulumi.output("k") } } }, "regionOptions.Kna1.name"],
+])("%s given as another resource's output (a YAML ${k.region} in a list) is refused naming it", async (_what, inputs, path) => {
+    const err = await constructS3Access("late", inputs, {}).catch((e) => e);
+    expect(err).toMatchObject({
+        propertyPath: path,
+        reason: `S3Access: ${path} must be a plain value, known when the program runs (the component plans its keys from it), not another resource's output`,
+    });
+});
+
+test("a region's endpoint and credential may be outputs: the component does not plan from them", async () => {
+    const ok = await constructS3Access("fine", { regions: ["Kna1"], regionOptions: { Kna1: { s3Endpoint: pulumi.output("https://s3.example") } } }, {});
+    expect(ok.urn).toBeDefined();
+});
