@@ -186,6 +186,10 @@ export function pulumiSchema(version: string): Record<string, unknown> {
         description: "Region- and project-scoped OpenStack EC2 credentials (S3 keys) and ready-to-use S3 client configs.",
         license: "Apache-2.0",
         keywords: ["openstack", "s3", "keystone", "ec2-credentials", "category/cloud"],
+        // `pulumi package add` always generates the SDKs this way (the Go one a module of its own,
+        // sdk/go/openstacks3access); saying so here makes the Go code `pulumi import` prints
+        // import that same path, not the unpacked layout's sdk/go/openstack-s3-access.
+        meta: { supportPack: true },
         config: { variables: config },
         provider: {
             description: "The provider's auth settings; unset ones come from OS_* and clouds.yaml, as for the openstack CLI.",

@@ -2,23 +2,33 @@
 // imported: pulumi/pulumi#16175): by <region>/<access> and by the access key alone in the
 // provider's region. The code pulumi import prints, pasted into the YAML program, runs with no
 // change; the key is recorded as adopted; a key another stack manages is refused; destroy
-// deletes the key.
+// deletes the key. Then the same from Python, Go and TypeScript programs that `pulumi package
+// add` the plugin: their language hosts (ours, scripts/pulumi) generate the printed program.
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import { pluginConfig, pluginCredentialsOf, yamlProject } from "../support/pluginProject";
-import { PulumiProject } from "../support/pulumiCli";
+import { PulumiProject, Runtime } from "../support/pulumiCli";
 import { getKey } from "../support/referee";
 import { REPO_ROOT, STACK_DIR, stackInfo } from "../support/stack";
 
 const exec = promisify(execFile);
 const TOKEN = "openstack-s3-access:index:Ec2Credential";
+const installed = (name: string): string => require(path.join(REPO_ROOT, "node_modules", name, "package.json")).version;
 
 /** `openstack ec2 credentials create` as alice, logged in to a project of hers (the key's project): the access key. */
 async function handMade(project: "proj-a" | "proj-b"): Promise<string> {
     const { stdout } = await exec("bash", ["-c", `. ${STACK_DIR}/alice-openrc.sh && OS_PROJECT_NAME=${project} openstack ec2 credentials create -f json`]);
     return JSON.parse(stdout).access;
+}
+
+/** What pulumi import prints after "Please copy the following code" and the note on protection: the program. */
+function printedProgram(stdout: string): string {
+    const note = "the destroy will take effect.\n\n";
+    expect(stdout).toContain("Please copy the following code into your Pulumi application.");
+    expect(stdout).toContain(note);
+    return stdout.slice(stdout.indexOf(note) + note.length);
 }
 
 /** The program code pulumi import prints after "Please copy the following code": its resources, for the YAML program. */
@@ -104,4 +114,56 @@ test("destroy, once unprotected, deletes the imported keys", async () => {
     await project.ok(["state", "unprotect", "--all", "--yes"]);
     await project.ok(["destroy", "--yes"]);
     for (const access of made) expect(await getKey("alice", access)).toBeUndefined();
+});
+
+describe.each<[Exclude<Runtime, "yaml">, string, string]>([
+    ["python", "__main__.py", "import pulumi\n"],
+    [
+        "go",
+        "main.go",
+        'package main\n\nimport "github.com/pulumi/pulumi/sdk/v3/go/pulumi"\n\nfunc main() {\n\tpulumi.Run(func(ctx *pulumi.Context) error { return nil })\n}\n',
+    ],
+    ["nodejs", "index.ts", "export {};\n"],
+])("import into a %s program", (runtime, main, empty) => {
+    let program: PulumiProject;
+    let access: string;
+    // pip fills the program's virtualenv, npm compiles the generated SDK, go builds the program.
+    const SLOW = 600_000;
+
+    beforeAll(async () => {
+        program = await PulumiProject.create({ name: `plugin-import-${runtime}`, runtime, program: { source: empty }, ownDependencies: true });
+        // The checkout's versions: npm then installs them from its cache.
+        if (runtime === "nodejs") program.npmInstall(`@pulumi/pulumi@${installed("@pulumi/pulumi")}`, `typescript@${installed("typescript")}`);
+        await program.ok(["package", "add", REPO_ROOT]);
+        await program.configure(pluginConfig("alice"));
+    }, SLOW);
+
+    afterAll(async () => {
+        await program?.run(["state", "unprotect", "--all", "--yes"]);
+        await program?.ok(["destroy", "--yes"]);
+        if (access) expect(await getKey("alice", access)).toBeUndefined();
+        await program?.dispose();
+    }, SLOW);
+
+    test(
+        "the language host prints the program, with the key's region and project; pasted in, up changes nothing",
+        async () => {
+            access = await handMade("proj-a");
+            const code = printedProgram(await program.ok(["import", TOKEN, "kna1", `Kna1/${access}`, "--yes"]));
+            // Each language spells the inputs its own way, but the values are the key's.
+            expect(code).toMatch(/Ec2Credential\b/);
+            expect(code).toContain(`"${stackInfo().projects["proj-a"]}"`);
+            expect(code).toContain('"Kna1"');
+            fs.writeFileSync(path.join(program.dir, main), code);
+            // go.mod has the SDK's replace but no require while nothing imported it: go mod tidy.
+            if (runtime === "go") await program.ok(["install"]);
+
+            await program.ok(["up", "--yes", "--expect-no-changes"]);
+            const [key] = pluginCredentialsOf(await program.exported());
+            expect(key.id).toBe(access);
+            expect(key.outputs).toMatchObject({ region: "Kna1", projectId: stackInfo().projects["proj-a"] });
+            expect(await managerOf(access)).toEqual({ status: "adopted", stack: "dev", project: `plugin-import-${runtime}`, resource: "kna1" });
+        },
+        SLOW,
+    );
 });

@@ -143,6 +143,12 @@ func (h *host) GeneratePackage(_ context.Context, req *pulumirpc.GeneratePackage
 	})
 }
 
+// GenerateProgram writes Go code for a PCL program: what `pulumi import` prints for the
+// imported resources.
+func (h *host) GenerateProgram(_ context.Context, req *pulumirpc.GenerateProgramRequest) (*pulumirpc.GenerateProgramResponse, error) {
+	return langhost.GenerateProgram(req, codegen.GenerateProgram)
+}
+
 // Link adds a replace directive to the program's go.mod for each generated SDK's module; the
 // engine then calls InstallDependencies, whose go mod tidy requires it.
 func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc.LinkResponse, error) {

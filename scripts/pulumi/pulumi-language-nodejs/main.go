@@ -173,6 +173,12 @@ func (h *host) GeneratePackage(_ context.Context, req *pulumirpc.GeneratePackage
 	})
 }
 
+// GenerateProgram writes TypeScript for a PCL program: what `pulumi import` prints for the
+// imported resources.
+func (h *host) GenerateProgram(_ context.Context, req *pulumirpc.GenerateProgramRequest) (*pulumirpc.GenerateProgramResponse, error) {
+	return langhost.GenerateProgram(req, codegen.GenerateProgram)
+}
+
 // Link adds generated SDKs to package.json as file: dependencies; the engine then calls
 // InstallDependencies, whose npm install builds them.
 func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc.LinkResponse, error) {

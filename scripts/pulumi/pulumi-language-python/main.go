@@ -236,6 +236,12 @@ func (h *host) GeneratePackage(_ context.Context, req *pulumirpc.GeneratePackage
 	})
 }
 
+// GenerateProgram writes Python code for a PCL program: what `pulumi import` prints for the
+// imported resources.
+func (h *host) GenerateProgram(_ context.Context, req *pulumirpc.GenerateProgramRequest) (*pulumirpc.GenerateProgramResponse, error) {
+	return langhost.GenerateProgram(req, codegen.GenerateProgram)
+}
+
 // Link adds generated SDKs to the program's requirements (requirements.txt for pip) by their
 // folders; the engine then calls InstallDependencies, which installs them.
 func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc.LinkResponse, error) {
