@@ -43,7 +43,8 @@ export const inputsSchema = z
                 z.string(),
                 z
                     .union([z.string(), z.number(), z.boolean()], { error: "must be a string, a number or true/false; encode a list or map as JSON text" })
-                    .transform(String),
+                    .transform(String)
+                    .pipe(z.string()),
                 { error: 'must be a map of strings, e.g. { schedule: "2026-Q4" }' },
             )
             .optional()

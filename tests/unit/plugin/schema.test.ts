@@ -67,3 +67,20 @@ test("the schema names the version it is served with, and the package; Go gets t
     // Without them the generated Go SDK does not compile (undefined: Ec2CredentialMapOutput).
     expect(schema.language.go.generateResourceContainerTypes).toBe(true);
 });
+
+test("every property, item and map value has a type or a $ref: codegen and pulumi-yaml refuse one without ('unknown type kind')", () => {
+    const untyped: string[] = [];
+    const visit = (spec: any, at: string) => {
+        if (!spec.type && !spec.$ref) untyped.push(at);
+        if (spec.items) visit(spec.items, `${at}.items`);
+        if (spec.additionalProperties) visit(spec.additionalProperties, `${at}.additionalProperties`);
+    };
+    const groups = [...Object.entries(schema.resources), ...Object.entries(schema.types), ...Object.entries(schema.functions)] as [string, any][];
+    for (const [token, spec] of groups) {
+        for (const [key, props] of Object.entries({ ...spec, ...spec.inputs, ...spec.outputs }) as [string, any][]) {
+            if (!["properties", "inputProperties"].includes(key)) continue;
+            for (const [name, p] of Object.entries(props)) visit(p, `${token}.${key}.${name}`);
+        }
+    }
+    expect(untyped).toEqual([]);
+});
