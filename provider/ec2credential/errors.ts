@@ -58,11 +58,19 @@ export function explain(err: unknown, doing: string, auth: ResolvedAuth, after =
 }
 
 /**
- * A refused certificate while a CA file is set: that file is what to fix, so the advice names
- * it and where it was set instead of telling to set openstack:cacertFile.
+ * A refused certificate: the settings to trust its CA, as this user's config spells them
+ * (openstack:* or openstack-s3-access:*). With a CA file set, that file is what to fix, so
+ * the advice names it and where it was set instead.
  */
 function withCaAdvice(err: TransportError, auth: ResolvedAuth): TransportError {
-    if (err.code !== "untrustedCertificate" || !auth.cacertFile) return err;
+    if (err.code !== "untrustedCertificate") return err;
+    if (!auth.cacertFile) {
+        const keys = auth.tlsConfigKeys;
+        return err.withAdvice(
+            `Trust the server's CA with ${keys ? `${keys.cacertFile} (or OS_CACERT / cacert in clouds.yaml)` : "OS_CACERT (or cacert in clouds.yaml)"}; ` +
+                `${keys?.insecure ?? "OS_INSECURE"}=true disables verification and is for tests only`,
+        );
+    }
     return err.withAdvice(
         `Verified against the CA file "${auth.cacertFile}" (${auth.cacertSource}), which is not the CA that signed Keystone's certificate (or the certificate is not for this host name): ` +
             `point ${auth.cacertSource} at the CA of this Keystone (openssl s_client -showcerts -connect <host>:<port> shows the chain)`,

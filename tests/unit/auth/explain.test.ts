@@ -16,6 +16,7 @@ const base: ResolvedAuth = {
     tls: {},
     identitySource: "stack config (openstack:*)",
     identityKeys: identityKeysOf({ keyName: (k) => `openstack:${k}` }),
+    tlsConfigKeys: { cacertFile: "openstack:cacertFile", insecure: "openstack:insecure" },
 };
 const messageOf = (err: unknown, auth: ResolvedAuth) => {
     try {
@@ -44,8 +45,20 @@ test("a refused certificate with a CA file set names that file and its setting, 
     expect(msg).not.toMatch(/Trust the server's CA with openstack:cacertFile/);
 });
 
-test("a refused certificate without a CA file keeps the advice to set one", () => {
-    expect(messageOf(tlsRefusal(), base)).toMatch(/Trust the server's CA with openstack:cacertFile/);
+test("a refused certificate without a CA file keeps the advice to set one, in the config's own spelling", () => {
+    expect(messageOf(tlsRefusal(), base)).toMatch(
+        /Trust the server's CA with openstack:cacertFile \(or OS_CACERT \/ cacert in clouds.yaml\); openstack:insecure=true/,
+    );
+    const plugin = { cacertFile: "openstack-s3-access:cacertFile", insecure: "openstack-s3-access:insecure" };
+    const msg = messageOf(tlsRefusal(), { ...base, authUrlSource: "openstack-s3-access:authUrl", tlsConfigKeys: plugin });
+    expect(msg).toContain(
+        "Trust the server's CA with openstack-s3-access:cacertFile (or OS_CACERT / cacert in clouds.yaml); openstack-s3-access:insecure=true",
+    );
+    expect(msg).not.toContain("openstack:");
+    // Outside Pulumi (s3-access keys list) there is no config key to name.
+    expect(messageOf(tlsRefusal(), { ...base, tlsConfigKeys: undefined })).toContain(
+        "Trust the server's CA with OS_CACERT (or cacert in clouds.yaml); OS_INSECURE=true",
+    );
 });
 
 test("application credential by name, 404 Could not find user: the hint names the user-domain setting as the source spells it", () => {
