@@ -3,7 +3,7 @@ import { Identity, Scope } from "../keystone/tokens";
 import { AUTH_KIND_NAMES, AUTH_KINDS, AuthKindName, IdentitySetting, SettingName } from "../keystone/tokens/kinds";
 import { discoveredV3 } from "../keystone/versions";
 import { TlsOptions } from "../transport/httpClient";
-import { warn } from "../transport/log";
+import { warnOnce } from "../transport/log";
 import { registerSecret } from "../transport/redact";
 import type * as CloudsYaml from "./cloudsYaml";
 import { fromEnv } from "./env";
@@ -229,16 +229,6 @@ function readCaFile(file: string, key: string): string {
         );
     }
     return pem;
-}
-
-/** Warnings already printed by this process: check and create resolve auth for every resource. */
-const warned = new Set<string>();
-
-/** Once per process, as the TLS-insecure warning (the engine shows it with the stack's messages). */
-function warnOnce(text: string): void {
-    if (warned.has(text)) return;
-    warned.add(text);
-    warn(text);
 }
 
 /** How a source spells every identity setting. */

@@ -16,7 +16,7 @@ import { Ec2Key } from "../keystone/ec2credentials/results";
 import { KeystoneSession } from "../keystone/session";
 import { CatalogEntry, Token } from "../keystone/tokens";
 import { kindOf } from "../keystone/tokens/kinds";
-import { debug, warn } from "../transport/log";
+import { debug, warn, warnOnce } from "../transport/log";
 import {
     bestEffortRetry,
     applicationCredentialOf,
@@ -122,7 +122,11 @@ export async function diff(
     // Set by check() once rotateAfter has elapsed: the preview shows this reason changing.
     if (news.rotationDue && news.rotationDue !== olds.rotationDue) replaces.push("rotationDue");
     const drifted = driftOf(olds);
-    if (drifted && replaces.length === 0) replaces.push(REPLACED_FOR[drifted.kind]);
+    if (drifted && replaces.length === 0) {
+        replaces.push(REPLACED_FOR[drifted.kind]);
+        // The diff shows only the property it names; the reason (and its fix) is in state alone.
+        warnOnce(`Ec2Credential ${olds.managedBy?.resource ?? olds.accessKeyId} (${olds.region}): ${drifted.reason}`);
+    }
     const changes =
         replaces.length > 0 || (news.cloud ?? undefined) !== (olds.cloud ?? undefined) || (news.rotateAfter ?? undefined) !== (olds.rotateAfter ?? undefined);
     // Create the new key before deleting the old one: access never lapses during a rotation.
@@ -312,12 +316,16 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
     const props: Partial<Ec2CredentialOutputs> = driftOf(stored)?.kind === "unusable" ? withoutDrift(stored) : stored;
     const auth = await authFor(props);
     try {
-        return await withUserToken(
+        const found = await withUserToken(
             sessionFor(auth),
             auth,
             () => sessionFor({ ...auth, scope: undefined }),
             (session, token) => readWith(session, token),
         );
+        // Refresh shows only "updated": what it found, and that the next up acts on it, is said here.
+        const now = found.props && driftOf(found.props);
+        if (now && now.reason !== driftOf(stored)?.reason) warnOnce(`EC2 credential ${id} (${auth.region}): ${now.reason}`);
+        return found;
     } catch (err) {
         explain(err, `reading EC2 credential ${id} in ${auth.region} (${auth.authUrl})`, auth);
     }

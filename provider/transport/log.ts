@@ -26,6 +26,16 @@ export function warn(message: string): void {
     sink({ severity: "warning", text: redact(message) });
 }
 
+/** Warnings already printed by this process: check, diff and read run for every resource. */
+const warned = new Set<string>();
+
+/** A warning printed once per process (the engine shows it with the stack's messages). */
+export function warnOnce(message: string): void {
+    if (warned.has(message)) return;
+    warned.add(message);
+    warn(message);
+}
+
 /** Debug logging, enabled with S3_ACCESS_DEBUG=1; every line is redacted. */
 export function debug(message: string): void {
     if (process.env.S3_ACCESS_DEBUG === "1") sink({ severity: "debug", text: `[pulumi-openstack-s3-access] ${redact(message)}` });

@@ -79,12 +79,16 @@ test("a key deleted with `openstack ec2 credentials delete` leaves state on refr
 test("a key re-bound to another project gets a driftReason on refresh, and the next up replaces it", async () => {
     const moved = await liveKey();
     await rebindKey(moved, "alice", { user: "alice", project: "proj-b" });
-    await project.ok(["refresh", "--yes"]);
+    const refresh = await project.ok(["refresh", "--yes"]);
     const [cred] = credentialsOf(await project.exported());
     // README, Outputs: driftReason is set by refresh when Keystone binds the key to another project.
     expect(cred.outputs!.driftReason).toMatch(/^project: access key \w+ is bound to project/);
-    const preview = await project.ok(["preview", "--diff"]);
-    expect(preview).toMatch(/\+-pulumi-nodejs:dynamic\/openstack-s3-access:Ec2Credential: \(replace\)/);
+    // Refresh and the preview show only "updated" and "replace": each says why.
+    expect(refresh).toContain(`warning: EC2 credential ${moved} (Kna1): ${cred.outputs!.driftReason}`);
+    const preview = await project.run(["preview", "--diff"]);
+    expect(preview.stdout).toMatch(/\+-pulumi-nodejs:dynamic\/openstack-s3-access:Ec2Credential: \(replace\)/);
+    // With --diff, pulumi prints the stack's messages on stderr.
+    expect(preview.stderr).toContain(`warning: Ec2Credential kna1 (Kna1): ${cred.outputs!.driftReason}`);
     await project.ok(["up", "--yes"]);
     const replacement = await liveKey();
     expect(replacement).not.toBe(moved);

@@ -1,6 +1,7 @@
 // diff(): what forces a new key, and what does not. Pure: no service, no host.
 import { diff } from "../../../provider/ec2credential/implementation";
 import { Ec2CredentialInputs, Ec2CredentialOutputs } from "../../../provider/ec2credential/inputs";
+import { LogLine, setLogSink, toStderr } from "../../../provider/transport/log";
 
 const olds: Ec2CredentialOutputs = {
     region: "Kna1",
@@ -72,4 +73,23 @@ test("state written before driftKind existed (0.1.0): the reason's kind is read 
     expect((await diff({ ...olds, driftReason: "project: access key k is bound to project p9, not p1" }, same)).replaces).toEqual(["projectId"]);
     expect((await diff({ ...olds, driftReason: "user: access key k belongs to user u9, not u1" }, same)).replaces).toEqual(["userId"]);
     expect((await diff({ ...olds, driftReason: "unusable: project p1 is disabled" }, same)).replaces).toEqual(["driftReason"]);
+});
+
+test("a replacement for drift says why, once, under the preview (its diff shows only the property)", async () => {
+    const lines: LogLine[] = [];
+    setLogSink((l) => lines.push(l));
+    try {
+        const drifted = {
+            ...olds,
+            managedBy: { stack: "dev", project: "p", resource: "kna1" },
+            driftReason: "unusable: user u1 has no role on p1",
+            driftKind: "unusable" as const,
+        };
+        await diff(drifted, same);
+        await diff(drifted, same);
+        await diff(olds, same);
+        expect(lines).toEqual([{ severity: "warning", text: "Ec2Credential kna1 (Kna1): unusable: user u1 has no role on p1" }]);
+    } finally {
+        setLogSink(toStderr);
+    }
 });
