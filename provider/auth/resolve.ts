@@ -49,6 +49,8 @@ export interface ResolvedAuth {
     identitySource: string;
     /** How that source spells each identity setting ("openstack-s3-access:password", "OS_USER_DOMAIN_NAME"), for hints. */
     identityKeys: Record<IdentitySetting, string>;
+    /** The identity came from the provider's config, which refresh and destroy take from the state of the last update, not from the stack's config now. */
+    identityFromConfig?: boolean;
     /** How the provider's config (stack config, an explicit provider's inputs) spells the TLS settings, for advice; none outside Pulumi (the s3-access command). */
     tlsConfigKeys?: { cacertFile: string; insecure: string };
     /** The CA bundle trusted instead of the system CAs (~ expanded), and the setting that named it, for TLS errors. */
@@ -371,6 +373,7 @@ export function resolveAuth(
         ...(cacert ? { cacertFile: cacertFile!, cacertSource: cacert.name } : {}),
         identitySource: identitySrc.label,
         identityKeys: identityKeysOf(identitySrc),
+        ...(identitySrc === stack ? { identityFromConfig: true } : {}),
         ...(stack ? { tlsConfigKeys: { cacertFile: stack.keyName("cacertFile"), insecure: stack.keyName("insecure") } } : {}),
         warnings: ignored,
     };

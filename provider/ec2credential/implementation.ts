@@ -9,7 +9,7 @@ import { SettingsSource } from "../auth/settings";
 import { keystoneV3, sessionFor } from "../auth/session";
 import { ConfigSpelling, fromConfig, fromStackConfig } from "../auth/stackConfig";
 import { catalogRegions, findEndpoint, notInCatalog } from "../keystone/catalog";
-import { hasStatus, isDelegatedTokenRefusal, refusedPolicyRule } from "../keystone/errors";
+import { hasStatus, isDelegatedTokenRefusal, joinSentences, refusedPolicyRule } from "../keystone/errors";
 import { createEc2Key, getEc2Key, newKeyPair } from "../keystone/ec2credentials/requests";
 import { KeyRecord } from "../keystone/ec2credentials/records";
 import { Ec2Key } from "../keystone/ec2credentials/results";
@@ -327,7 +327,7 @@ export async function read(id: string, stored: Partial<Ec2CredentialOutputs>): P
         if (now && now.reason !== driftOf(stored)?.reason) warnOnce(`EC2 credential ${id} (${auth.region}): ${now.reason}`);
         return found;
     } catch (err) {
-        explain(err, `reading EC2 credential ${id} in ${auth.region} (${auth.authUrl})`, auth);
+        explain(err, `reading EC2 credential ${id} in ${auth.region} (${auth.authUrl})`, auth, staleLoginHint(err, auth));
     }
 
     async function readWith(session: KeystoneSession, token: Token): Promise<{ id?: string; props?: Ec2CredentialOutputs }> {
@@ -398,6 +398,15 @@ export async function update(olds: Ec2CredentialOutputs, news: Ec2CredentialInpu
     return { outs: Object.fromEntries(Object.entries(outs).filter(([, v]) => v !== undefined)) as unknown as Ec2CredentialOutputs };
 }
 
+/**
+ * refresh and destroy run the provider with the config of the stack's last update (kept in
+ * state): a password changed since is not seen until the program runs again.
+ */
+function staleLoginHint(err: unknown, auth: ResolvedAuth): string {
+    if (!isLoginRefusal(err) || !auth.identityFromConfig) return "";
+    return "During pulumi refresh and destroy the login is the provider config of the stack's last update: after changing it (a new password), run pulumi up first, or add --run-program.";
+}
+
 export async function remove(id: string, props: Ec2CredentialOutputs): Promise<void> {
     const auth = await authFor(props);
     try {
@@ -423,7 +432,10 @@ export async function remove(id: string, props: Ec2CredentialOutputs): Promise<v
         // Keystone deletes a user's keys with the user: then nothing is left to destroy, and
         // neither refresh nor destroy can log in again to find that out.
         const after = isLoginRefusal(err)
-            ? `If user ${props.userId} was deleted, Keystone deleted access key ${id} with it: remove the resource from the stack's state with pulumi state delete <its URN> (pulumi stack --show-urns lists it).`
+            ? joinSentences(
+                  staleLoginHint(err, auth),
+                  `If user ${props.userId} was deleted, Keystone deleted access key ${id} with it: remove the resource from the stack's state with pulumi state delete <its URN> (pulumi stack --show-urns lists it).`,
+              )
             : "";
         explain(err, `deleting EC2 credential ${id} in ${auth.region} (${auth.authUrl})`, auth, after);
     }

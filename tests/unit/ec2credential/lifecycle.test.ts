@@ -14,6 +14,7 @@ import {
     PROJ_A,
     PROJ_B,
     tokenBody,
+    UNAUTHORIZED,
 } from "../keystone/fixtures";
 
 import { cannedKeystone, configuredAsAlice, mockAgent } from "./canned";
@@ -266,6 +267,22 @@ describe("read and remove", () => {
         expect(res.id).toBe("key0123456789");
         expect(res.props).toMatchObject({ ...state(), s3Endpoint: "http://127.0.0.1:8080" });
         expect(res.props!.driftReason).toBeUndefined();
+    });
+
+    test("read and remove, login refused with the config's password: the error says refresh and destroy use the last update's config", async () => {
+        const refused = () =>
+            ks.pool
+                .intercept({ method: "POST", path: `${ks.prefix}/v3/auth/tokens` })
+                .reply(401, JSON.stringify(UNAUTHORIZED), { headers: JSON_HEADERS })
+                .times(2);
+        refused();
+        const err = await read("key0123456789", state()).catch((e) => e);
+        expect(err.message).toContain("check the password (openstack:password)");
+        expect(err.message).toContain(
+            "During pulumi refresh and destroy the login is the provider config of the stack's last update: after changing it (a new password), run pulumi up first, or add --run-program.",
+        );
+        refused();
+        expect((await remove("key0123456789", state()).catch((e) => e)).message).toContain("or add --run-program. If user");
     });
 
     test("read: deleted out of band -> empty (refresh drops it)", async () => {
