@@ -7,11 +7,12 @@
 import * as aws4 from "aws4";
 import * as fs from "fs/promises";
 import * as tls from "tls";
-import { Agent, fetch as undiciFetch } from "undici";
+import type { Agent } from "undici";
 import { CLIENT_NAMES, CLIENTS, keyReaders } from "../clients";
 import { Home } from "./fileKinds";
 import { FileKey } from "./readBack";
 import { RegionKey } from "./stackOutputs";
+import { loadUndici } from "../../provider/transport/httpClient";
 
 /** What a signed ListBuckets with a key got: `kind` says what went wrong, `why` says it to the user. */
 export type KeyStatus = { ok: true } | { ok: false; kind: "refused" | "unreachable" | "tls" | "ca" | "untested"; why: string };
@@ -45,11 +46,11 @@ export async function probeKey(
                 return { ok: false, kind: "ca", why: `cannot read the CA bundle ${bundle} the client is told to trust (${code})` };
             }
         }
-        dispatcher = new Agent({ connect: { ca: [...tls.rootCertificates, ...ca] } });
+        dispatcher = new (loadUndici().Agent)({ connect: { ca: [...tls.rootCertificates, ...ca] } });
     }
-    let res: Awaited<ReturnType<typeof undiciFetch>>;
+    let res: Awaited<ReturnType<typeof import("undici").fetch>>;
     try {
-        res = await undiciFetch(new URL("/", url), { headers, signal: AbortSignal.timeout(10_000), ...(dispatcher ? { dispatcher } : {}) });
+        res = await loadUndici().fetch(new URL("/", url), { headers, signal: AbortSignal.timeout(10_000), ...(dispatcher ? { dispatcher } : {}) });
     } catch (e) {
         // fetch wraps the socket error; with several addresses tried it is an AggregateError.
         const c = (e as { cause?: { code?: string; errors?: { code?: string }[]; message?: string } }).cause;

@@ -72,7 +72,19 @@ const MIN_ATTEMPT_MS = 1_000;
  * `pulumi up` with nothing to change) sends none.
  */
 let undici: typeof import("undici") | undefined;
-const loadUndici = () => (undici ??= require("undici") as typeof import("undici"));
+export function loadUndici(): typeof import("undici") {
+    requireNode22();
+    return (undici ??= require("undici") as typeof import("undici"));
+}
+
+/** undici needs Node >= 22 (package.json engines); older Node fails deep inside it ("Cannot read properties of undefined (reading 'bind')"). */
+export function requireNode22(version = process.version): void {
+    if (Number(/^v?(\d+)/.exec(version)?.[1]) < 22) {
+        throw new Error(
+            `pulumi-openstack-s3-access needs Node.js 22 or newer (package.json engines), and ${process.execPath} is ${version}: put a newer node first on PATH`,
+        );
+    }
+}
 
 /** An attempt that ran out of time, headers or body: a timeout, whatever undici called it. */
 class AttemptTimeout extends Error {

@@ -5,7 +5,7 @@
 import * as http from "http";
 import { AddressInfo } from "net";
 import { MockAgent } from "undici";
-import { DEFAULT_RETRY, HttpClient, RetryPolicy, retryPolicyFromEnv } from "../../../provider/transport/httpClient";
+import { DEFAULT_RETRY, HttpClient, loadUndici, requireNode22, RetryPolicy, retryPolicyFromEnv } from "../../../provider/transport/httpClient";
 import { isRetryableStatus, mayHaveTakenEffect, TransportError } from "../../../provider/transport/errors";
 
 const HTTP = "http://127.0.0.1:9";
@@ -290,4 +290,12 @@ test("one classification: every status the client retries is one after which a r
     const failure = (reached: boolean) => new TransportError("connection", "GET http://h/v3", "ECONNRESET: socket hang up", 2, 100, reached);
     expect(mayHaveTakenEffect(failure(true))).toBe(true);
     expect(mayHaveTakenEffect(failure(false))).toBe(false);
+});
+
+test("under Node < 22 the first request says which node to replace, not undici's 'reading bind'", () => {
+    expect(() => requireNode22("v20.20.2")).toThrow(
+        `pulumi-openstack-s3-access needs Node.js 22 or newer (package.json engines), and ${process.execPath} is v20.20.2: put a newer node first on PATH`,
+    );
+    expect(() => requireNode22("v22.0.0")).not.toThrow();
+    expect(loadUndici().Agent).toBeDefined();
 });
