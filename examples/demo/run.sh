@@ -43,7 +43,7 @@ say "pulumi up: one EC2 credential per region and the client configs as secret o
 run pulumi up --yes
 run pulumi stack output endpoints
 
-say "the configs into a home directory of the demo's own, as users do with npx s3-access-write"
+say "the configs into a home directory of the demo's own, as users do with npx --no-install s3-access-write"
 printf '$ pulumi stack output --json --show-secrets | s3-access-write --home %s\n' "$work/home"
 pulumi stack output --json --show-secrets | node dist/components/write/cli.js --home "$work/home"
 

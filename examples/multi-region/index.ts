@@ -4,7 +4,7 @@
 //   pulumi config set openstack:authUrl https://kna1.citycloud.com:5000/v3   (+ userName, password, ...)
 //   pulumi config set --path 's3access:regions[0]' Kna1
 //   pulumi up
-//   pulumi stack output --json --show-secrets | npx s3-access-write
+//   pulumi stack output --json --show-secrets | npx --no-install s3-access-write
 import * as pulumi from "@pulumi/pulumi";
 import { S3Access } from "pulumi-openstack-s3-access";
 

@@ -4,8 +4,8 @@
 //
 //   pulumi config set openstack:authUrl https://kna1.citycloud.com:5000/v3   (+ userName, password, ...)
 //   pulumi up                                  # run it at least every 30 days (CI schedule)
-//   pulumi stack output --json --show-secrets | npx s3-access-write          # consumers: after each up
-//   pulumi stack output --json --show-secrets | npx s3-access-write verify   # exit 1: a file is stale or a key fails
+//   pulumi stack output --json --show-secrets | npx --no-install s3-access-write          # consumers: after each up
+//   pulumi stack output --json --show-secrets | npx --no-install s3-access-write verify   # exit 1: a file is stale or a key fails
 //
 // Out of schedule: bump s3access:generation by one (graceful: only the older key goes), or
 // change s3access:emergency (a leaked key: both keys are replaced at once).

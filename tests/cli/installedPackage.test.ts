@@ -59,13 +59,13 @@ test("the package installed from its tarball is a real copy, and pulumi up made 
 
 test("the README's lines: a dry run that shows no secret, the write, then s3cmd, rclone and aws in that home", async () => {
     const [dryRun, write, s3cmd, aws, rclone] = lines(mainBlock);
-    expect(dryRun).toBe("pulumi stack output --json --show-secrets | npx s3-access-write --dry-run");
+    expect(dryRun).toBe("pulumi stack output --json --show-secrets | npx --no-install s3-access-write --dry-run");
     const dry = await project.sh(dryRun);
     expect(dry).toContain(path.join(project.home, ".s3cfg-kna1"));
     for (const secret of await secrets()) expect(dry).not.toContain(secret);
     expect(fs.existsSync(path.join(project.home, ".s3cfg-kna1"))).toBe(false);
 
-    expect(write).toBe("pulumi stack output --json --show-secrets | npx s3-access-write");
+    expect(write).toBe("pulumi stack output --json --show-secrets | npx --no-install s3-access-write");
     await project.sh(write);
     expect(fs.statSync(path.join(project.home, ".s3cfg-kna1")).mode & 0o777).toBe(0o600);
     // The list commands succeed only with the right key, endpoint and region.

@@ -56,7 +56,7 @@ test("the README's config commands and pulumi up make a key that S3 accepts", as
 
 test("s3-access keys list, as the README runs it, names the stack and resource that manage the key", async () => {
     const line = commands.find((c) => c.includes("s3-access keys list"));
-    expect(line).toBe("source my-openrc.sh; npx s3-access keys list");
+    expect(line).toBe("source my-openrc.sh; npx --no-install s3-access keys list");
     const cli = path.join(REPO_ROOT, "dist/components/keys/cli.js");
     const { stdout } = await exec("bash", ["-c", `. ${STACK_DIR}/alice-openrc.sh && node ${cli} keys list --json`]);
     const access = await liveKey();
