@@ -49,6 +49,8 @@ export interface ResolvedAuth {
     identitySource: string;
     /** How that source spells each identity setting ("openstack-s3-access:password", "OS_USER_DOMAIN_NAME"), for hints. */
     identityKeys: Record<IdentitySetting, string>;
+    /** The setting that names the login's project (openstack-s3-access:tenantName, OS_PROJECT_NAME), for advice. */
+    scopeSource?: string;
     /** The identity came from the provider's config, which refresh and destroy take from the state of the last update, not from the stack's config now. */
     identityFromConfig?: boolean;
     /** How the provider's config (stack config, an explicit provider's inputs) spells the TLS settings, for advice; none outside Pulumi (the s3-access command). */
@@ -368,6 +370,11 @@ export function resolveAuth(
         region: resource.region ?? pick("region")?.value,
         identity,
         scope: scopeOf(identitySrc.settings, identity),
+        ...(identitySrc.settings.tenantId
+            ? { scopeSource: identitySrc.keyName("tenantId") }
+            : identitySrc.settings.tenantName
+              ? { scopeSource: identitySrc.keyName("tenantName") }
+              : {}),
         tls: { ca: cacert ? readCaFile(cacertFile!, cacert.name) : undefined, insecure: insecure?.value === true },
         insecureSource: insecure?.name,
         ...(cacert ? { cacertFile: cacertFile!, cacertSource: cacert.name } : {}),

@@ -12,6 +12,7 @@ import { projectsOfUser, userHasRoleOn } from "../keystone/projects";
 import { KeystoneSession } from "../keystone/session";
 import { Token } from "../keystone/tokens";
 import { kindOf } from "../keystone/tokens/kinds";
+import { describeScope } from "../keystone/tokens/requests";
 import { Drift, drift } from "./drift";
 
 /**
@@ -38,6 +39,26 @@ export async function withUserToken<T>(
         const token = await session.token().catch(() => Promise.reject(err));
         return run(session, token);
     }
+}
+
+/**
+ * A scoped login Keystone refused while the same identity logs in unscoped: the secret is
+ * right, and what is wrong is the project (no role there, disabled, deleted, misspelt), which a
+ * 401 does not say. Names the user's projects; undefined when the unscoped login fails too.
+ */
+export async function refusedScope(err: unknown, auth: ResolvedAuth, unscoped: () => KeystoneSession): Promise<string | undefined> {
+    if (!isLoginRefusal(err) || !auth.scope || !kindOf(auth.identity).unscopedFallback) return undefined;
+    const session = unscoped();
+    const token = await session.token().catch(() => undefined);
+    if (!token) return undefined;
+    const projects = await projectsOfUser(session, token.userId).catch(() => undefined);
+    const names = projects?.filter((p) => p.enabled !== false).map((p) => p.name);
+    const mine = names && names.length > 0 ? `one of the user's projects (${names.join(", ")})` : "a project the user has a role on";
+    return (
+        `Keystone refused the login of ${kindOf(auth.identity).describe(auth.identity)}${describeScope(auth.scope)}, but takes it without a project: ` +
+        `the ${kindOf(auth.identity).noun} is right and the project is what fails: the user has no role on it (any more), or it does not exist or is disabled; nothing was created. ` +
+        `Ask a project admin for a role there (openstack role add --user ${token.userId} --project <project> member), or set ${auth.scopeSource ?? "the login's project"} to ${mine}`
+    );
 }
 
 /** Keystone refused the login itself (POST /auth/tokens), not a call made with a token. */

@@ -32,7 +32,7 @@ import { Ec2CredentialError, explain } from "./errors";
 import { CheckFailure, ComputedInputs, Ec2CredentialInputs, Ec2CredentialOutputs, validateInputs } from "./inputs";
 import { recordAdoption } from "./keyRecord";
 import { drift, driftOf, driftOutputs, REPLACED_FOR, withoutDrift } from "./drift";
-import { isLoginRefusal, unusableReason, withUserToken } from "./health";
+import { isLoginRefusal, refusedScope, unusableReason, withUserToken } from "./health";
 import { resolveProject } from "./project";
 import { rotateAtOf, schedule } from "./rotation";
 
@@ -307,7 +307,10 @@ export async function create(raw: Record<string, unknown>): Promise<{ id: string
         return { id: cred.accessKeyId, outs: outputs(inputs, auth, cred, catalog) };
     } catch (err) {
         if (err instanceof Ec2CredentialError) throw err;
-        explain(err, `creating an EC2 credential in ${auth.region} (${auth.authUrl})`, auth);
+        const doing = `creating an EC2 credential in ${auth.region} (${auth.authUrl})`;
+        const scope = await refusedScope(err, auth, () => sessionFor({ ...auth, scope: undefined }));
+        if (scope) throw new Ec2CredentialError(`${doing}: ${scope}`);
+        explain(err, doing, auth);
     }
 }
 

@@ -93,6 +93,11 @@ test("the role on the token's own project is gone: refresh still reads with an u
         const refreshed = await engine.refresh("home", r);
         expect(refreshed.properties.driftReason).toMatch(new RegExp(`^unusable: user ${tag} has no role on project ${projects.home} any more`));
         expect(refreshed.properties.s3Endpoint).toBe(r.outputs.s3Endpoint); // kept, though the unscoped token has no catalog
+        // The next up's login is the one refused: a 401 alone reads as a wrong password, so the project is named instead.
+        const next = await engine.upExisting("home", { ...r, outputs: refreshed.properties }, {});
+        await expect(host.create(engine.urn("home"), next.checked)).rejects.toThrow(
+            /but takes it without a project: the password is right and the project is what fails.*openstack role add --user \w+ --project <project> member\), or set openstack:tenantName to one of the user's projects \([^)]*-keys[^)]*\)/,
+        );
     } finally {
         await grant("home");
     }

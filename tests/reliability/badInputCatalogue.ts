@@ -518,7 +518,8 @@ export const CATALOGUE: BadInputCase[] = [
         name: "stack project name unknown",
         input: "openstack:tenantName = no-such-project",
         setup: (c) => ({ config: relConfig(c.rel, { "openstack:tenantName": "no-such-project" }), inputs: {} }),
-        expectMessage: /Keystone refused to authenticate user rel-\w+ .* scoped to project no-such-project.*openstack:password/,
+        expectMessage:
+            /Keystone refused the login of user rel-\w+ \(domain testdom\) scoped to project no-such-project \(domain testdom\), but takes it without a project: the password is right and the project is what fails.*set openstack:tenantName to one of the user's projects \(proj-a, proj-b\)/,
     },
     {
         name: "unknown user id (non-admin)",

@@ -246,6 +246,20 @@ describe("create", () => {
     });
 });
 
+test("create: a scoped login refused, the same password taken unscoped: the project is named as the fault, with the user's projects", async () => {
+    ks.pool.intercept({ method: "POST", path: `${ks.prefix}/v3/auth/tokens` }).reply(401, JSON.stringify(UNAUTHORIZED), { headers: JSON_HEADERS });
+    tokens();
+    answer("GET", `/v3/users/${ALICE}/projects`, 200, { projects: [{ id: PROJ_B, name: "proj-b", domain_id: "d", enabled: true }] });
+    const err = await create({ region: "Kna1", authUrl: ks.authUrl }).catch((e) => e);
+    expect(err.message).toMatch(
+        /^creating an EC2 credential in Kna1 \(.*\): Keystone refused the login of user alice \(domain testdom\) scoped to project proj-a/,
+    );
+    expect(err.message).toContain("the password is right and the project is what fails");
+    expect(err.message).toContain(
+        `openstack role add --user ${ALICE} --project <project> member), or set openstack:tenantName to one of the user's projects (proj-b)`,
+    );
+});
+
 describe("read and remove", () => {
     const state = (): Ec2CredentialOutputs => ({
         region: "Kna1",
